@@ -53,7 +53,12 @@ export class UnknownOrganisationError extends BenefitRuleError {
 export class RoleRequiredError extends BenefitRuleError {
   readonly code = 'roleRequired';
   constructor(
-    readonly action: 'activate' | 'cspAzureRequest' | 'closeIncident' | 'listOrganisationIncidents' | 'viewIncident',
+    readonly action:
+      | 'activate'
+      | 'cspAzureRequest'
+      | 'closeIncident'
+      | 'listOrganisationIncidents'
+      | 'viewIncident',
     readonly rules: readonly string[],
   ) {
     super(`Your roles do not allow this action (${action})`);

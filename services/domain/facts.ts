@@ -39,7 +39,9 @@ export const PRODUCT_SUPPORT_INCIDENTS: Readonly<Record<OfferLevel, number>> = {
 };
 
 /** FACTS R11: Signature Cloud Support per level and competency class (cloud, R13). */
-export const SIGNATURE_CLOUD_INCIDENTS: Readonly<Record<OfferLevel, Readonly<Record<CompetencyClass, Entitlement>>>> = {
+export const SIGNATURE_CLOUD_INCIDENTS: Readonly<
+  Record<OfferLevel, Readonly<Record<CompetencyClass, Entitlement>>>
+> = {
   actionPack: { cloud: undefined, other: undefined }, // R11/R13: none for Action Pack
   silver: { cloud: null, other: 5 },
   gold: { cloud: null, other: 10 },
@@ -90,7 +92,10 @@ export const MESSAGES = {
     en: 'The user account used for activation requires the Global Admin or MPN Partner Admin roles.',
     zh: '用于激活的用户帐户需要“全局管理员”或“MPN 合作伙伴管理员”角色。',
   }, // R2
-  allowFewDays: { en: 'Allow a few days to process your activation request.', zh: '需要几天时间来处理激活请求。' }, // R8
+  allowFewDays: {
+    en: 'Allow a few days to process your activation request.',
+    zh: '需要几天时间来处理激活请求。',
+  }, // R8
   idsAfterActivation: {
     en: 'Access ID and Contract ID will be displayed after successful activation.',
     zh: '成功激活后将显示访问 ID 和合同 ID。',

@@ -24,7 +24,12 @@ export const BENEFIT_TYPES: readonly BenefitType[] = ['productSupport', 'signatu
 
 /** R7–R9: not activated → pending → active, or rejected. */
 export type ActivationState = 'notActivated' | 'pending' | 'active' | 'rejected';
-export const ACTIVATION_STATES: readonly ActivationState[] = ['notActivated', 'pending', 'active', 'rejected'];
+export const ACTIVATION_STATES: readonly ActivationState[] = [
+  'notActivated',
+  'pending',
+  'active',
+  'rejected',
+];
 
 /** What an incident is for: on-premises (R17), cloud, or Azure for a CSP customer (R3, R16). */
 export type IncidentKind = 'onPremises' | 'cloud' | 'cspAzure';
@@ -122,7 +127,9 @@ export interface Incident {
 }
 
 /** Who is acting: a Teams user (looked up by tenant + Entra object id) or the operator's CLI. */
-export type Actor = { kind: 'user'; tenantId: string; aadObjectId: string } | { kind: 'system'; name: string };
+export type Actor =
+  | { kind: 'user'; tenantId: string; aadObjectId: string }
+  | { kind: 'system'; name: string };
 
 export function actorId(actor: Actor): string {
   return actor.kind === 'user' ? actor.aadObjectId : `system:${actor.name}`;
@@ -140,7 +147,12 @@ export interface AuditEntry {
 
 /** Quota thresholds that raise an alert (issue: default 50 %, 80 %, one left, exhausted). */
 export type QuotaThreshold = 'half' | 'eightyPercent' | 'oneLeft' | 'exhausted';
-export const DEFAULT_QUOTA_THRESHOLDS: readonly QuotaThreshold[] = ['half', 'eightyPercent', 'oneLeft', 'exhausted'];
+export const DEFAULT_QUOTA_THRESHOLDS: readonly QuotaThreshold[] = [
+  'half',
+  'eightyPercent',
+  'oneLeft',
+  'exhausted',
+];
 
 export type AlertPayload =
   | {

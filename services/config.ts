@@ -1,0 +1,137 @@
+/**
+ * Configuration, read once from the environment and validated. Every error names the
+ * variable that is wrong, and all errors are reported together.
+ */
+import path from 'node:path';
+
+export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export interface Config {
+  nodeEnv: string;
+  production: boolean;
+  port: number;
+  host: string;
+  databasePath: string;
+  /** Seed organisation imported into an empty database at start; null disables it. */
+  seedFile: string | null;
+  microsoftAppId: string;
+  microsoftAppPassword: string;
+  microsoftAppTenantId: string;
+  microsoftAppType: AppType;
+  /** Lower-cased tenant ids; empty allows every tenant. */
+  allowedTenants: string[];
+  maxBodyBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; reason: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n')}`);
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The project root: compiled files live in dist/services, sources in services. */
+export const PROJECT_ROOT = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
+);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: { variable: string; reason: string }[] = [];
+  const get = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push({
+        variable: name,
+        reason: `must be a whole number from ${min} to ${max} (got "${raw}")`,
+      });
+      return fallback;
+    }
+    return n;
+  };
+  const oneOf = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push({ variable: name, reason: `must be one of ${allowed.join(', ')} (got "${raw}")` });
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const nodeEnv = get('NODE_ENV') ?? 'development';
+  const production = nodeEnv === 'production';
+  const microsoftAppId = get('MICROSOFT_APP_ID') ?? '';
+  if (microsoftAppId && !GUID.test(microsoftAppId)) {
+    problems.push({ variable: 'MICROSOFT_APP_ID', reason: 'must be the bot registration’s app id (a GUID)' });
+  }
+  if (production && !microsoftAppId) {
+    problems.push({
+      variable: 'MICROSOFT_APP_ID',
+      reason: 'is required when NODE_ENV=production: without it anyone could post activities to the bot',
+    });
+  }
+  const microsoftAppType = oneOf<AppType>('MICROSOFT_APP_TYPE', 'MultiTenant', [
+    'MultiTenant',
+    'SingleTenant',
+    'UserAssignedMSI',
+  ]);
+  const microsoftAppPassword = get('MICROSOFT_APP_PASSWORD') ?? '';
+  if (microsoftAppId && microsoftAppType !== 'UserAssignedMSI' && !microsoftAppPassword) {
+    problems.push({
+      variable: 'MICROSOFT_APP_PASSWORD',
+      reason: 'is required with MICROSOFT_APP_ID (client secret)',
+    });
+  }
+  const microsoftAppTenantId = get('MICROSOFT_APP_TENANT_ID') ?? '';
+  if (microsoftAppType !== 'MultiTenant' && !GUID.test(microsoftAppTenantId)) {
+    problems.push({
+      variable: 'MICROSOFT_APP_TENANT_ID',
+      reason: `must be a tenant GUID when MICROSOFT_APP_TYPE=${microsoftAppType}`,
+    });
+  }
+  const allowedTenants = (get('ALLOWED_TENANTS') ?? '')
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+  const badTenants = allowedTenants.filter((t) => !GUID.test(t));
+  if (badTenants.length) {
+    problems.push({
+      variable: 'ALLOWED_TENANTS',
+      reason: `must be comma-separated tenant GUIDs (bad: ${badTenants.join(', ')})`,
+    });
+  }
+  const seed = get('SEED_ORGANISATION');
+  const config: Config = {
+    nodeEnv,
+    production,
+    port: int('PORT', 3978, 1, 65535),
+    host: get('HOST') ?? '0.0.0.0',
+    databasePath: path.resolve(PROJECT_ROOT, get('DATABASE_PATH') ?? 'data/partner-support.sqlite'),
+    seedFile: seedFile(seed, production),
+    microsoftAppId,
+    microsoftAppPassword,
+    microsoftAppTenantId,
+    microsoftAppType,
+    allowedTenants,
+    maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+    logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** The demo organisation seeds development databases; production seeds nothing unless told to. */
+function seedFile(seed: string | undefined, production: boolean): string | null {
+  if (seed === 'none') return null;
+  if (seed) return path.resolve(PROJECT_ROOT, seed);
+  return production ? null : path.resolve(PROJECT_ROOT, 'examples/demo-org.json');
+}

@@ -1,0 +1,110 @@
+/**
+ * The storage seam. Services talk to these interfaces only; SQLite (embedded default) and
+ * PostgreSQL (several bot instances) implement them. Every method is async so that one
+ * service layer runs on both; a unit of work is one `transaction`.
+ */
+import type {
+  Activation,
+  ActivationState,
+  AlertPayload,
+  AuditEntry,
+  Benefit,
+  Incident,
+  IsoTimestamp,
+  MembershipOffer,
+  Organisation,
+  OutboxAlert,
+  Role,
+  User,
+} from '../domain/types';
+
+export interface OrganisationRepository {
+  get(tenantId: string): Promise<Organisation | null>;
+  list(): Promise<Organisation[]>;
+  insert(org: Organisation, createdAt: IsoTimestamp): Promise<void>;
+  /** Removes the organisation and everything it owns (used by a replacing import). */
+  delete(tenantId: string): Promise<void>;
+}
+
+export interface UserRepository {
+  get(tenantId: string, aadObjectId: string): Promise<User | null>;
+  list(tenantId: string): Promise<User[]>;
+  listWithRole(tenantId: string, role: Role): Promise<User[]>;
+  insert(user: User): Promise<void>;
+}
+
+export interface OfferRepository {
+  list(tenantId: string): Promise<MembershipOffer[]>;
+  insert(offer: MembershipOffer): Promise<void>;
+}
+
+export interface BenefitRepository {
+  get(tenantId: string, id: string): Promise<Benefit | null>;
+  list(tenantId: string): Promise<Benefit[]>;
+  insert(benefit: Benefit): Promise<void>;
+  /**
+   * Conditional update: changes the activation only if it is still in `expected` state.
+   * Returns false when another request got there first.
+   */
+  updateActivation(
+    tenantId: string,
+    id: string,
+    expected: ActivationState,
+    next: Activation,
+  ): Promise<boolean>;
+  /**
+   * Takes one incident if any remains (R11, R14): `used = used + 1 WHERE total IS NULL OR used < total`.
+   * Returns the counts after the update, or null when none remained.
+   */
+  consumeIncident(tenantId: string, id: string): Promise<{ used: number; total: number | null } | null>;
+}
+
+export interface IncidentFilter {
+  openedBy?: string;
+  state?: Incident['state'];
+}
+
+/** Thrown by IncidentRepository.insert when the (tenant, idempotency key) pair exists. */
+export class DuplicateIdempotencyKeyError extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`An incident with idempotency key ${idempotencyKey} exists`);
+  }
+}
+
+export interface IncidentRepository {
+  get(tenantId: string, id: string): Promise<Incident | null>;
+  getByIdempotencyKey(tenantId: string, key: string): Promise<Incident | null>;
+  list(tenantId: string, filter?: IncidentFilter): Promise<Incident[]>;
+  insert(incident: Incident): Promise<void>;
+  /** Conditional: closes only an open incident; false when it was already closed. */
+  close(tenantId: string, id: string, by: string, at: IsoTimestamp): Promise<boolean>;
+}
+
+export interface AuditRepository {
+  append(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  list(tenantId: string): Promise<AuditEntry[]>;
+}
+
+export interface OutboxRepository {
+  append(tenantId: string, payload: AlertPayload, createdAt: IsoTimestamp): Promise<void>;
+  list(tenantId: string): Promise<OutboxAlert[]>;
+}
+
+/** The repositories as seen inside one unit of work. */
+export interface StoreTx {
+  organisations: OrganisationRepository;
+  users: UserRepository;
+  offers: OfferRepository;
+  benefits: BenefitRepository;
+  incidents: IncidentRepository;
+  audit: AuditRepository;
+  outbox: OutboxRepository;
+}
+
+export interface Store {
+  /** A write unit of work: all or nothing, serialised against other writers (also in other processes). */
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** A consistent read-only snapshot. */
+  read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,109 @@
+/**
+ * Versioned schema. Each migration runs once, in order, inside an IMMEDIATE transaction so
+ * that several processes opening one file at the same time apply it exactly once.
+ * The SQL stays close to what PostgreSQL accepts.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'organisations, offers, benefits, users, incidents, audit log, alert outbox',
+    sql: `
+      CREATE TABLE organisations (
+        tenant_id  TEXT PRIMARY KEY,
+        mpn_id     TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE users (
+        tenant_id     TEXT NOT NULL REFERENCES organisations (tenant_id) ON DELETE CASCADE,
+        aad_object_id TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        email         TEXT NOT NULL,
+        association   TEXT NOT NULL CHECK (association IN ('mpn', 'cspOnly', 'none')),
+        roles         TEXT NOT NULL,
+        locale        TEXT,
+        PRIMARY KEY (tenant_id, aad_object_id)
+      );
+      CREATE TABLE membership_offers (
+        tenant_id        TEXT NOT NULL REFERENCES organisations (tenant_id) ON DELETE CASCADE,
+        id               TEXT NOT NULL,
+        level            TEXT NOT NULL CHECK (level IN ('actionPack', 'silver', 'gold')),
+        competency       TEXT,
+        competency_class TEXT CHECK (competency_class IN ('cloud', 'other')),
+        starts_on        TEXT NOT NULL,
+        expires_on       TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE TABLE benefits (
+        tenant_id        TEXT NOT NULL,
+        id               TEXT NOT NULL,
+        offer_id         TEXT NOT NULL,
+        type             TEXT NOT NULL CHECK (type IN ('productSupport', 'signatureCloudSupport')),
+        total            INTEGER CHECK (total IS NULL OR total >= 0),
+        -- The quota is never exceeded (R11, R14): the database refuses it too.
+        used             INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0 AND (total IS NULL OR used <= total)),
+        activation_state TEXT NOT NULL CHECK (activation_state IN ('notActivated', 'pending', 'active', 'rejected')),
+        requested_by     TEXT,
+        requested_at     TEXT,
+        access_id        TEXT,
+        contract_id      TEXT,
+        activated_at     TEXT,
+        rejected_reason  TEXT,
+        decided_by       TEXT,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, offer_id, type),
+        FOREIGN KEY (tenant_id, offer_id) REFERENCES membership_offers (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE TABLE incidents (
+        tenant_id       TEXT NOT NULL REFERENCES organisations (tenant_id) ON DELETE CASCADE,
+        id              TEXT NOT NULL,
+        benefit_id      TEXT,
+        plan            TEXT NOT NULL CHECK (plan IN ('productSupport', 'signatureCloudSupport', 'cloudSolutionProvider')),
+        kind            TEXT NOT NULL CHECK (kind IN ('onPremises', 'cloud', 'cspAzure')),
+        product         TEXT NOT NULL,
+        title           TEXT NOT NULL,
+        description     TEXT NOT NULL,
+        severity        TEXT NOT NULL CHECK (severity IN ('A', 'B', 'C')),
+        contact_name    TEXT NOT NULL,
+        contact_email   TEXT NOT NULL,
+        contact_phone   TEXT,
+        state           TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+        opened_by       TEXT NOT NULL,
+        opened_at       TEXT NOT NULL,
+        closed_by       TEXT,
+        closed_at       TEXT,
+        idempotency_key TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, idempotency_key),
+        FOREIGN KEY (tenant_id, benefit_id) REFERENCES benefits (tenant_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX incidents_by_opener ON incidents (tenant_id, opened_by);
+      CREATE TABLE audit_log (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        subject   TEXT NOT NULL,
+        details   TEXT NOT NULL,
+        at        TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, id);
+      CREATE TABLE alert_outbox (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant_id  TEXT NOT NULL,
+        payload    TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at    TEXT,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX alert_outbox_unsent ON alert_outbox (sent_at, id);
+    `,
+  },
+];

@@ -1,0 +1,386 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  Activation,
+  ActivationState,
+  AlertPayload,
+  AuditEntry,
+  Benefit,
+  Incident,
+  MembershipOffer,
+  Organisation,
+  OutboxAlert,
+  Role,
+  User,
+} from '../../domain/types';
+import { DuplicateIdempotencyKeyError, type IncidentFilter, type Store, type StoreTx } from '../repositories';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export interface SqliteStoreOptions {
+  /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+  migrations?: readonly Migration[];
+}
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toUser(r: Row): User {
+  const roles = str(r.roles);
+  return {
+    tenantId: str(r.tenant_id),
+    aadObjectId: str(r.aad_object_id),
+    name: str(r.name),
+    email: str(r.email),
+    association: str(r.association) as User['association'],
+    roles: roles ? (roles.split(',') as Role[]) : [],
+    locale: strOrNull(r.locale),
+  };
+}
+
+function toOffer(r: Row): MembershipOffer {
+  return {
+    tenantId: str(r.tenant_id),
+    id: str(r.id),
+    level: str(r.level) as MembershipOffer['level'],
+    competency: strOrNull(r.competency),
+    competencyClass: strOrNull(r.competency_class) as MembershipOffer['competencyClass'],
+    startsOn: str(r.starts_on),
+    expiresOn: str(r.expires_on),
+  };
+}
+
+function toBenefit(r: Row): Benefit {
+  return {
+    tenantId: str(r.tenant_id),
+    id: str(r.id),
+    offerId: str(r.offer_id),
+    type: str(r.type) as Benefit['type'],
+    total: numOrNull(r.total),
+    used: Number(r.used),
+    activation: {
+      state: str(r.activation_state) as ActivationState,
+      requestedBy: strOrNull(r.requested_by),
+      requestedAt: strOrNull(r.requested_at),
+      accessId: strOrNull(r.access_id),
+      contractId: strOrNull(r.contract_id),
+      activatedAt: strOrNull(r.activated_at),
+      rejectedReason: strOrNull(r.rejected_reason),
+      decidedBy: strOrNull(r.decided_by),
+    },
+  };
+}
+
+function toIncident(r: Row): Incident {
+  return {
+    tenantId: str(r.tenant_id),
+    id: str(r.id),
+    benefitId: strOrNull(r.benefit_id),
+    plan: str(r.plan) as Incident['plan'],
+    kind: str(r.kind) as Incident['kind'],
+    product: str(r.product),
+    title: str(r.title),
+    description: str(r.description),
+    severity: str(r.severity) as Incident['severity'],
+    contact: { name: str(r.contact_name), email: str(r.contact_email), phone: strOrNull(r.contact_phone) },
+    state: str(r.state) as Incident['state'],
+    openedBy: str(r.opened_by),
+    openedAt: str(r.opened_at),
+    closedBy: strOrNull(r.closed_by),
+    closedAt: strOrNull(r.closed_at),
+    idempotencyKey: str(r.idempotency_key),
+  };
+}
+
+const activationParams = (a: Activation) => ({
+  activation_state: a.state,
+  requested_by: a.requestedBy,
+  requested_at: a.requestedAt,
+  access_id: a.accessId,
+  contract_id: a.contractId,
+  activated_at: a.activatedAt,
+  rejected_reason: a.rejectedReason,
+  decided_by: a.decidedBy,
+});
+
+/**
+ * The embedded default store. better-sqlite3 is synchronous: a unit of work holds
+ * `BEGIN IMMEDIATE` (the database write lock, across processes) for its whole duration,
+ * and units of work in this process are queued so that no other caller's statements can
+ * run inside an open transaction while its work awaits.
+ */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly tx: StoreTx;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    this.tx = this.buildRepositories();
+  }
+
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const db = new Database(file, { timeout: options.busyTimeoutMs ?? 15_000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, options.migrations ?? MIGRATIONS);
+    return new SqliteStore(db);
+  }
+
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.run('BEGIN IMMEDIATE', work));
+  }
+
+  read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.run('BEGIN', work));
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.db.close();
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run<T>(begin: string, work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.db.exec(begin);
+    try {
+      const result = await work(this.tx);
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  private buildRepositories(): StoreTx {
+    const db = this.db;
+    const q = {
+      orgGet: db.prepare('SELECT * FROM organisations WHERE tenant_id = ?'),
+      orgList: db.prepare('SELECT * FROM organisations ORDER BY name'),
+      orgInsert: db.prepare(
+        'INSERT INTO organisations (tenant_id, mpn_id, name, created_at) VALUES (@tenantId, @mpnId, @name, @createdAt)',
+      ),
+      orgDelete: db.prepare('DELETE FROM organisations WHERE tenant_id = ?'),
+      userGet: db.prepare('SELECT * FROM users WHERE tenant_id = ? AND aad_object_id = ?'),
+      userList: db.prepare('SELECT * FROM users WHERE tenant_id = ? ORDER BY name'),
+      userInsert: db.prepare(
+        `INSERT INTO users (tenant_id, aad_object_id, name, email, association, roles, locale)
+         VALUES (@tenantId, @aadObjectId, @name, @email, @association, @roles, @locale)`,
+      ),
+      offerList: db.prepare('SELECT * FROM membership_offers WHERE tenant_id = ? ORDER BY rowid'),
+      offerInsert: db.prepare(
+        `INSERT INTO membership_offers (tenant_id, id, level, competency, competency_class, starts_on, expires_on)
+         VALUES (@tenantId, @id, @level, @competency, @competencyClass, @startsOn, @expiresOn)`,
+      ),
+      benefitGet: db.prepare('SELECT * FROM benefits WHERE tenant_id = ? AND id = ?'),
+      benefitList: db.prepare('SELECT * FROM benefits WHERE tenant_id = ? ORDER BY rowid'),
+      benefitInsert: db.prepare(
+        `INSERT INTO benefits (tenant_id, id, offer_id, type, total, used, activation_state, requested_by, requested_at,
+           access_id, contract_id, activated_at, rejected_reason, decided_by)
+         VALUES (@tenant_id, @id, @offer_id, @type, @total, @used, @activation_state, @requested_by, @requested_at,
+           @access_id, @contract_id, @activated_at, @rejected_reason, @decided_by)`,
+      ),
+      benefitActivation: db.prepare(
+        `UPDATE benefits SET activation_state = @activation_state, requested_by = @requested_by,
+           requested_at = @requested_at, access_id = @access_id, contract_id = @contract_id,
+           activated_at = @activated_at, rejected_reason = @rejected_reason, decided_by = @decided_by
+         WHERE tenant_id = @tenant_id AND id = @id AND activation_state = @expected`,
+      ),
+      benefitConsume: db.prepare(
+        `UPDATE benefits SET used = used + 1
+         WHERE tenant_id = ? AND id = ? AND (total IS NULL OR used < total)
+         RETURNING used, total`,
+      ),
+      incidentGet: db.prepare('SELECT * FROM incidents WHERE tenant_id = ? AND id = ?'),
+      incidentByKey: db.prepare('SELECT * FROM incidents WHERE tenant_id = ? AND idempotency_key = ?'),
+      incidentList: db.prepare(
+        `SELECT * FROM incidents WHERE tenant_id = @tenantId
+           AND (@openedBy IS NULL OR opened_by = @openedBy) AND (@state IS NULL OR state = @state)
+         ORDER BY opened_at DESC, rowid DESC`,
+      ),
+      incidentInsert: db.prepare(
+        `INSERT INTO incidents (tenant_id, id, benefit_id, plan, kind, product, title, description, severity,
+           contact_name, contact_email, contact_phone, state, opened_by, opened_at, closed_by, closed_at, idempotency_key)
+         VALUES (@tenantId, @id, @benefitId, @plan, @kind, @product, @title, @description, @severity,
+           @contactName, @contactEmail, @contactPhone, @state, @openedBy, @openedAt, @closedBy, @closedAt, @idempotencyKey)`,
+      ),
+      incidentClose: db.prepare(
+        `UPDATE incidents SET state = 'closed', closed_by = ?, closed_at = ?
+         WHERE tenant_id = ? AND id = ? AND state = 'open'`,
+      ),
+      auditAppend: db.prepare(
+        `INSERT INTO audit_log (tenant_id, actor, action, subject, details, at)
+         VALUES (@tenantId, @actor, @action, @subject, @details, @at)`,
+      ),
+      auditList: db.prepare('SELECT * FROM audit_log WHERE tenant_id = ? ORDER BY id'),
+      outboxAppend: db.prepare('INSERT INTO alert_outbox (tenant_id, payload, created_at) VALUES (?, ?, ?)'),
+      outboxList: db.prepare('SELECT * FROM alert_outbox WHERE tenant_id = ? ORDER BY id'),
+    };
+
+    return {
+      organisations: {
+        get: async (tenantId) => {
+          const r = q.orgGet.get(tenantId) as Row | undefined;
+          return r ? { tenantId: str(r.tenant_id), mpnId: str(r.mpn_id), name: str(r.name) } : null;
+        },
+        list: async () =>
+          (q.orgList.all() as Row[]).map(
+            (r): Organisation => ({ tenantId: str(r.tenant_id), mpnId: str(r.mpn_id), name: str(r.name) }),
+          ),
+        insert: async (org, createdAt) => {
+          q.orgInsert.run({ ...org, createdAt });
+        },
+        delete: async (tenantId) => {
+          q.orgDelete.run(tenantId);
+        },
+      },
+      users: {
+        get: async (tenantId, aadObjectId) => {
+          const r = q.userGet.get(tenantId, aadObjectId) as Row | undefined;
+          return r ? toUser(r) : null;
+        },
+        list: async (tenantId) => (q.userList.all(tenantId) as Row[]).map(toUser),
+        listWithRole: async (tenantId, role) =>
+          (q.userList.all(tenantId) as Row[]).map(toUser).filter((u) => u.roles.includes(role)),
+        insert: async (user) => {
+          q.userInsert.run({ ...user, roles: user.roles.join(',') });
+        },
+      },
+      offers: {
+        list: async (tenantId) => (q.offerList.all(tenantId) as Row[]).map(toOffer),
+        insert: async (offer) => {
+          q.offerInsert.run(offer);
+        },
+      },
+      benefits: {
+        get: async (tenantId, id) => {
+          const r = q.benefitGet.get(tenantId, id) as Row | undefined;
+          return r ? toBenefit(r) : null;
+        },
+        list: async (tenantId) => (q.benefitList.all(tenantId) as Row[]).map(toBenefit),
+        insert: async (b) => {
+          q.benefitInsert.run({
+            tenant_id: b.tenantId,
+            id: b.id,
+            offer_id: b.offerId,
+            type: b.type,
+            total: b.total,
+            used: b.used,
+            ...activationParams(b.activation),
+          });
+        },
+        updateActivation: async (tenantId, id, expected, next) =>
+          q.benefitActivation.run({ tenant_id: tenantId, id, expected, ...activationParams(next) })
+            .changes === 1,
+        consumeIncident: async (tenantId, id) => {
+          const r = q.benefitConsume.get(tenantId, id) as Row | undefined;
+          return r ? { used: Number(r.used), total: numOrNull(r.total) } : null;
+        },
+      },
+      incidents: {
+        get: async (tenantId, id) => {
+          const r = q.incidentGet.get(tenantId, id) as Row | undefined;
+          return r ? toIncident(r) : null;
+        },
+        getByIdempotencyKey: async (tenantId, key) => {
+          const r = q.incidentByKey.get(tenantId, key) as Row | undefined;
+          return r ? toIncident(r) : null;
+        },
+        list: async (tenantId, filter: IncidentFilter = {}) =>
+          (
+            q.incidentList.all({
+              tenantId,
+              openedBy: filter.openedBy ?? null,
+              state: filter.state ?? null,
+            }) as Row[]
+          ).map(toIncident),
+        insert: async (i) => {
+          try {
+            q.incidentInsert.run({
+              ...i,
+              contactName: i.contact.name,
+              contactEmail: i.contact.email,
+              contactPhone: i.contact.phone,
+            });
+          } catch (err) {
+            if (isUniqueViolation(err, 'idempotency_key'))
+              throw new DuplicateIdempotencyKeyError(i.idempotencyKey);
+            throw err;
+          }
+        },
+        close: async (tenantId, id, by, at) => q.incidentClose.run(by, at, tenantId, id).changes === 1,
+      },
+      audit: {
+        append: async (e) => {
+          q.auditAppend.run({ ...e, details: JSON.stringify(e.details) });
+        },
+        list: async (tenantId) =>
+          (q.auditList.all(tenantId) as Row[]).map(
+            (r): AuditEntry => ({
+              id: Number(r.id),
+              tenantId: str(r.tenant_id),
+              actor: str(r.actor),
+              action: str(r.action),
+              subject: str(r.subject),
+              details: JSON.parse(str(r.details)) as Record<string, unknown>,
+              at: str(r.at),
+            }),
+          ),
+      },
+      outbox: {
+        append: async (tenantId, payload: AlertPayload, createdAt) => {
+          q.outboxAppend.run(tenantId, JSON.stringify(payload), createdAt);
+        },
+        list: async (tenantId) =>
+          (q.outboxList.all(tenantId) as Row[]).map(
+            (r): OutboxAlert => ({
+              id: Number(r.id),
+              tenantId: str(r.tenant_id),
+              payload: JSON.parse(str(r.payload)) as AlertPayload,
+              createdAt: str(r.created_at),
+              sentAt: strOrNull(r.sent_at),
+              attempts: Number(r.attempts),
+              lastError: strOrNull(r.last_error),
+            }),
+          ),
+      },
+    };
+  }
+}
+
+function isUniqueViolation(err: unknown, column: string): boolean {
+  return (
+    err instanceof Error &&
+    (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    err.message.includes(column)
+  );
+}
+
+/** Applies pending migrations; safe when several processes open the same file at once. */
+export function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied = db.prepare('SELECT version FROM schema_migrations');
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    const done = new Set((applied.all() as { version: number }[]).map((r) => r.version));
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString());
+    }
+  }).immediate();
+}
