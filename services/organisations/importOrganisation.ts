@@ -144,6 +144,7 @@ export function parseOrganisation(doc: unknown, clock: Clock): ImportedOrganisat
 
   const offers: MembershipOffer[] = [];
   const benefits: Benefit[] = [];
+  const requesters: { path: string; by: string }[] = [];
   if (!Array.isArray(root.offers)) c.fail('$.offers', 'must be an array (possibly empty)');
   else
     root.offers.forEach((raw, i) => {
@@ -241,6 +242,7 @@ export function parseOrganisation(doc: unknown, clock: Clock): ImportedOrganisat
           c.fail(`${bp}.rejectedReason`, 'only a rejected activation has one');
         if (!state) continue;
         const requested = state !== 'notActivated';
+        if (requested && requestedBy) requesters.push({ path: `${bp}.requestedBy`, by: requestedBy });
         const activation: Activation = {
           state,
           requestedBy: requested ? requestedBy : null,
@@ -264,18 +266,12 @@ export function parseOrganisation(doc: unknown, clock: Clock): ImportedOrganisat
     });
 
   // requestedBy must name an activating user of this file (R2).
-  benefits.forEach((b) => {
-    const by = b.activation.requestedBy;
-    if (!by) return;
+  for (const { path, by } of requesters) {
     const user = users.find((u) => u.aadObjectId === by);
-    const i = offers.findIndex((o) => o.id === b.offerId);
     if (!user || !user.roles.some((r) => r === 'globalAdmin' || r === 'mpnPartnerAdmin')) {
-      c.fail(
-        `$.offers[${i}].benefits.${b.type}.requestedBy`,
-        'must be a Global admin or MPN partner admin listed in users (R2)',
-      );
+      c.fail(path, 'must be a Global admin or MPN partner admin listed in users (R2)');
     }
-  });
+  }
 
   if (c.problems.length || !tenantId || !mpnId || !name) throw new ValidationError(c.problems);
   const lowerTenant = tenantId.toLowerCase();
