@@ -31,6 +31,8 @@ export interface IncidentEligibility {
   /** null = unlimited, or no incident consumed (R16). */
   remaining: number | null;
   expiresOn: string | null;
+  /** The caller's own name and email, offered as the incident contact. */
+  contact: { name: string; email: string };
 }
 
 const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -52,9 +54,17 @@ export class IncidentService {
   eligibility(who: UserRef, kind: IncidentKind): Promise<IncidentEligibility> {
     return this.store.read(async (tx) => {
       const { user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
+      const contact = { name: user.name, email: user.email };
       if (kind === 'cspAzure') {
         requireCspAzureAllowed(user);
-        return { kind, plan: 'cloudSolutionProvider', benefitId: null, remaining: null, expiresOn: null };
+        return {
+          kind,
+          plan: 'cloudSolutionProvider',
+          benefitId: null,
+          remaining: null,
+          expiresOn: null,
+          contact,
+        };
       }
       requireMpnAccount(user); // R4
       const { benefit, offer } = await this.choose(tx, who.tenantId, kind);
@@ -64,6 +74,7 @@ export class IncidentService {
         benefitId: benefit.id,
         remaining: remaining(benefit),
         expiresOn: offer.expiresOn,
+        contact,
       };
     });
   }

@@ -26,15 +26,25 @@ function textProblem(value: unknown, min: number, max: number): string | null {
   return null;
 }
 
+/** Length limits of the free-text fields, [min, max] characters. */
+export const INCIDENT_TEXT_LIMITS = {
+  product: [2, 100],
+  title: [5, 200],
+  description: [10, 4000],
+  contactName: [2, 100],
+} as const;
+
+const L = INCIDENT_TEXT_LIMITS;
+
 /** One check per field, shared by the service and the dialog's prompt validators. */
 export const INCIDENT_FIELD_CHECKS = {
   kind: (v: unknown) =>
     INCIDENT_KINDS.includes(v as IncidentKind) ? null : `must be one of ${INCIDENT_KINDS.join(', ')}`,
-  product: (v: unknown) => textProblem(v, 2, 100),
-  title: (v: unknown) => textProblem(v, 5, 200),
-  description: (v: unknown) => textProblem(v, 10, 4000),
+  product: (v: unknown) => textProblem(v, ...L.product),
+  title: (v: unknown) => textProblem(v, ...L.title),
+  description: (v: unknown) => textProblem(v, ...L.description),
   severity: (v: unknown) => (SEVERITIES.includes(v as Severity) ? null : 'must be A, B or C'),
-  contactName: (v: unknown) => textProblem(v, 2, 100),
+  contactName: (v: unknown) => textProblem(v, ...L.contactName),
   contactEmail: (v: unknown) =>
     typeof v === 'string' && EMAIL.test(v.trim()) ? null : 'must be an email address',
   contactPhone: (v: unknown) =>

@@ -90,6 +90,52 @@ export interface OutboxRepository {
   list(tenantId: string): Promise<OutboxAlert[]>;
 }
 
+/** A stored value with its concurrency tag. */
+export interface StateEntry {
+  etag: string;
+  data: Record<string, unknown>;
+}
+
+/** Thrown when a state write names an etag that is no longer current. */
+export class StateConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`State for ${key} was changed by another turn (etag conflict)`);
+  }
+}
+
+/** Key–value state for conversations (dialog stacks, drafts), with optimistic concurrency. */
+export interface StateRepository {
+  read(keys: string[]): Promise<Map<string, StateEntry>>;
+  /** Writes when `expectedEtag` is null/'*' or matches; returns the new etag, or throws StateConflictError. */
+  write(
+    key: string,
+    data: Record<string, unknown>,
+    expectedEtag: string | null,
+    at: IsoTimestamp,
+  ): Promise<string>;
+  delete(keys: string[]): Promise<void>;
+}
+
+export type ConversationScope = 'personal' | 'channel' | 'groupChat';
+
+export interface StoredConversationReference {
+  tenantId: string;
+  conversationId: string;
+  aadObjectId: string | null;
+  scope: ConversationScope;
+  /** The Bot Framework conversation reference, as JSON. */
+  reference: Record<string, unknown>;
+  updatedAt: IsoTimestamp;
+}
+
+/** Where the bot can reach people later (proactive alerts); kept in the database, never in memory. */
+export interface ConversationReferenceRepository {
+  upsert(ref: StoredConversationReference): Promise<void>;
+  get(tenantId: string, conversationId: string): Promise<StoredConversationReference | null>;
+  personalFor(tenantId: string, aadObjectId: string): Promise<StoredConversationReference | null>;
+  remove(tenantId: string, conversationId: string): Promise<void>;
+}
+
 /** The repositories as seen inside one unit of work. */
 export interface StoreTx {
   organisations: OrganisationRepository;
@@ -99,6 +145,8 @@ export interface StoreTx {
   incidents: IncidentRepository;
   audit: AuditRepository;
   outbox: OutboxRepository;
+  state: StateRepository;
+  conversations: ConversationReferenceRepository;
 }
 
 export interface Store {

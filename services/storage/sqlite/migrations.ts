@@ -106,4 +106,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_outbox_unsent ON alert_outbox (sent_at, id);
     `,
   },
+  {
+    version: 2,
+    name: 'bot conversation state and conversation references',
+    sql: `
+      CREATE TABLE bot_state (
+        key        TEXT PRIMARY KEY,
+        etag       TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE conversation_references (
+        tenant_id       TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        -- The user of a personal (1:1) conversation; null for channels and group chats.
+        aad_object_id   TEXT,
+        scope           TEXT NOT NULL CHECK (scope IN ('personal', 'channel', 'groupChat')),
+        reference       TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, conversation_id)
+      );
+      CREATE INDEX conversation_references_by_user ON conversation_references (tenant_id, aad_object_id);
+    `,
+  },
 ];

@@ -14,7 +14,16 @@ import type {
   Role,
   User,
 } from '../../domain/types';
-import { DuplicateIdempotencyKeyError, type IncidentFilter, type Store, type StoreTx } from '../repositories';
+import { randomUUID } from 'node:crypto';
+import {
+  DuplicateIdempotencyKeyError,
+  StateConflictError,
+  type IncidentFilter,
+  type StateEntry,
+  type Store,
+  type StoredConversationReference,
+  type StoreTx,
+} from '../repositories';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export interface SqliteStoreOptions {
@@ -227,7 +236,33 @@ export class SqliteStore implements Store {
       auditList: db.prepare('SELECT * FROM audit_log WHERE tenant_id = ? ORDER BY id'),
       outboxAppend: db.prepare('INSERT INTO alert_outbox (tenant_id, payload, created_at) VALUES (?, ?, ?)'),
       outboxList: db.prepare('SELECT * FROM alert_outbox WHERE tenant_id = ? ORDER BY id'),
+      stateGet: db.prepare('SELECT key, etag, data FROM bot_state WHERE key = ?'),
+      stateInsert: db.prepare('INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, ?, ?, ?)'),
+      stateUpdate: db.prepare('UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ?'),
+      stateDelete: db.prepare('DELETE FROM bot_state WHERE key = ?'),
+      refUpsert: db.prepare(
+        `INSERT INTO conversation_references (tenant_id, conversation_id, aad_object_id, scope, reference, updated_at)
+         VALUES (@tenantId, @conversationId, @aadObjectId, @scope, @reference, @updatedAt)
+         ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET aad_object_id = excluded.aad_object_id,
+           scope = excluded.scope, reference = excluded.reference, updated_at = excluded.updated_at`,
+      ),
+      refGet: db.prepare('SELECT * FROM conversation_references WHERE tenant_id = ? AND conversation_id = ?'),
+      refPersonal: db.prepare(
+        `SELECT * FROM conversation_references WHERE tenant_id = ? AND aad_object_id = ? AND scope = 'personal'
+         ORDER BY updated_at DESC LIMIT 1`,
+      ),
+      refDelete: db.prepare(
+        'DELETE FROM conversation_references WHERE tenant_id = ? AND conversation_id = ?',
+      ),
     };
+    const toRef = (r: Row): StoredConversationReference => ({
+      tenantId: str(r.tenant_id),
+      conversationId: str(r.conversation_id),
+      aadObjectId: strOrNull(r.aad_object_id),
+      scope: str(r.scope) as StoredConversationReference['scope'],
+      reference: JSON.parse(str(r.reference)) as Record<string, unknown>,
+      updatedAt: str(r.updated_at),
+    });
 
     return {
       organisations: {
@@ -355,6 +390,46 @@ export class SqliteStore implements Store {
               lastError: strOrNull(r.last_error),
             }),
           ),
+      },
+      state: {
+        read: async (keys) => {
+          const found = new Map<string, StateEntry>();
+          for (const key of keys) {
+            const r = q.stateGet.get(key) as Row | undefined;
+            if (r)
+              found.set(key, { etag: str(r.etag), data: JSON.parse(str(r.data)) as Record<string, unknown> });
+          }
+          return found;
+        },
+        write: async (key, data, expectedEtag, at) => {
+          const etag = randomUUID();
+          const current = q.stateGet.get(key) as Row | undefined;
+          const unconditional = expectedEtag === null || expectedEtag === '*';
+          if (current && !unconditional && str(current.etag) !== expectedEtag)
+            throw new StateConflictError(key);
+          if (current) q.stateUpdate.run(etag, JSON.stringify(data), at, key);
+          else q.stateInsert.run(key, etag, JSON.stringify(data), at);
+          return etag;
+        },
+        delete: async (keys) => {
+          for (const key of keys) q.stateDelete.run(key);
+        },
+      },
+      conversations: {
+        upsert: async (ref) => {
+          q.refUpsert.run({ ...ref, reference: JSON.stringify(ref.reference) });
+        },
+        get: async (tenantId, conversationId) => {
+          const r = q.refGet.get(tenantId, conversationId) as Row | undefined;
+          return r ? toRef(r) : null;
+        },
+        personalFor: async (tenantId, aadObjectId) => {
+          const r = q.refPersonal.get(tenantId, aadObjectId) as Row | undefined;
+          return r ? toRef(r) : null;
+        },
+        remove: async (tenantId, conversationId) => {
+          q.refDelete.run(tenantId, conversationId);
+        },
       },
     };
   }

@@ -1,0 +1,40 @@
+import { TurnContext, type Activity } from 'botbuilder';
+import type { Clock } from '../services/domain/clock';
+import { isoTimestamp } from '../services/domain/clock';
+import type { ConversationScope, Store } from '../services/storage/repositories';
+import { tenantIdOf } from '../dialogs/identity';
+
+export function scopeOf(activity: Partial<Activity>): ConversationScope {
+  const type = activity.conversation?.conversationType;
+  if (type === 'channel') return 'channel';
+  if (type === 'groupChat') return 'groupChat';
+  return 'personal';
+}
+
+/** Saves where this conversation can be reached later (proactive alerts), in the database. */
+export async function saveConversationReference(
+  store: Store,
+  clock: Clock,
+  activity: Activity,
+): Promise<void> {
+  const tenantId = tenantIdOf(activity);
+  if (!tenantId || !activity.conversation?.id) return;
+  const scope = scopeOf(activity);
+  const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+  await store.transaction((tx) =>
+    tx.conversations.upsert({
+      tenantId,
+      conversationId: activity.conversation.id,
+      aadObjectId: scope === 'personal' ? (activity.from?.aadObjectId?.toLowerCase() ?? null) : null,
+      scope,
+      reference,
+      updatedAt: isoTimestamp(clock),
+    }),
+  );
+}
+
+export async function removeConversationReference(store: Store, activity: Activity): Promise<void> {
+  const tenantId = tenantIdOf(activity);
+  if (!tenantId || !activity.conversation?.id) return;
+  await store.transaction((tx) => tx.conversations.remove(tenantId, activity.conversation.id));
+}

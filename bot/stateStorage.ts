@@ -1,0 +1,40 @@
+import type { Storage, StoreItems } from 'botbuilder';
+import type { Clock } from '../services/domain/clock';
+import { isoTimestamp } from '../services/domain/clock';
+import type { Store } from '../services/storage/repositories';
+
+/**
+ * botbuilder's Storage over the product database, so dialog state survives restarts and is
+ * shared by several bot instances. eTags follow MemoryStorage: '*' or none writes always,
+ * anything else must match the stored one.
+ */
+export class DatabaseStorage implements Storage {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (keys.length === 0) return {};
+    const found = await this.store.read((tx) => tx.state.read(keys));
+    const items: StoreItems = {};
+    for (const [key, entry] of found) items[key] = { ...entry.data, eTag: entry.etag };
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    const entries = Object.entries(changes);
+    if (entries.length === 0) return;
+    const at = isoTimestamp(this.clock);
+    await this.store.transaction(async (tx) => {
+      for (const [key, item] of entries) {
+        const { eTag, ...data } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
+        item.eTag = await tx.state.write(key, data, eTag ?? null, at);
+      }
+    });
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length) await this.store.transaction((tx) => tx.state.delete(keys));
+  }
+}
