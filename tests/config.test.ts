@@ -1,0 +1,79 @@
+/** Configuration is read once and every error names the variable that is wrong. */
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../services/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems.map((p) => p.variable);
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('defaults run the bot locally with the demo organisation and auth off', () => {
+    const c = loadConfig({});
+    expect(c.port).to.equal(3978);
+    expect(c.microsoftAppId).to.equal('');
+    expect(c.seedFile).to.match(/examples[/\\]demo-org\.json$/);
+    expect(c.databasePath).to.match(/data[/\\]partner-support\.sqlite$/);
+    expect(c.allowedTenants).to.deep.equal([]);
+  });
+
+  it('production without an app id refuses to start and says why', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect((err as ConfigError).message).to.match(/MICROSOFT_APP_ID: is required when NODE_ENV=production/);
+    }
+  });
+
+  it('production seeds no demo data unless told to', () => {
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      MICROSOFT_APP_ID: '3f1a6d9e-7a4b-4c1d-9e2f-0a1b2c3d4e5f',
+      MICROSOFT_APP_PASSWORD: 'secret',
+    });
+    expect(c.seedFile).to.equal(null);
+  });
+
+  it('every bad variable is reported at once, by name', () => {
+    expect(
+      problemsOf({
+        PORT: 'eighty',
+        MICROSOFT_APP_ID: 'not-a-guid',
+        MICROSOFT_APP_TYPE: 'Whatever',
+        ALLOWED_TENANTS: '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b, contoso.com',
+        MAX_BODY_BYTES: '5',
+        LOG_LEVEL: 'loud',
+      }),
+    ).to.have.members([
+      'PORT',
+      'MICROSOFT_APP_ID',
+      'MICROSOFT_APP_PASSWORD',
+      'MICROSOFT_APP_TYPE',
+      'ALLOWED_TENANTS',
+      'MAX_BODY_BYTES',
+      'LOG_LEVEL',
+    ]);
+  });
+
+  it('single-tenant registrations need their tenant id', () => {
+    expect(
+      problemsOf({
+        MICROSOFT_APP_ID: '3f1a6d9e-7a4b-4c1d-9e2f-0a1b2c3d4e5f',
+        MICROSOFT_APP_PASSWORD: 'x',
+        MICROSOFT_APP_TYPE: 'SingleTenant',
+      }),
+    ).to.deep.equal(['MICROSOFT_APP_TENANT_ID']);
+  });
+
+  it('allowed tenants are normalised to lower case', () => {
+    expect(
+      loadConfig({ ALLOWED_TENANTS: '6F2C8A10-3B4D-4E5F-9A7B-1C2D3E4F5A6B' }).allowedTenants,
+    ).to.deep.equal(['6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b']);
+  });
+});
