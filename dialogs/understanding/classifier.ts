@@ -1,0 +1,151 @@
+/**
+ * A small trained intent model that runs in process: TF-IDF vectors over word, stem,
+ * character and CJK n-gram features, scored against each intent's nearest training example
+ * and its centroid. Character n-grams make typos and Chinese work without a tokenizer.
+ * Low similarity, or a win by the out-of-domain class, gives `none` (the fallback) rather
+ * than a confident wrong answer.
+ */
+import type { Language } from '../../services/domain/facts';
+import { languageOf } from '../language';
+import { TRAINING_SET, type Example } from './corpus';
+import type { Intent } from './intents';
+import { CONCEPTS, STOPWORDS } from './lexicon';
+
+export interface Understood {
+  intent: Intent;
+  /** 0..1: the winning intent's similarity score. */
+  score: number;
+  /** The language to answer in. */
+  language: Language;
+  entities: { incidentId?: string };
+}
+
+type Vector = Map<string, number>;
+
+const INCIDENT_ID = /\binc-[a-z0-9]{4,12}\b/i;
+const CJK = /[\u3400-\u9fff]/;
+const CJK_RUN = /[\u3400-\u9fff]+/g;
+/** Below this similarity nothing was understood. */
+const MIN_SCORE = 0.28;
+
+function normalise(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(INCIDENT_ID, ' incidentref ')
+    .replace(/['’`]/g, '')
+    .replace(/[^a-z0-9\u3400-\u9fff-]+/g, ' ')
+    .trim();
+}
+
+function stem(word: string): string {
+  return word.replace(/(ing|ed|es|s)$/, '').slice(0, 7);
+}
+
+function features(text: string): Map<string, number> {
+  const f = new Map<string, number>();
+  const add = (key: string, weight: number) => f.set(key, (f.get(key) ?? 0) + weight);
+  const norm = normalise(text);
+  for (const [concept, pattern, weight = 2] of CONCEPTS) if (pattern.test(norm)) add(`k:${concept}`, weight);
+  const latin = norm
+    .replace(CJK_RUN, ' ')
+    .split(/\s+/)
+    .filter((w) => w && !STOPWORDS.has(w));
+  latin.forEach((word, i) => {
+    add(`w:${word}`, 1);
+    add(`s:${stem(word)}`, 0.7);
+    const padded = `#${word}#`;
+    for (let n = 0; n + 3 <= padded.length; n++) add(`c:${padded.slice(n, n + 3)}`, 0.25);
+    if (i > 0) add(`b:${latin[i - 1]} ${word}`, 0.8);
+  });
+  for (const run of norm.match(CJK_RUN) ?? []) {
+    for (let n = 0; n < run.length; n++) {
+      add(`z:${run[n]}`, 0.5);
+      if (n + 2 <= run.length) add(`zz:${run.slice(n, n + 2)}`, 1);
+      if (n + 3 <= run.length) add(`zzz:${run.slice(n, n + 3)}`, 0.8);
+    }
+  }
+  return f;
+}
+
+function normalize(v: Vector): Vector {
+  let sum = 0;
+  for (const x of v.values()) sum += x * x;
+  const len = Math.sqrt(sum) || 1;
+  for (const [k, x] of v) v.set(k, x / len);
+  return v;
+}
+
+function dot(a: Vector, b: Vector): number {
+  const [small, large] = a.size < b.size ? [a, b] : [b, a];
+  let s = 0;
+  for (const [k, x] of small) {
+    const y = large.get(k);
+    if (y !== undefined) s += x * y;
+  }
+  return s;
+}
+
+/** The answer language: the Teams locale, unless the message is plainly written in the other language. */
+export function answerLanguage(text: string, locale: string | undefined): Language {
+  const fromLocale = languageOf(locale);
+  if (CJK.test(text)) return 'zh';
+  const words = text.split(/\s+/).filter((w) => /[a-z]{2,}/i.test(w));
+  return fromLocale === 'zh' && words.length >= 3 ? 'en' : fromLocale;
+}
+
+export class IntentClassifier {
+  private readonly idf: Map<string, number>;
+  private readonly examples: { intent: Intent; vector: Vector }[];
+  private readonly centroids: Map<Intent, Vector>;
+
+  constructor(training: readonly Example[]) {
+    const docs = training.map((e) => ({ intent: e.intent, f: features(e.text) }));
+    const df = new Map<string, number>();
+    for (const d of docs) for (const k of d.f.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+    this.idf = new Map([...df].map(([k, n]) => [k, Math.log((1 + docs.length) / (1 + n)) + 1]));
+    this.examples = docs.map((d) => ({ intent: d.intent, vector: this.vectorise(d.f) }));
+    const sums = new Map<Intent, Vector>();
+    for (const e of this.examples) {
+      const sum = sums.get(e.intent) ?? new Map<string, number>();
+      for (const [k, x] of e.vector) sum.set(k, (sum.get(k) ?? 0) + x);
+      sums.set(e.intent, sum);
+    }
+    this.centroids = new Map([...sums].map(([intent, v]) => [intent, normalize(v)]));
+  }
+
+  private vectorise(f: Map<string, number>): Vector {
+    const v: Vector = new Map();
+    for (const [k, tf] of f) {
+      const idf = this.idf.get(k);
+      if (idf !== undefined) v.set(k, (1 + Math.log(tf)) * idf); // unseen features carry no evidence
+    }
+    return normalize(v);
+  }
+
+  classify(text: string, locale?: string): Understood {
+    const language = answerLanguage(text, locale);
+    const incidentId = INCIDENT_ID.exec(text)?.[0].toUpperCase();
+    const entities = incidentId ? { incidentId } : {};
+    const v = this.vectorise(features(text));
+    if (v.size === 0) return { intent: 'none', score: 0, language, entities };
+    const nearest = new Map<Intent, number>();
+    for (const e of this.examples) {
+      const s = dot(v, e.vector);
+      if (s > (nearest.get(e.intent) ?? 0)) nearest.set(e.intent, s);
+    }
+    let best: Intent = 'none';
+    let bestScore = 0;
+    for (const [intent, centroid] of this.centroids) {
+      const score = 0.65 * (nearest.get(intent) ?? 0) + 0.35 * dot(v, centroid);
+      if (score > bestScore) [best, bestScore] = [intent, score];
+    }
+    if (bestScore < MIN_SCORE) return { intent: 'none', score: bestScore, language, entities };
+    return { intent: best, score: Math.min(1, bestScore), language, entities };
+  }
+}
+
+/** Trains on the corpus's training split (never the held-out part). */
+export function createClassifier(training: readonly Example[] = TRAINING_SET): IntentClassifier {
+  return new IntentClassifier(training);
+}

@@ -1,0 +1,146 @@
+/** Language understanding: accuracy on phrasings training never saw, languages, fallbacks, exact answers. */
+import { expect } from 'chai';
+import { factAnswer, fallbackAnswer } from '../dialogs/answers';
+import { answerLanguage, createClassifier } from '../dialogs/understanding/classifier';
+import { CORPUS, HELD_OUT_SET, TRAINING_SET } from '../dialogs/understanding/corpus';
+import { FACT_INTENTS, INTENTS } from '../dialogs/understanding/intents';
+import { languageOf } from '../dialogs/language';
+import { CLOUD_COMPETENCIES, MESSAGES } from '../services/domain/facts';
+import { FRESH } from './helpers/freshPhrasings';
+
+const classifier = createClassifier();
+const localeOf = (language: 'en' | 'zh') => (language === 'zh' ? 'zh-CN' : 'en-US');
+
+function accuracy(items: readonly { intent: string; text: string; language: 'en' | 'zh' }[]) {
+  const right = items.filter(
+    (e) => classifier.classify(e.text, localeOf(e.language)).intent === e.intent,
+  ).length;
+  return right / items.length;
+}
+
+describe('understanding questions (English and Chinese)', () => {
+  it('the corpus has at least 150 phrasings in both languages, every intent at least 3 per language', () => {
+    expect(CORPUS.length).to.be.at.least(150);
+    for (const intent of INTENTS) {
+      for (const language of ['en', 'zh'] as const) {
+        const n = CORPUS.filter((e) => e.intent === intent && e.language === language).length;
+        expect(n, `${intent} ${language}`).to.be.at.least(3);
+      }
+    }
+  });
+
+  it('training never sees the held-out phrasings', () => {
+    const trained = new Set(TRAINING_SET.map((e) => e.text));
+    expect(HELD_OUT_SET.length).to.be.greaterThan(40);
+    for (const e of HELD_OUT_SET) expect(trained.has(e.text), e.text).to.equal(false);
+  });
+
+  it('held-out accuracy is at least 90 %', () => {
+    const all = accuracy(HELD_OUT_SET);
+    const en = accuracy(HELD_OUT_SET.filter((e) => e.language === 'en'));
+    const zh = accuracy(HELD_OUT_SET.filter((e) => e.language === 'zh'));
+    console.log(
+      `      held-out accuracy: ${(all * 100).toFixed(1)} % (en ${(en * 100).toFixed(1)} %, zh ${(zh * 100).toFixed(1)} %, n=${HELD_OUT_SET.length})`,
+    );
+    expect(all).to.be.at.least(0.9);
+  });
+
+  it('phrasings written after tuning are still mostly understood (reported; floor 80 %)', () => {
+    const fresh = FRESH.map(([intent, text, language]) => ({ intent, text, language }));
+    const all = accuracy(fresh);
+    console.log(`      fresh-phrasing accuracy: ${(all * 100).toFixed(1)} % (n=${fresh.length})`);
+    expect(all).to.be.at.least(0.8);
+  });
+
+  it('the language comes from the Teams locale, or from the script a message is written in', () => {
+    expect(languageOf('zh-CN')).to.equal('zh');
+    expect(languageOf('zh-cn')).to.equal('zh');
+    expect(languageOf('zh-Hans')).to.equal('zh');
+    expect(languageOf('en-US')).to.equal('en');
+    expect(languageOf(undefined)).to.equal('en');
+    expect(answerLanguage('还剩几个事件', 'en-US')).to.equal('zh');
+    expect(answerLanguage('how many incidents do we have left', 'zh-CN')).to.equal('en');
+    expect(answerLanguage('help', 'zh-CN')).to.equal('zh'); // a bare command keeps the user's locale
+  });
+
+  it('out-of-domain messages fall back instead of getting a confident wrong answer', () => {
+    for (const [text, locale] of [
+      ['what is the best pizza in seattle', 'en-US'],
+      ['tell me something about dinosaurs', 'en-US'],
+      ['我想吃火锅', 'zh-CN'],
+      ['asdf qwerty', 'en-US'],
+      ['', 'en-US'],
+    ]) {
+      expect(classifier.classify(text, locale).intent, text).to.equal('none');
+    }
+  });
+
+  it('typos, mixed case and mixed languages still work', () => {
+    expect(classifier.classify('wat is signatur cloud suport', 'en-US').intent).to.equal(
+      'facts.signatureCloud',
+    );
+    expect(classifier.classify('HOW MANY INCIDENTS DO WE HAVE LEFT', 'en-US').intent).to.equal(
+      'action.incidentsRemaining',
+    );
+    expect(classifier.classify('Signature Cloud Support 是什么', 'zh-CN').intent).to.equal(
+      'facts.signatureCloud',
+    );
+    expect(classifier.classify('how do i activat our benfits', 'en-US').intent).to.equal(
+      'facts.howToActivate',
+    );
+  });
+
+  it('an incident id is picked out of a close request, and "incidents" is not mistaken for one', () => {
+    const r = classifier.classify('please close inc-7k2q9xma', 'en-US');
+    expect(r.intent).to.equal('action.closeIncident');
+    expect(r.entities.incidentId).to.equal('INC-7K2Q9XMA');
+    expect(classifier.classify('how many incidents do we have left', 'en-US').entities).to.deep.equal({});
+  });
+
+  describe('answers state the exact facts, in both languages, with their source', () => {
+    for (const intent of FACT_INTENTS) {
+      it(intent, () => {
+        for (const lang of ['en', 'zh'] as const) {
+          const a = factAnswer(intent, lang);
+          expect(a.text.length, `${intent} ${lang}`).to.be.greaterThan(20);
+          expect(a.rules.length).to.be.greaterThan(0);
+          expect(a.source).to.match(lang === 'zh' ? /合作伙伴中心/ : /Partner Center/);
+          if (lang === 'zh') expect(a.text).to.match(/[\u4e00-\u9fff]/);
+        }
+      });
+    }
+    it('entitlements: every number of the R11 table', () => {
+      const en = factAnswer('facts.entitlements', 'en').text;
+      for (const s of [
+        'Action Pack 10',
+        'Silver competency 15',
+        'Gold competency 20',
+        'other competencies 5',
+        'other competencies 10',
+        'Unlimited',
+        'Action Pack none',
+      ]) {
+        expect(en).to.include(s);
+      }
+      const zh = factAnswer('facts.entitlements', 'zh').text;
+      for (const s of ['Action Pack 10', '银牌能力 15', '金牌能力 20', '其他能力 5', '其他能力 10', '无限制'])
+        expect(zh).to.include(s);
+    });
+    it('cloud competencies: all six R12 names', () => {
+      for (const lang of ['en', 'zh'] as const) {
+        for (const name of CLOUD_COMPETENCIES)
+          expect(factAnswer('facts.cloudCompetencies', lang).text).to.include(name);
+      }
+    });
+    it('R4 and R5 messages are the document’s own words', () => {
+      expect(factAnswer('facts.notAuthorized', 'en').text).to.include(MESSAGES.notAuthorized.en);
+      expect(factAnswer('facts.notAuthorized', 'zh').text).to.include(MESSAGES.notAuthorized.zh);
+      expect(factAnswer('facts.noBenefits', 'en').title).to.include(MESSAGES.noBenefitsYet.en);
+      expect(factAnswer('facts.noBenefits', 'zh').text).to.include(MESSAGES.wrongAccountHint.zh);
+    });
+    it('the fallback suggests what to ask', () => {
+      expect(fallbackAnswer('en').text).to.match(/How many incidents do we have left/);
+      expect(fallbackAnswer('zh').text).to.match(/还剩几个事件/);
+    });
+  });
+});
