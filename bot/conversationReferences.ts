@@ -11,6 +11,20 @@ export function scopeOf(activity: Partial<Activity>): ConversationScope {
   return 'personal';
 }
 
+/** Like saveConversationReference, but reads first so an unchanged reference costs no write. */
+export async function saveConversationReferenceIfChanged(
+  store: Store,
+  clock: Clock,
+  activity: Activity,
+): Promise<void> {
+  const tenantId = tenantIdOf(activity);
+  if (!tenantId || !activity.conversation?.id) return;
+  const stored = await store.read((tx) => tx.conversations.get(tenantId, activity.conversation.id));
+  const reference = TurnContext.getConversationReference(activity);
+  if (stored && JSON.stringify(stored.reference) === JSON.stringify(reference)) return;
+  await saveConversationReference(store, clock, activity);
+}
+
 /** Saves where this conversation can be reached later (proactive alerts), in the database. */
 export async function saveConversationReference(
   store: Store,

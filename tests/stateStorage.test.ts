@@ -20,7 +20,7 @@ describe('DatabaseStorage (dialog state in the database)', () => {
     const read = await storage.read(['conv/user', 'missing']);
     expect(Object.keys(read)).to.deep.equal(['conv/user']);
     expect(read['conv/user'].dialogStack).to.deep.equal([{ id: 'incidentDialog' }]);
-    expect(read['conv/user'].eTag).to.be.a('string').and.not.empty;
+    expect(read['conv/user'].eTag).to.be.a('string').with.length.greaterThan(0);
     await storage.delete(['conv/user']);
     expect(await storage.read(['conv/user'])).to.deep.equal({});
   });

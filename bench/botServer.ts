@@ -1,0 +1,30 @@
+/**
+ * This bot for bench:bot, started as a child process on a fresh database with the demo
+ * organisation: `node dist/bench/botServer.js`; prints "ready <port>".
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp } from '../bot/app';
+import { createLogger } from '../bot/logger';
+import { loadConfig } from '../services/config';
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-benchbot-'));
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    DATABASE_PATH: path.join(dir, 'bot.sqlite'),
+    LOG_LEVEL: 'warn',
+  });
+  config.port = 0;
+  const app = await startApp(
+    config,
+    createLogger('warn', (line) => process.stderr.write(line)),
+  );
+  console.log(`ready ${app.url.split(':').pop()}`);
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
+
+void main();

@@ -1,0 +1,135 @@
+/**
+ * Composition: one place that wires config, storage, services, state, dialogs and the
+ * HTTP server. Used by `npm start` (index.ts) and by the tests over real HTTP.
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { PrivateConversationState, type TurnContext, type Middleware } from 'botbuilder';
+import { DialogSet } from 'botbuilder-dialogs';
+import type restify from 'restify';
+import { ActivationDialog } from '../dialogs/activationDialog';
+import { IncidentDialog } from '../dialogs/incidentDialog';
+import type { IncidentDrafts } from '../dialogs/incidentDrafts';
+import { languageOf } from '../dialogs/language';
+import { createClassifier } from '../dialogs/understanding/classifier';
+import type { Config } from '../services/config';
+import { type Clock, systemClock } from '../services/domain/clock';
+import { createServices, type Services } from '../services/index';
+import { importOrganisation } from '../services/organisations/importOrganisation';
+import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+import { createAdapter, type AdapterOptions } from './adapter';
+import { CardActions } from './cardActions';
+import { saveConversationReferenceIfChanged } from './conversationReferences';
+import { errorFields, type Logger } from './logger';
+import { MessageRouter } from './messageRouter';
+import { PartnerSupportBot } from './partnerSupportBot';
+import { SORRY } from './replies';
+import { createServer } from './server';
+import { DatabaseStorage } from './stateStorage';
+import { TenantGate } from './tenantGate';
+
+export interface App {
+  server: restify.Server;
+  services: Services;
+  store: SqliteStore;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  clock?: Clock;
+  adapter?: AdapterOptions;
+}
+
+export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const store = SqliteStore.open(config.databasePath);
+  const services = createServices(store, clock);
+  await seed(config, services, logger);
+
+  const state = new PrivateConversationState(new DatabaseStorage(store, clock));
+  const dialogs = new DialogSet(state.createProperty('dialogState'));
+  const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
+  dialogs.add(new ActivationDialog(services));
+  dialogs.add(new IncidentDialog(services, drafts));
+
+  const classifier = createClassifier();
+  const cardActions = new CardActions({ services, dialogs, drafts, logger });
+  const messages = new MessageRouter({ services, dialogs, classifier, cardActions, logger });
+  const bot = new PartnerSupportBot({ store, clock, state, messages, cardActions, logger });
+
+  const adapter = createAdapter(config, logger, options.adapter);
+  adapter.use(new TenantGate(config.allowedTenants, logger));
+  adapter.use(referenceRecorder(store, clock, logger));
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error('turn failed', {
+      activityId: context.activity.id,
+      activityType: context.activity.type,
+      ...errorFields(error),
+    });
+    try {
+      await state.delete(context); // a broken dialog must not trap the user
+      await state.saveChanges(context, true);
+      if (context.activity.type === 'message')
+        await context.sendActivity(SORRY[languageOf(context.activity.locale)]);
+    } catch (inner) {
+      logger.error('could not answer after a failed turn', {
+        activityId: context.activity.id,
+        ...errorFields(inner),
+      });
+    }
+  };
+
+  const server = createServer({
+    adapter,
+    logic: (context) => bot.run(context),
+    store,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+  logger.info('bot listening', { url: `${url}/api/messages`, database: config.databasePath });
+  return {
+    server,
+    services,
+    store,
+    url,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
+
+/** Every message re-saves a missing or changed conversation reference (for proactive alerts). */
+function referenceRecorder(store: SqliteStore, clock: Clock, logger: Logger): Middleware {
+  return {
+    async onTurn(context: TurnContext, next: () => Promise<void>) {
+      if (context.activity.type === 'message') {
+        await saveConversationReferenceIfChanged(store, clock, context.activity).catch((err) =>
+          logger.warn('could not save conversation reference', {
+            activityId: context.activity.id,
+            ...errorFields(err),
+          }),
+        );
+      }
+      await next();
+    },
+  };
+}
+
+/** An empty development database gets the demo organisation, so a fresh `npm start` has someone to talk to. */
+async function seed(config: Config, services: Services, logger: Logger): Promise<void> {
+  if (!config.seedFile) return;
+  const existing = await services.store.read((tx) => tx.organisations.list());
+  if (existing.length > 0) return;
+  const doc: unknown = JSON.parse(fs.readFileSync(config.seedFile, 'utf8'));
+  const imported = await importOrganisation(services.store, services.clock, doc, { actor: 'system:seed' });
+  logger.info('seeded the database', {
+    organisation: imported.organisation.name,
+    tenantId: imported.organisation.tenantId,
+    file: config.seedFile,
+  });
+}

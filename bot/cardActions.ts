@@ -1,0 +1,209 @@
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import type { DialogSet } from 'botbuilder-dialogs';
+import {
+  activationConfirmCard,
+  activationIdsFormCard,
+  activationStatusCard,
+  benefitsCard,
+  helpCard,
+  incidentCard,
+  incidentListCard,
+  VERBS,
+  type AdaptiveCard,
+} from '../cards';
+import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
+import type { IncidentDrafts } from '../dialogs/incidentDrafts';
+import { userRefOf } from '../dialogs/identity';
+import { languageOf } from '../dialogs/language';
+import { BenefitRuleError, NotFoundError, RoleRequiredError } from '../services/domain/errors';
+import type { Language } from '../services/domain/facts';
+import { INCIDENT_KINDS, type IncidentKind } from '../services/domain/types';
+import type { BenefitsView } from '../services/domain/views';
+import type { UserRef } from '../services/benefits/benefitService';
+import type { Services } from '../services/index';
+import type { StatePropertyAccessor } from 'botbuilder';
+import { errorFields, type Logger } from './logger';
+import { NO_IDENTITY, refusalFor, SORRY } from './replies';
+
+/** What a card action produces: a card that replaces the clicked one, or a short message. */
+export type CardActionResult = { card: AdaptiveCard } | { message: string };
+
+interface ActionContext {
+  context: TurnContext;
+  who: UserRef;
+  lang: Language;
+  data: Record<string, unknown>;
+}
+
+type Handler = (a: ActionContext) => Promise<CardActionResult>;
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+export interface CardActionDeps {
+  services: Services;
+  dialogs: DialogSet;
+  drafts: StatePropertyAccessor<IncidentDrafts>;
+  logger: Logger;
+}
+
+/**
+ * One handler per card verb. Identity comes from the activity; ids in card data are only
+ * hints that the services check against the caller's organisation and roles.
+ */
+export class CardActions {
+  private readonly handlers: Record<string, Handler>;
+
+  constructor(private readonly deps: CardActionDeps) {
+    const { services } = deps;
+    this.handlers = {
+      [VERBS.refreshBenefits]: (a) => this.benefits(a),
+      [VERBS.showBenefits]: (a) => this.benefits(a),
+      [VERBS.startActivation]: async (a) => {
+        const { benefit, offer } = await this.adminBenefit(a);
+        return { card: activationConfirmCard(benefit, offer, a.lang, `activation-${benefit.id}`) };
+      },
+      [VERBS.confirmActivation]: async (a) => {
+        // R2 is checked again by the service, whatever the card says.
+        const r = await services.activation.request(a.who, text(a.data.benefitId));
+        return { card: activationStatusCard(r.benefit, r.offer, a.lang, { canRecord: true }) };
+      },
+      [VERBS.showRecordIdsForm]: async (a) => {
+        const { benefit, offer } = await this.adminBenefit(a);
+        return { card: activationIdsFormCard(benefit, offer, a.lang) };
+      },
+      [VERBS.recordActivationIds]: async (a) => {
+        const r = await services.activation.recordIds(
+          { kind: 'user', ...a.who },
+          a.who.tenantId,
+          text(a.data.benefitId),
+          {
+            accessId: text(a.data.accessId),
+            contractId: text(a.data.contractId),
+          },
+        );
+        return { card: activationStatusCard(r.benefit, r.offer, a.lang) };
+      },
+      [VERBS.startIncident]: async (a) => {
+        const kind = INCIDENT_KINDS.includes(a.data.kind as IncidentKind)
+          ? (a.data.kind as IncidentKind)
+          : undefined;
+        const dc = await deps.dialogs.createContext(a.context);
+        await dc.cancelAllDialogs();
+        await dc.beginDialog(INCIDENT_DIALOG, { kind } satisfies IncidentDialogOptions);
+        return { message: a.lang === 'zh' ? '请在下方回答几个问题。' : 'Answer a few questions below.' };
+      },
+      [VERBS.confirmIncident]: async (a) => {
+        const key = text(a.data.idempotencyKey);
+        const drafts = await deps.drafts.get(a.context, {});
+        const draft = drafts[key];
+        if (!draft) throw new NotFoundError('incident', key);
+        const incident = await services.incidents.open(a.who, draft.input);
+        draft.incidentId = incident.id;
+        await deps.drafts.set(a.context, drafts);
+        return { card: incidentCard(incident, a.lang, { canClose: incident.state === 'open' }) };
+      },
+      [VERBS.cancel]: async (a) => {
+        const key = text(a.data.idempotencyKey);
+        if (key) {
+          const drafts = await deps.drafts.get(a.context, {});
+          if (!drafts[key]?.incidentId) delete drafts[key];
+          await deps.drafts.set(a.context, drafts);
+        }
+        const dc = await deps.dialogs.createContext(a.context);
+        await dc.cancelAllDialogs();
+        return { message: a.lang === 'zh' ? '已取消。' : 'Cancelled.' };
+      },
+      [VERBS.closeIncident]: async (a) => {
+        const incident = await services.incidents.close(a.who, text(a.data.incidentId));
+        return { card: incidentCard({ ...incident, replayed: false }, a.lang, { canClose: false }) };
+      },
+      [VERBS.myIncidents]: async (a) => {
+        const incidents = await services.incidents.list(a.who, 'mine');
+        return { card: incidentListCard(incidents, a.lang, 'mine') };
+      },
+      [VERBS.help]: async (a) => ({ card: helpCard(a.lang) }),
+    };
+  }
+
+  /** For adaptiveCard/action invokes: always a proper invoke response, well inside Teams' time limit. */
+  async handleInvoke(
+    context: TurnContext,
+    verb: string | undefined,
+    data: unknown,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const result = await this.run(context, verb, data);
+    if ('card' in result) {
+      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
+    }
+    // Teams expects a plain string for the message type; botbuilder's typing only models card values.
+    const message = result.message as unknown as Record<string, unknown>;
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message };
+  }
+
+  /** Runs a verb; refusals become their explaining card, failures a polite message and a log line. */
+  async run(context: TurnContext, verb: string | undefined, rawData: unknown): Promise<CardActionResult> {
+    const lang = languageOf(context.activity.locale);
+    const who = userRefOf(context.activity);
+    if (!who) return { message: NO_IDENTITY[lang] };
+    const handler = verb ? this.handlers[verb] : undefined;
+    if (!handler) {
+      this.deps.logger.warn('unknown card verb', { verb, activityId: context.activity.id });
+      return {
+        message:
+          lang === 'zh'
+            ? '此按钮已不再可用。输入“帮助”查看可以做什么。'
+            : 'This button is no longer available. Say "help" to see what I can do.',
+      };
+    }
+    const data = typeof rawData === 'object' && rawData !== null ? (rawData as Record<string, unknown>) : {};
+    try {
+      return await handler({ context, who, lang, data });
+    } catch (err) {
+      if (err instanceof BenefitRuleError) {
+        this.deps.logger.info('card action refused', {
+          verb,
+          code: err.code,
+          rules: err.rules,
+          activityId: context.activity.id,
+        });
+        return { card: refusalFor(err, lang) };
+      }
+      this.deps.logger.error('card action failed', {
+        verb,
+        activityId: context.activity.id,
+        ...errorFields(err),
+      });
+      return { message: SORRY[lang] };
+    }
+  }
+
+  private async benefits(a: ActionContext): Promise<CardActionResult> {
+    const view = await this.deps.services.benefits.view(a.who);
+    return { card: benefitsCardFor(view, a.lang, a.context) };
+  }
+
+  /** A benefit of the caller's organisation, for Global admins and MPN partner admins only (R2). */
+  private async adminBenefit(a: ActionContext) {
+    const view = await this.deps.services.benefits.view(a.who);
+    if (!view.user.canActivate) throw new RoleRequiredError('activate', ['R2']);
+    return findBenefit(view, text(a.data.benefitId));
+  }
+}
+
+export function findBenefit(view: BenefitsView, benefitId: string) {
+  for (const offer of view.offers) {
+    const benefit = offer.benefits.find((b) => b.id === benefitId);
+    if (benefit) return { benefit, offer };
+  }
+  throw new NotFoundError('benefit', benefitId);
+}
+
+/** Admins get the Activate buttons; in shared conversations others get the plain view and Teams refreshes per user. */
+export function benefitsCardFor(view: BenefitsView, lang: Language, context: TurnContext): AdaptiveCard {
+  const personal = (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
+  const invokedRefresh = context.activity.type === 'invoke';
+  return benefitsCard(view, lang, {
+    showActivate: view.user.canActivate && (personal || invokedRefresh),
+    refreshUserIds: context.activity.from?.id ? [context.activity.from.id] : undefined,
+  });
+}

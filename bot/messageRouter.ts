@@ -1,0 +1,184 @@
+import { TurnContext } from 'botbuilder';
+import type { DialogSet } from 'botbuilder-dialogs';
+import { answerCard, helpCard, incidentCard, incidentListCard, welcomeCard } from '../cards';
+import { factAnswer, fallbackAnswer } from '../dialogs/answers';
+import { ACTIVATION_DIALOG } from '../dialogs/activationDialog';
+import { INCIDENT_DIALOG } from '../dialogs/incidentDialog';
+import { userRefOf } from '../dialogs/identity';
+import { languageOf } from '../dialogs/language';
+import { PROMPTS, remainingText } from '../dialogs/prompts';
+import type { IntentClassifier } from '../dialogs/understanding/classifier';
+import { BenefitRuleError } from '../services/domain/errors';
+import { NAMES, SOURCE, type Language } from '../services/domain/facts';
+import type { BenefitsView } from '../services/domain/views';
+import type { Services } from '../services/index';
+import { benefitsCardFor, type CardActions } from './cardActions';
+import { errorFields, type Logger } from './logger';
+import { cardMessage, NO_IDENTITY, refusalFor, SORRY } from './replies';
+
+export interface MessageRouterDeps {
+  services: Services;
+  dialogs: DialogSet;
+  classifier: IntentClassifier;
+  cardActions: CardActions;
+  logger: Logger;
+}
+
+/** Short enough to be a command rather than an answer to a prompt ("cancel", "取消", "help"). */
+function isShort(text: string): boolean {
+  return /[\u4e00-\u9fff]/.test(text) ? text.length <= 8 : text.split(/\s+/).length <= 4;
+}
+
+/** Routes a message: card submits, dialog turns, interruptions, then the understood intent. */
+export class MessageRouter {
+  constructor(private readonly deps: MessageRouterDeps) {}
+
+  async handle(context: TurnContext): Promise<void> {
+    const lang = languageOf(context.activity.locale);
+    const who = userRefOf(context.activity);
+    if (!who) {
+      this.deps.logger.warn('message without tenant or Entra object id', { activityId: context.activity.id });
+      await context.sendActivity(NO_IDENTITY[lang]);
+      return;
+    }
+    const dc = await this.deps.dialogs.createContext(context);
+    try {
+      // Action.Submit fallback (Teams mobile): the same verbs as Action.Execute, as a message.
+      const value = context.activity.value as { verb?: unknown } | undefined;
+      if (value && typeof value.verb === 'string') {
+        const result = await this.deps.cardActions.run(context, value.verb, value);
+        await context.sendActivity('card' in result ? cardMessage(result.card) : result.message);
+        return;
+      }
+
+      const text = (
+        TurnContext.removeRecipientMention(context.activity) ??
+        context.activity.text ??
+        ''
+      ).trim();
+      const understood = this.deps.classifier.classify(text, context.activity.locale);
+      this.deps.logger.debug('understood', {
+        intent: understood.intent,
+        score: understood.score,
+        activityId: context.activity.id,
+      });
+
+      if (dc.activeDialog) {
+        if (understood.intent === 'cancel' && isShort(text)) {
+          await dc.cancelAllDialogs();
+          await context.sendActivity(PROMPTS.cancelled[lang]);
+          return;
+        }
+        if (understood.intent === 'help' && isShort(text)) {
+          await context.sendActivity(cardMessage(helpCard(lang)));
+          await dc.repromptDialog();
+          return;
+        }
+        await dc.continueDialog();
+        return;
+      }
+      await this.route(context, dc, understood.intent, understood.entities ?? {}, lang);
+    } catch (err) {
+      await dc.cancelAllDialogs().catch(() => undefined);
+      if (err instanceof BenefitRuleError) {
+        this.deps.logger.info('request refused', {
+          code: err.code,
+          rules: err.rules,
+          activityId: context.activity.id,
+        });
+        await context.sendActivity(cardMessage(refusalFor(err, lang)));
+        return;
+      }
+      this.deps.logger.error('message failed', { activityId: context.activity.id, ...errorFields(err) });
+      await context.sendActivity(SORRY[lang]);
+    }
+  }
+
+  private async route(
+    context: TurnContext,
+    dc: Awaited<ReturnType<DialogSet['createContext']>>,
+    intent: string,
+    entities: { incidentId?: string },
+    lang: Language,
+  ): Promise<void> {
+    const { services } = this.deps;
+    const who = userRefOf(context.activity)!;
+    if (intent.startsWith('facts.')) {
+      await context.sendActivity(
+        cardMessage(answerCard(factAnswer(intent as Parameters<typeof factAnswer>[0], lang), lang)),
+      );
+      return;
+    }
+    switch (intent) {
+      case 'action.showBenefits':
+      case 'action.activationStatus': {
+        const view = await services.benefits.view(who);
+        await context.sendActivity(cardMessage(benefitsCardFor(view, lang, context)));
+        return;
+      }
+      case 'action.incidentsRemaining': {
+        const view = await services.benefits.view(who);
+        await context.sendActivity(
+          cardMessage(benefitsCardFor(view, lang, context), remainingSummary(view, lang)),
+        );
+        return;
+      }
+      case 'action.activate':
+        await dc.beginDialog(ACTIVATION_DIALOG, {});
+        return;
+      case 'action.openIncident':
+        await dc.beginDialog(INCIDENT_DIALOG, {});
+        return;
+      case 'action.myIncidents': {
+        const incidents = await services.incidents.list(who, 'mine');
+        await context.sendActivity(cardMessage(incidentListCard(incidents, lang, 'mine')));
+        return;
+      }
+      case 'action.closeIncident': {
+        if (entities.incidentId) {
+          const closed = await services.incidents.close(who, entities.incidentId);
+          await context.sendActivity(
+            cardMessage(incidentCard({ ...closed, replayed: false }, lang, { canClose: false })),
+          );
+          return;
+        }
+        const open = (await services.incidents.list(who, 'mine')).filter((i) => i.state === 'open');
+        await context.sendActivity(cardMessage(incidentListCard(open, lang, 'mine')));
+        return;
+      }
+      case 'help':
+        await context.sendActivity(cardMessage(helpCard(lang)));
+        return;
+      case 'greeting':
+        await context.sendActivity(cardMessage(welcomeCard(lang, context.activity.from?.name)));
+        return;
+      case 'cancel':
+        await context.sendActivity(PROMPTS.nothingToCancel[lang]);
+        return;
+      default: {
+        const fallback = fallbackAnswer(lang);
+        await context.sendActivity(cardMessage(answerCard(fallback, lang)));
+      }
+    }
+  }
+}
+
+/** "12 of 20 left" per usable benefit, with where the numbers come from. */
+export function remainingSummary(view: BenefitsView, lang: Language): string {
+  const lines = view.offers
+    .filter((o) => o.active)
+    .flatMap((o) =>
+      o.benefits.map((b) => {
+        const name = `${NAMES[b.type][lang]} (${NAMES[o.level][lang]}${o.competency ? `, ${o.competency}` : ''})`;
+        const left =
+          b.total === null
+            ? remainingText(null, lang)
+            : lang === 'zh'
+              ? `剩余 ${b.remaining} 个（共 ${b.total} 个）`
+              : `${b.remaining} of ${b.total} left`;
+        return `- ${name}: ${left}${b.status === 'active' || b.status === 'exhausted' ? '' : ` [${b.status}]`}`;
+      }),
+    );
+  const source = lang === 'zh' ? `来源：${SOURCE.zh}（R11）` : `Source: ${SOURCE.en} (R11)`;
+  return [lang === 'zh' ? '剩余支持事件：' : 'Support incidents remaining:', ...lines, source].join('\n');
+}

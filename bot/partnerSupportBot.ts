@@ -1,0 +1,74 @@
+import {
+  TeamsActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type PrivateConversationState,
+  type TurnContext,
+} from 'botbuilder';
+import { welcomeCard } from '../cards';
+import { languageOf } from '../dialogs/language';
+import type { Store } from '../services/storage/repositories';
+import type { Clock } from '../services/domain/clock';
+import type { CardActions } from './cardActions';
+import { removeConversationReference, saveConversationReference } from './conversationReferences';
+import type { Logger } from './logger';
+import type { MessageRouter } from './messageRouter';
+import { cardMessage } from './replies';
+
+export interface BotDeps {
+  store: Store;
+  clock: Clock;
+  state: PrivateConversationState;
+  messages: MessageRouter;
+  cardActions: CardActions;
+  logger: Logger;
+}
+
+/** Routes activities and invokes; everything else lives in dialogs, cards and services. */
+export class PartnerSupportBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      await deps.messages.handle(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botAdded = (context.activity.membersAdded ?? []).some(
+        (m) => m.id === context.activity.recipient.id,
+      );
+      if (botAdded) {
+        await saveConversationReference(deps.store, deps.clock, context.activity);
+        await context.sendActivity(cardMessage(welcomeCard(languageOf(context.activity.locale))));
+      }
+      await next();
+    });
+    this.onMembersRemoved(async (context, next) => {
+      const botRemoved = (context.activity.membersRemoved ?? []).some(
+        (m) => m.id === context.activity.recipient.id,
+      );
+      if (botRemoved) await removeConversationReference(deps.store, context.activity);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await saveConversationReference(deps.store, deps.clock, context.activity);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await removeConversationReference(deps.store, context.activity);
+      await next();
+    });
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    value: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    return this.deps.cardActions.handleInvoke(context, value.action?.verb, value.action?.data);
+  }
+
+  /** Dialog state is saved once per turn, after every handler ran. */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.state.saveChanges(context, false);
+  }
+}

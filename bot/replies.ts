@@ -1,0 +1,27 @@
+import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import { refusalCard, refusalFromError, type AdaptiveCard } from '../cards';
+import type { Language } from '../services/domain/facts';
+import { BenefitRuleError } from '../services/domain/errors';
+
+export function cardMessage(card: AdaptiveCard, text?: string): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(card), text);
+}
+
+/** The card that explains a refusal and what to do about it. */
+export function refusalFor(
+  err: BenefitRuleError,
+  lang: Language,
+  opts: { canActivate?: boolean } = {},
+): AdaptiveCard {
+  return refusalCard({ ...refusalFromError(err), ...opts }, lang);
+}
+
+export const SORRY = {
+  en: 'Sorry, something went wrong on my side. Your request was not completed; please try again in a moment.',
+  zh: '抱歉，我这边出了点问题，你的请求未完成，请稍后重试。',
+} as const;
+
+export const NO_IDENTITY = {
+  en: 'I can only help people signed in to Microsoft Teams with their work account.',
+  zh: '我只能为使用工作帐户登录 Microsoft Teams 的用户提供帮助。',
+} as const;

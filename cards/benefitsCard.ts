@@ -1,0 +1,77 @@
+import { NAMES, SOURCE, type Language } from '../services/domain/facts';
+import type { BenefitView, BenefitsView, OfferView } from '../services/domain/views';
+import { execute } from './actions';
+import { expand } from './render';
+import { offerLabel, remainingLabel, S, STATUS, STATUS_COLOR } from './strings';
+import template from './templates/benefits.json';
+import type { AdaptiveCard, CardAction } from './types';
+import { VERBS } from './verbs';
+
+/** Teams accepts at most 60 user ids in refresh.userIds. */
+export const MAX_REFRESH_USER_IDS = 60;
+
+export interface BenefitsCardOptions {
+  /** Show Activate / Record IDs buttons (Global admins and MPN partner admins only; the server re-checks, R2). */
+  showActivate: boolean;
+  /** Teams user ids that get a user-specific view through refresh (Universal Actions). */
+  refreshUserIds?: string[];
+  /** A warning line for admins, e.g. support leads the bot cannot reach. */
+  notice?: string;
+}
+
+function benefitData(b: BenefitView, o: OfferView, lang: Language, showActivate: boolean) {
+  const facts = [
+    { title: S.expires[lang], value: b.expiresOn },
+    { title: S.incidents[lang], value: remainingLabel(b.total, b.used, lang) },
+  ];
+  if (b.status === 'active' || b.status === 'exhausted') {
+    facts.push(
+      { title: NAMES.accessId[lang], value: b.accessId ?? '' },
+      { title: NAMES.contractId[lang], value: b.contractId ?? '' },
+    );
+  }
+  if (b.status === 'pending' && b.requestedAt)
+    facts.push({ title: S.requestedAt[lang], value: b.requestedAt.slice(0, 10) });
+  const actions: CardAction[] = [];
+  if (showActivate && o.active && (b.status === 'notActivated' || b.status === 'rejected')) {
+    actions.push(
+      execute(VERBS.startActivation, S.activate[lang], { benefitId: b.id }, { style: 'positive' }),
+    );
+  }
+  if (showActivate && b.status === 'pending') {
+    actions.push(execute(VERBS.showRecordIdsForm, S.recordIds[lang], { benefitId: b.id }));
+  }
+  return {
+    name: NAMES[b.type][lang],
+    statusLabel: STATUS[b.status][lang],
+    statusColor: STATUS_COLOR[b.status],
+    facts,
+    actions,
+  };
+}
+
+/** The main card: the organisation's offers, each benefit's status, expiry, incidents and IDs (R9, R11, R14). */
+export function benefitsCard(view: BenefitsView, lang: Language, opts: BenefitsCardOptions): AdaptiveCard {
+  const offers = view.offers.map((o) => ({
+    label: offerLabel(o, lang),
+    validity: o.active
+      ? `${S.valid[lang]} ${o.startsOn} – ${o.expiresOn}`
+      : `${o.expiresOn < view.asOf ? S.expiredOffer[lang] : S.notStarted[lang]} (${o.startsOn} – ${o.expiresOn})`,
+    benefits: o.benefits.map((b) => benefitData(b, o, lang, opts.showActivate)),
+  }));
+  const card = expand(template, {
+    title: S.benefitsTitle[lang],
+    subtitle: `${view.organisation.name} · ${S.mpnId[lang]} ${view.organisation.mpnId} · ${S.asOf[lang]} ${view.asOf}`,
+    offers,
+    notice: opts.notice ?? '',
+    footer: `${S.source[lang]}: ${SOURCE[lang]} (R11, R13, R14)`,
+    actions: [
+      execute(VERBS.startIncident, S.openIncident[lang]),
+      execute(VERBS.myIncidents, S.myIncidents[lang]),
+    ],
+  });
+  const userIds = (opts.refreshUserIds ?? []).slice(0, MAX_REFRESH_USER_IDS);
+  if (userIds.length)
+    card.refresh = { action: { type: 'Action.Execute', verb: VERBS.refreshBenefits, data: {} }, userIds };
+  return card;
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { CardFactory, MessageFactory, type StatePropertyAccessor } from 'botbuilder';
+import {
+  ChoiceFactory,
+  ChoicePrompt,
+  ComponentDialog,
+  ConfirmPrompt,
+  ListStyle,
+  TextPrompt,
+  WaterfallDialog,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { incidentConfirmCard } from '../cards';
+import { NAMES } from '../services/domain/facts';
+import { INCIDENT_KINDS, type IncidentKind, type Severity } from '../services/domain/types';
+import type { Services } from '../services/index';
+import { INCIDENT_FIELD_CHECKS } from '../services/incidents/validation';
+import { userRefOf } from './identity';
+import { saveDraft, type IncidentDrafts } from './incidentDrafts';
+import { languageOf } from './language';
+import { PROMPTS, remainingText, SKIP_WORDS } from './prompts';
+
+export const INCIDENT_DIALOG = 'incidentDialog';
+const STEPS = 'incidentSteps';
+const KIND = 'incidentKind';
+const SEVERITY = 'incidentSeverity';
+const USE_CONTACT = 'incidentUseContact';
+const TEXT = {
+  product: 'incidentProduct',
+  title: 'incidentTitle',
+  description: 'incidentDescription',
+  contactName: 'incidentContactName',
+  contactEmail: 'incidentContactEmail',
+  contactPhone: 'incidentContactPhone',
+} as const;
+
+export interface IncidentDialogOptions {
+  kind?: IncidentKind;
+}
+
+interface Gathered {
+  kind: IncidentKind;
+  eligibility: Awaited<ReturnType<Services['incidents']['eligibility']>>;
+  product: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  contactName: string;
+  contactEmail: string;
+}
+
+const SEVERITIES: Severity[] = ['A', 'B', 'C'];
+
+/**
+ * Opening an incident: kind → eligibility (refused early, before any typing) → product,
+ * title, description, severity, contact → a confirmation card carrying an idempotency key.
+ * The incident is opened when the card is confirmed, so double clicks and Teams' retries
+ * replay the same key and never open two.
+ */
+export class IncidentDialog extends ComponentDialog {
+  constructor(
+    private readonly services: Services,
+    private readonly drafts: StatePropertyAccessor<IncidentDrafts>,
+  ) {
+    super(INCIDENT_DIALOG);
+    this.addDialog(new ChoicePrompt(KIND, undefined, 'en-us'));
+    this.addDialog(new ChoicePrompt(SEVERITY, undefined, 'en-us'));
+    this.addDialog(new ConfirmPrompt(USE_CONTACT, undefined, 'en-us'));
+    for (const [field, id] of Object.entries(TEXT) as [keyof typeof TEXT, string][]) {
+      this.addDialog(new TextPrompt(id, (prompt) => this.validate(field, prompt)));
+    }
+    this.addDialog(
+      new WaterfallDialog(STEPS, [
+        this.askKind.bind(this),
+        this.checkEligibility.bind(this),
+        this.askTitle.bind(this),
+        this.askDescription.bind(this),
+        this.askSeverity.bind(this),
+        this.askUseContact.bind(this),
+        this.askContactName.bind(this),
+        this.askContactEmail.bind(this),
+        this.askPhone.bind(this),
+        this.review.bind(this),
+      ]),
+    );
+    this.initialDialogId = STEPS;
+  }
+
+  /** Shared checks from the service layer, so the dialog and the service never disagree. */
+  private async validate(field: keyof typeof TEXT, prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const value = (prompt.recognized.value ?? '').trim();
+    if (field === 'contactPhone' && SKIP_WORDS.includes(value.toLowerCase())) return true;
+    const problem = INCIDENT_FIELD_CHECKS[field](value);
+    if (problem === null) return true;
+    const lang = languageOf(prompt.context.activity.locale);
+    await prompt.context.sendActivity(PROMPTS.invalid[field][lang]);
+    return false;
+  }
+
+  private who(step: WaterfallStepContext) {
+    const who = userRefOf(step.context.activity);
+    if (!who) throw new Error('activity without tenant or Entra object id');
+    return who;
+  }
+
+  private async askKind(step: WaterfallStepContext) {
+    const options = (step.options ?? {}) as IncidentDialogOptions;
+    if (options.kind && INCIDENT_KINDS.includes(options.kind)) return step.next(options.kind);
+    const lang = languageOf(step.context.activity.locale);
+    return step.prompt(KIND, {
+      prompt: PROMPTS.incidentKind[lang],
+      choices: ChoiceFactory.toChoices([
+        PROMPTS.kindOnPremises[lang],
+        PROMPTS.kindCloud[lang],
+        PROMPTS.kindCspAzure[lang],
+      ]),
+      style: ListStyle.heroCard,
+    });
+  }
+
+  private async checkEligibility(step: WaterfallStepContext) {
+    const lang = languageOf(step.context.activity.locale);
+    const kind: IncidentKind =
+      typeof step.result === 'string'
+        ? (step.result as IncidentKind)
+        : INCIDENT_KINDS[(step.result as { index: number }).index];
+    const eligibility = await this.services.incidents.eligibility(this.who(step), kind); // refusals end the dialog
+    Object.assign(step.values, { kind, eligibility } satisfies Partial<Gathered>);
+    if (eligibility.plan === 'cloudSolutionProvider')
+      await step.context.sendActivity(PROMPTS.noIncidentConsumed[lang]);
+    else {
+      const name = NAMES[eligibility.plan][lang];
+      await step.context.sendActivity(
+        PROMPTS.countedAgainst(name, remainingText(eligibility.remaining, lang))[lang],
+      );
+    }
+    return step.prompt(TEXT.product, { prompt: PROMPTS.product[lang] });
+  }
+
+  private async askTitle(step: WaterfallStepContext) {
+    (step.values as Gathered).product = String(step.result).trim();
+    return step.prompt(TEXT.title, { prompt: PROMPTS.title[languageOf(step.context.activity.locale)] });
+  }
+
+  private async askDescription(step: WaterfallStepContext) {
+    (step.values as Gathered).title = String(step.result).trim();
+    return step.prompt(TEXT.description, {
+      prompt: PROMPTS.description[languageOf(step.context.activity.locale)],
+    });
+  }
+
+  private async askSeverity(step: WaterfallStepContext) {
+    (step.values as Gathered).description = String(step.result).trim();
+    const lang = languageOf(step.context.activity.locale);
+    return step.prompt(SEVERITY, {
+      prompt: PROMPTS.severity[lang],
+      choices: SEVERITIES.map((s) => ({
+        value: s,
+        action: { type: 'imBack', title: PROMPTS[`severity${s}`][lang], value: s },
+        synonyms: [PROMPTS[`severity${s}`][lang], s.toLowerCase()],
+      })),
+      style: ListStyle.heroCard,
+    });
+  }
+
+  private async askUseContact(step: WaterfallStepContext) {
+    const values = step.values as Gathered;
+    values.severity = SEVERITIES[(step.result as { index: number }).index];
+    const lang = languageOf(step.context.activity.locale);
+    const { name, email } = values.eligibility.contact;
+    return step.prompt(USE_CONTACT, {
+      prompt: PROMPTS.useContact(name, email)[lang],
+      style: ListStyle.suggestedAction,
+    });
+  }
+
+  private async askContactName(step: WaterfallStepContext) {
+    const values = step.values as Gathered;
+    if (step.result === true) {
+      values.contactName = values.eligibility.contact.name;
+      values.contactEmail = values.eligibility.contact.email;
+      return step.next();
+    }
+    return step.prompt(TEXT.contactName, {
+      prompt: PROMPTS.contactName[languageOf(step.context.activity.locale)],
+    });
+  }
+
+  private async askContactEmail(step: WaterfallStepContext) {
+    const values = step.values as Gathered;
+    if (values.contactEmail) return step.next();
+    values.contactName = String(step.result).trim();
+    return step.prompt(TEXT.contactEmail, {
+      prompt: PROMPTS.contactEmail[languageOf(step.context.activity.locale)],
+    });
+  }
+
+  private async askPhone(step: WaterfallStepContext) {
+    const values = step.values as Gathered;
+    if (!values.contactEmail) values.contactEmail = String(step.result).trim();
+    return step.prompt(TEXT.contactPhone, {
+      prompt: PROMPTS.phone[languageOf(step.context.activity.locale)],
+    });
+  }
+
+  private async review(step: WaterfallStepContext) {
+    const values = step.values as Gathered;
+    const lang = languageOf(step.context.activity.locale);
+    const phoneRaw = String(step.result ?? '').trim();
+    const phone = SKIP_WORDS.includes(phoneRaw.toLowerCase()) ? null : phoneRaw;
+    const idempotencyKey = `card-${randomUUID()}`;
+    const input = {
+      kind: values.kind,
+      product: values.product,
+      title: values.title,
+      description: values.description,
+      severity: values.severity,
+      contact: { name: values.contactName, email: values.contactEmail, phone },
+      idempotencyKey,
+    };
+    await saveDraft(this.drafts, step.context, {
+      input,
+      eligibility: values.eligibility,
+      createdAt: new Date().toISOString(),
+    });
+    const card = incidentConfirmCard(
+      { ...input, benefitType: values.eligibility.plan, remaining: values.eligibility.remaining },
+      lang,
+      idempotencyKey,
+    );
+    await step.context.sendActivity(
+      MessageFactory.attachment(CardFactory.adaptiveCard(card), PROMPTS.reviewBelow[lang]),
+    );
+    return step.endDialog({ idempotencyKey });
+  }
+}
