@@ -18,7 +18,6 @@ async function main(): Promise<void> {
     DATABASE_PATH: path.join(dir, 'bot.sqlite'),
     LOG_LEVEL: 'warn',
   });
-  config.port = 0;
   const app = await startApp(
     config,
     createLogger('warn', (line) => process.stderr.write(line)),

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import type { DialogSet } from 'botbuilder-dialogs';
+import { DialogContextError, type DialogSet } from 'botbuilder-dialogs';
 import { answerCard, helpCard, incidentCard, incidentListCard, welcomeCard } from '../cards';
 import { factAnswer, fallbackAnswer } from '../dialogs/answers';
 import { ACTIVATION_DIALOG } from '../dialogs/activationDialog';
@@ -78,7 +78,9 @@ export class MessageRouter {
         return;
       }
       await this.route(context, dc, understood.intent, understood.entities ?? {}, lang);
-    } catch (err) {
+    } catch (thrown) {
+      // Dialogs wrap what a step throws; the refusal inside is what the user needs to see.
+      const err = thrown instanceof DialogContextError ? thrown.error : thrown;
       await dc.cancelAllDialogs().catch(() => undefined);
       if (err instanceof BenefitRuleError) {
         this.deps.logger.info('request refused', {

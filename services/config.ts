@@ -113,7 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     nodeEnv,
     production,
-    port: int('PORT', 3978, 1, 65535),
+    port: int('PORT', 3978, 0, 65535), // 0: any free port (tests)
     host: get('HOST') ?? '0.0.0.0',
     databasePath: path.resolve(PROJECT_ROOT, get('DATABASE_PATH') ?? 'data/partner-support.sqlite'),
     seedFile: seedFile(seed, production),

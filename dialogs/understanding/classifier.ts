@@ -9,7 +9,7 @@ import type { Language } from '../../services/domain/facts';
 import { languageOf } from '../language';
 import { TRAINING_SET, type Example } from './corpus';
 import type { Intent } from './intents';
-import { CONCEPTS, STOPWORDS } from './lexicon';
+import { CONCEPTS, DOMAIN_CONCEPTS, STOPWORDS } from './lexicon';
 
 export interface Understood {
   intent: Intent;
@@ -141,6 +141,9 @@ export class IntentClassifier {
       if (score > bestScore) [best, bestScore] = [intent, score];
     }
     if (bestScore < MIN_SCORE) return { intent: 'none', score: bestScore, language, entities };
+    const conversational = best === 'help' || best === 'cancel' || best === 'greeting' || best === 'none';
+    const onTopic = [...v.keys()].some((k) => k.startsWith('k:') && DOMAIN_CONCEPTS.has(k.slice(2)));
+    if (!conversational && !onTopic) return { intent: 'none', score: bestScore, language, entities };
     return { intent: best, score: Math.min(1, bestScore), language, entities };
   }
 }

@@ -40,6 +40,7 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['account', /\bmsa\b|\baad\b|accounts?\b|personal microsoft|帐户|账户/],
   ['expire', /expir|\blast\b|run out|过期|能用多久|关联多久|用完/],
   ['where', /\bwhere\b|\blink\b|\burl\b|website|dashboard|在哪|链接|网站|仪表板|去哪/],
+  ['portal', /dashboard|partner center|support for business|仪表板|合作伙伴中心|支持企业/],
   ['article', /articles?\b|docs|documentation|read more|文章|文档|了解更多/],
   [
     'scope',
@@ -48,7 +49,7 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['show', /\bshow\b|\blist\b|查看|显示|列出/],
   ['benefit', /benefits?\b|membership offers?|权益|会员资格/],
   ['remain', /\bleft\b|remain|\bstill\b|剩|还能|用了多少|have we used/],
-  ['incident', /incidents?\b|\bcases?\b|tickets?\b|事件|案例|工单/],
+  ['incident', /incidents?\b|\bcases?\b|tickets?\b|support requests?|事件|案例|工单|支持请求/],
   ['open', /\bopen\b|create|raise|\bnew\b|submit|\b开|创建|新建|提交|开个|开一个/],
   ['close', /\bclose|resolve|solved|关闭|解决/],
   ['mine', /\bmy\b|i opened|have i|我的|我开了/],
@@ -65,3 +66,32 @@ export const STOPWORDS = new Set(
     ' ',
   ),
 );
+
+/**
+ * Concepts that belong to this product's subject. A message that matches none of them
+ * ("如何…", "where is it") is not about MPN benefits, however its question words look.
+ */
+export const DOMAIN_CONCEPTS = new Set([
+  'activate',
+  'role',
+  'ids',
+  'notAuthorized',
+  'noBenefits',
+  'signature',
+  'productSupport',
+  'level',
+  'entitlement',
+  'competency',
+  'cloud',
+  'csp',
+  'azure',
+  'paid',
+  'account',
+  'expire',
+  'article',
+  'scope',
+  'benefit',
+  'incident',
+  'close',
+  'portal',
+]);

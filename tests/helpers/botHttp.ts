@@ -42,7 +42,7 @@ export interface TestBot {
     user: DemoUser,
     verb: string,
     data?: Record<string, unknown>,
-    opts?: { locale?: string },
+    opts?: { locale?: string; conversationId?: string },
   ): Promise<BotActivity[]>;
   close(): Promise<void>;
 }
@@ -82,7 +82,6 @@ export async function startTestBot(
     SEED_ORGANISATION: path.join(root, 'examples/demo-org.json'),
     ...env,
   });
-  config.port = 0;
   const logs = memoryLogger();
   const app = await startApp(config, logs, { clock: opts.clock });
   const post: TestBot['post'] = async (a) => {
