@@ -4,8 +4,13 @@ import { execute } from './actions';
 import { expand } from './render';
 import { offerLabel, remainingLabel, S, STATUS, STATUS_COLOR } from './strings';
 import template from './templates/benefits.json';
+import compactTemplate from './templates/benefitsCompact.json';
 import type { AdaptiveCard, CardAction } from './types';
 import { VERBS } from './verbs';
+
+/** Cards must stay well under Teams' message limit (about 28 KB for a card, counted as UTF-16). */
+export const CARD_BYTE_BUDGET = 26 * 1024;
+const bytes = (card: object) => JSON.stringify(card).length * 2;
 
 /** Teams accepts at most 60 user ids in refresh.userIds. */
 export const MAX_REFRESH_USER_IDS = 60;
@@ -52,26 +57,57 @@ function benefitData(b: BenefitView, o: OfferView, lang: Language, showActivate:
 
 /** The main card: the organisation's offers, each benefit's status, expiry, incidents and IDs (R9, R11, R14). */
 export function benefitsCard(view: BenefitsView, lang: Language, opts: BenefitsCardOptions): AdaptiveCard {
-  const offers = view.offers.map((o) => ({
-    label: offerLabel(o, lang),
-    validity: o.active
-      ? `${S.valid[lang]} ${o.startsOn} – ${o.expiresOn}`
-      : `${o.expiresOn < view.asOf ? S.expiredOffer[lang] : S.notStarted[lang]} (${o.startsOn} – ${o.expiresOn})`,
-    benefits: o.benefits.map((b) => benefitData(b, o, lang, opts.showActivate)),
-  }));
-  const card = expand(template, {
+  const header = {
     title: S.benefitsTitle[lang],
     subtitle: `${view.organisation.name} · ${S.mpnId[lang]} ${view.organisation.mpnId} · ${S.asOf[lang]} ${view.asOf}`,
-    offers,
     notice: opts.notice ?? '',
     footer: `${S.source[lang]}: ${SOURCE[lang]} (R11, R13, R14)`,
-    actions: [
-      execute(VERBS.startIncident, S.openIncident[lang]),
-      execute(VERBS.myIncidents, S.myIncidents[lang]),
-    ],
+  };
+  const validity = (o: OfferView) =>
+    o.active
+      ? `${S.valid[lang]} ${o.startsOn} – ${o.expiresOn}`
+      : `${o.expiresOn < view.asOf ? S.expiredOffer[lang] : S.notStarted[lang]} (${o.startsOn} – ${o.expiresOn})`;
+  const cardActions = [
+    execute(VERBS.startIncident, S.openIncident[lang]),
+    execute(VERBS.myIncidents, S.myIncidents[lang]),
+  ];
+  let card = expand(template, {
+    ...header,
+    offers: view.offers.map((o) => ({
+      label: offerLabel(o, lang),
+      validity: validity(o),
+      benefits: o.benefits.map((b) => benefitData(b, o, lang, opts.showActivate)),
+    })),
+    actions: cardActions,
   });
+  if (bytes(card) > CARD_BYTE_BUDGET) {
+    // Many offers: one line per benefit, and activation through the dialog instead of a button each.
+    const canActivateAny =
+      opts.showActivate &&
+      view.offers.some(
+        (o) => o.active && o.benefits.some((b) => b.status === 'notActivated' || b.status === 'rejected'),
+      );
+    card = expand(compactTemplate, {
+      ...header,
+      offers: view.offers.map((o) => ({
+        label: offerLabel(o, lang),
+        validity: validity(o),
+        lines: o.benefits.map((b) => compactLine(b, lang)),
+      })),
+      actions: canActivateAny
+        ? [...cardActions, execute(VERBS.startActivation, S.activate[lang], {}, { style: 'positive' })]
+        : cardActions,
+    });
+  }
   const userIds = (opts.refreshUserIds ?? []).slice(0, MAX_REFRESH_USER_IDS);
   if (userIds.length)
     card.refresh = { action: { type: 'Action.Execute', verb: VERBS.refreshBenefits, data: {} }, userIds };
   return card;
+}
+
+function compactLine(b: BenefitView, lang: Language): string {
+  const ids = b.accessId
+    ? ` · ${NAMES.accessId[lang]} ${b.accessId} · ${NAMES.contractId[lang]} ${b.contractId}`
+    : '';
+  return `${NAMES[b.type][lang]}: ${STATUS[b.status][lang]} · ${remainingLabel(b.total, b.used, lang)}${ids}`;
 }
