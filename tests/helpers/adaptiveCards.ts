@@ -13,6 +13,8 @@ function load(): AC {
   g.document = dom.window.document;
   g.HTMLElement = dom.window.HTMLElement;
   g.navigator = dom.window.navigator;
+  // A require, not an import: the browser build must load after the globals above exist.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   lib = require('adaptivecards/dist/adaptivecards.js') as AC;
   return lib;
 }
