@@ -1,5 +1,6 @@
 /** The service layer's entry: one object holding every use case over one store and clock. */
 import { ActivationService } from './activation/activationService';
+import { AlertSettingsService } from './alerts/alertSettingsService';
 import { BenefitService } from './benefits/benefitService';
 import { type Clock, systemClock } from './domain/clock';
 import { IncidentService } from './incidents/incidentService';
@@ -11,6 +12,7 @@ export interface Services {
   benefits: BenefitService;
   activation: ActivationService;
   incidents: IncidentService;
+  alerts: AlertSettingsService;
 }
 
 export function createServices(store: Store, clock: Clock = systemClock): Services {
@@ -20,5 +22,6 @@ export function createServices(store: Store, clock: Clock = systemClock): Servic
     benefits: new BenefitService(store, clock),
     activation: new ActivationService(store, clock),
     incidents: new IncidentService(store, clock),
+    alerts: new AlertSettingsService(store, clock),
   };
 }

@@ -58,7 +58,9 @@ export class RoleRequiredError extends BenefitRuleError {
       | 'cspAzureRequest'
       | 'closeIncident'
       | 'listOrganisationIncidents'
-      | 'viewIncident',
+      | 'viewIncident'
+      | 'configureAlerts'
+      | 'muteAlerts',
     readonly rules: readonly string[],
   ) {
     super(`Your roles do not allow this action (${action})`);

@@ -176,14 +176,70 @@ export type AlertPayload =
       to: ActivationState;
       requestedBy: string | null;
       by: string;
-    };
+    }
+  | ScheduledAlertPayload;
+
+/** A benefit's offer ends within an alert window (30 or 7 days, R14). */
+export interface BenefitExpiringAlert {
+  kind: 'benefitExpiring';
+  benefitId: string;
+  benefitType: BenefitType;
+  offerId: string;
+  expiresOn: IsoDate;
+  windowDays: number;
+  daysLeft: number;
+}
+
+/** An activation request is still pending after the organisation's reminder period (R8). */
+export interface ActivationPendingAlert {
+  kind: 'activationPending';
+  benefitId: string;
+  benefitType: BenefitType;
+  offerId: string;
+  requestedBy: string | null;
+  requestedAt: IsoTimestamp;
+  daysPending: number;
+}
+
+export type ScheduledAlertPayload = BenefitExpiringAlert | ActivationPendingAlert;
+
+/** How an organisation's alerts behave; defaults apply until an admin changes them. */
+export interface AlertSettings {
+  tenantId: string;
+  thresholds: QuotaThreshold[];
+  /** Admins are reminded of a request pending this many days, and again every as many days. */
+  pendingReminderDays: number;
+  /** A team channel that also receives quota and expiry alerts ("send alerts here"). */
+  channelConversationId: string | null;
+}
+
+export const DEFAULT_PENDING_REMINDER_DAYS = 5;
+export const EXPIRY_ALERT_WINDOWS_DAYS: readonly number[] = [30, 7];
+
+export type DeliveryState = 'queued' | 'sent' | 'unreachable';
+
+/** One alert for one recipient: a user's personal chat (`user:<aadObjectId>`) or a channel (`channel:<id>`). */
+export interface AlertDelivery {
+  id: number;
+  outboxId: number;
+  tenantId: string;
+  recipient: string;
+  conversationId: string | null;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: IsoTimestamp;
+  leaseOwner: string | null;
+  leaseUntil: IsoTimestamp | null;
+  lastError: string | null;
+  sentAt: IsoTimestamp | null;
+  createdAt: IsoTimestamp;
+}
 
 export interface OutboxAlert {
   id: number;
   tenantId: string;
   payload: AlertPayload;
   createdAt: IsoTimestamp;
-  sentAt: IsoTimestamp | null;
-  attempts: number;
-  lastError: string | null;
+  /** When its deliveries were created (one per recipient); null while waiting for fan-out. */
+  fannedOutAt: IsoTimestamp | null;
 }

@@ -218,7 +218,9 @@ export class IncidentService {
     });
     const total = chosen?.benefit.total ?? null;
     if (chosen && total !== null && usedAfter !== null) {
-      for (const threshold of crossedThresholds(usedAfter - 1, usedAfter, total, DEFAULT_QUOTA_THRESHOLDS)) {
+      // Thresholds are the organisation's own when an admin set them (alert settings).
+      const thresholds = (await tx.alertSettings.get(who.tenantId))?.thresholds ?? DEFAULT_QUOTA_THRESHOLDS;
+      for (const threshold of crossedThresholds(usedAfter - 1, usedAfter, total, thresholds)) {
         await tx.outbox.append(
           who.tenantId,
           {

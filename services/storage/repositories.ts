@@ -5,6 +5,8 @@
  */
 import type {
   Activation,
+  AlertDelivery,
+  AlertSettings,
   ActivationState,
   AlertPayload,
   AuditEntry,
@@ -87,7 +89,48 @@ export interface AuditRepository {
 
 export interface OutboxRepository {
   append(tenantId: string, payload: AlertPayload, createdAt: IsoTimestamp): Promise<void>;
+  /** Appends unless an alert with this key exists for the tenant (scheduled alerts); true when appended. */
+  appendOnce(tenantId: string, dedupeKey: string, payload: AlertPayload, createdAt: IsoTimestamp): Promise<boolean>;
+  get(id: number): Promise<OutboxAlert | null>;
   list(tenantId: string): Promise<OutboxAlert[]>;
+  /** Alerts not yet turned into deliveries, oldest first, across tenants. */
+  listNotFannedOut(limit: number): Promise<OutboxAlert[]>;
+  markFannedOut(id: number, at: IsoTimestamp): Promise<void>;
+}
+
+/** Per-recipient delivery of outbox alerts, claimed with a lease so that several dispatchers share the work. */
+export interface AlertDeliveryRepository {
+  /** Adds a delivery unless this alert already has one for this recipient. */
+  add(delivery: {
+    outboxId: number;
+    tenantId: string;
+    recipient: string;
+    conversationId: string | null;
+    state: 'queued' | 'unreachable';
+    lastError: string | null;
+    at: IsoTimestamp;
+  }): Promise<void>;
+  /** Queued deliveries due at `now` whose lease is free or expired, oldest first. */
+  listDue(now: IsoTimestamp, limit: number): Promise<AlertDelivery[]>;
+  /** Takes the lease if it is still free or expired; false when another dispatcher holds it. */
+  lease(id: number, owner: string, now: IsoTimestamp, until: IsoTimestamp): Promise<boolean>;
+  markSent(id: number, at: IsoTimestamp): Promise<void>;
+  /** Releases the lease and schedules another attempt. */
+  retryLater(id: number, nextAttemptAt: IsoTimestamp, error: string): Promise<void>;
+  markUnreachable(id: number, error: string, at: IsoTimestamp): Promise<void>;
+  /** Queues again what could not reach this recipient, now that a conversation exists. */
+  requeueUnreachable(tenantId: string, recipient: string, conversationId: string, at: IsoTimestamp): Promise<number>;
+  list(tenantId: string): Promise<AlertDelivery[]>;
+  get(id: number): Promise<AlertDelivery | null>;
+}
+
+/** Organisation alert settings and the recipients who muted alerts. */
+export interface AlertSettingsRepository {
+  /** The stored settings, or null when the organisation uses the defaults. */
+  get(tenantId: string): Promise<AlertSettings | null>;
+  save(settings: AlertSettings, by: string, at: IsoTimestamp): Promise<void>;
+  setMuted(tenantId: string, aadObjectId: string, muted: boolean, at: IsoTimestamp): Promise<void>;
+  mutedUsers(tenantId: string): Promise<Set<string>>;
 }
 
 /** A stored value with its concurrency tag. */
@@ -133,6 +176,8 @@ export interface ConversationReferenceRepository {
   upsert(ref: StoredConversationReference): Promise<void>;
   get(tenantId: string, conversationId: string): Promise<StoredConversationReference | null>;
   personalFor(tenantId: string, aadObjectId: string): Promise<StoredConversationReference | null>;
+  /** Users of the tenant who have a personal conversation with the bot. */
+  usersWithPersonal(tenantId: string): Promise<Set<string>>;
   remove(tenantId: string, conversationId: string): Promise<void>;
 }
 
@@ -145,6 +190,8 @@ export interface StoreTx {
   incidents: IncidentRepository;
   audit: AuditRepository;
   outbox: OutboxRepository;
+  deliveries: AlertDeliveryRepository;
+  alertSettings: AlertSettingsRepository;
   state: StateRepository;
   conversations: ConversationReferenceRepository;
 }

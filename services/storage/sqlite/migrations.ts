@@ -129,4 +129,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversation_references_by_user ON conversation_references (tenant_id, aad_object_id);
     `,
   },
+  {
+    version: 3,
+    name: 'alert deliveries with leases, organisation alert settings, muted recipients',
+    sql: `
+      -- The outbox row is fanned out into one delivery per recipient; delivery state lives there.
+      ALTER TABLE alert_outbox RENAME COLUMN sent_at TO fanned_out_at;
+      ALTER TABLE alert_outbox DROP COLUMN attempts;
+      ALTER TABLE alert_outbox DROP COLUMN last_error;
+      -- Scheduled alerts (expiry windows, pending reminders) are written once per key.
+      ALTER TABLE alert_outbox ADD COLUMN dedupe_key TEXT;
+      CREATE UNIQUE INDEX alert_outbox_dedupe ON alert_outbox (tenant_id, dedupe_key);
+      CREATE TABLE alert_deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        outbox_id       INTEGER NOT NULL REFERENCES alert_outbox (id) ON DELETE CASCADE,
+        tenant_id       TEXT NOT NULL,
+        recipient       TEXT NOT NULL,
+        conversation_id TEXT,
+        state           TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'unreachable')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        lease_owner     TEXT,
+        lease_until     TEXT,
+        last_error      TEXT,
+        sent_at         TEXT,
+        created_at      TEXT NOT NULL,
+        UNIQUE (outbox_id, recipient)
+      );
+      CREATE INDEX alert_deliveries_due ON alert_deliveries (state, next_attempt_at, id);
+      CREATE INDEX alert_deliveries_by_recipient ON alert_deliveries (tenant_id, recipient, state);
+      CREATE TABLE alert_settings (
+        tenant_id               TEXT PRIMARY KEY REFERENCES organisations (tenant_id) ON DELETE CASCADE,
+        thresholds              TEXT NOT NULL,
+        pending_reminder_days   INTEGER NOT NULL,
+        channel_conversation_id TEXT,
+        updated_by              TEXT NOT NULL,
+        updated_at              TEXT NOT NULL
+      );
+      CREATE TABLE alert_mutes (
+        tenant_id     TEXT NOT NULL,
+        aad_object_id TEXT NOT NULL,
+        muted_at      TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, aad_object_id)
+      );
+    `,
+  },
 ];

@@ -4,13 +4,11 @@ import path from 'node:path';
 import type {
   Activation,
   ActivationState,
-  AlertPayload,
   AuditEntry,
   Benefit,
   Incident,
   MembershipOffer,
   Organisation,
-  OutboxAlert,
   Role,
   User,
 } from '../../domain/types';
@@ -25,6 +23,7 @@ import {
   type StoreTx,
 } from '../repositories';
 import { MIGRATIONS, type Migration } from './migrations';
+import { sqliteAlertRepositories } from './sqliteAlerts';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
@@ -175,6 +174,7 @@ export class SqliteStore implements Store {
 
   private buildRepositories(): StoreTx {
     const db = this.db;
+    const alerts = sqliteAlertRepositories(db);
     const q = {
       orgGet: db.prepare('SELECT * FROM organisations WHERE tenant_id = ?'),
       orgList: db.prepare('SELECT * FROM organisations ORDER BY name'),
@@ -234,8 +234,6 @@ export class SqliteStore implements Store {
          VALUES (@tenantId, @actor, @action, @subject, @details, @at)`,
       ),
       auditList: db.prepare('SELECT * FROM audit_log WHERE tenant_id = ? ORDER BY id'),
-      outboxAppend: db.prepare('INSERT INTO alert_outbox (tenant_id, payload, created_at) VALUES (?, ?, ?)'),
-      outboxList: db.prepare('SELECT * FROM alert_outbox WHERE tenant_id = ? ORDER BY id'),
       stateGet: db.prepare('SELECT key, etag, data FROM bot_state WHERE key = ?'),
       stateInsert: db.prepare('INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, ?, ?, ?)'),
       stateUpdate: db.prepare('UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ?'),
@@ -245,6 +243,9 @@ export class SqliteStore implements Store {
          VALUES (@tenantId, @conversationId, @aadObjectId, @scope, @reference, @updatedAt)
          ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET aad_object_id = excluded.aad_object_id,
            scope = excluded.scope, reference = excluded.reference, updated_at = excluded.updated_at`,
+      ),
+      refUsers: db.prepare(
+        "SELECT DISTINCT aad_object_id FROM conversation_references WHERE tenant_id = ? AND scope = 'personal' AND aad_object_id IS NOT NULL",
       ),
       refGet: db.prepare('SELECT * FROM conversation_references WHERE tenant_id = ? AND conversation_id = ?'),
       refPersonal: db.prepare(
@@ -374,23 +375,7 @@ export class SqliteStore implements Store {
             }),
           ),
       },
-      outbox: {
-        append: async (tenantId, payload: AlertPayload, createdAt) => {
-          q.outboxAppend.run(tenantId, JSON.stringify(payload), createdAt);
-        },
-        list: async (tenantId) =>
-          (q.outboxList.all(tenantId) as Row[]).map(
-            (r): OutboxAlert => ({
-              id: Number(r.id),
-              tenantId: str(r.tenant_id),
-              payload: JSON.parse(str(r.payload)) as AlertPayload,
-              createdAt: str(r.created_at),
-              sentAt: strOrNull(r.sent_at),
-              attempts: Number(r.attempts),
-              lastError: strOrNull(r.last_error),
-            }),
-          ),
-      },
+      ...alerts,
       state: {
         read: async (keys) => {
           const found = new Map<string, StateEntry>();
@@ -423,6 +408,8 @@ export class SqliteStore implements Store {
           const r = q.refGet.get(tenantId, conversationId) as Row | undefined;
           return r ? toRef(r) : null;
         },
+        usersWithPersonal: async (tenantId) =>
+          new Set((q.refUsers.all(tenantId) as Row[]).map((r) => str(r.aad_object_id))),
         personalFor: async (tenantId, aadObjectId) => {
           const r = q.refPersonal.get(tenantId, aadObjectId) as Row | undefined;
           return r ? toRef(r) : null;

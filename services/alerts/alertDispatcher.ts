@@ -1,0 +1,307 @@
+/**
+ * Delivers outbox alerts to Teams conversations: fans each alert out into one delivery per
+ * recipient, then sends deliveries under the rate budget, each claimed with a lease so that
+ * several bot processes can run a dispatcher on one database.
+ *
+ * Guarantee: at least once. A delivery is marked sent after the connector accepted it; a
+ * process that dies between the send and the mark leaves its lease to expire, and another
+ * dispatcher sends it again (the only way to get a duplicate). Nothing is dropped: a failing
+ * delivery keeps its last error and is retried with backoff, without limit.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Clock, isoTimestamp } from '../domain/clock';
+import type { AlertDelivery, OutboxAlert, User } from '../domain/types';
+import type { Store, StoredConversationReference } from '../storage/repositories';
+import { parseRecipient, recipientsOf } from './recipients';
+import { scanScheduledAlerts } from './schedule';
+import { SendBudget } from './sendBudget';
+
+export interface AlertLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything a sender needs to write one alert into one conversation. */
+export interface AlertJob {
+  delivery: AlertDelivery;
+  alert: OutboxAlert;
+  reference: StoredConversationReference;
+  organisationName: string;
+  /** The recipient user's locale (null for channels or when unknown). */
+  locale: string | null;
+  /** Names of the people the alert mentions, by Entra object id. */
+  names: Record<string, string>;
+}
+
+/** What a sender throws when the connector refused or could not be reached. */
+export class AlertSendError extends Error {
+  constructor(
+    readonly status: number | null,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface AlertSender {
+  send(job: AlertJob): Promise<void>;
+}
+
+export interface AlertDispatcherOptions {
+  store: Store;
+  clock: Clock;
+  sender: AlertSender;
+  log: AlertLog;
+  /** Identifies this process in leases. */
+  owner?: string;
+  budget?: SendBudget;
+  leaseMs?: number;
+  concurrency?: number;
+  pageSize?: number;
+  /** How often to look for new outbox rows when idle. */
+  pollMs?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** How often to scan for expiry and pending-activation alerts. */
+  scanEveryMs?: number;
+}
+
+export interface DispatchCounts {
+  sent: number;
+  retried: number;
+  unreachable: number;
+}
+
+/** Statuses worth another try: throttled, precondition, gateway and service trouble (Teams guidance). */
+const PERMANENT = new Set([403, 404]);
+
+export class AlertDispatcher {
+  readonly owner: string;
+  readonly counts: DispatchCounts = { sent: 0, retried: 0, unreachable: 0 };
+  private readonly budget: SendBudget;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private lastScan = 0;
+
+  constructor(private readonly o: AlertDispatcherOptions) {
+    this.owner = o.owner ?? `dispatcher-${randomUUID()}`;
+    this.budget = o.budget ?? new SendBudget();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming; waits for the sends in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.notify();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Something was written to the outbox: look now rather than at the next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Turns new outbox alerts into deliveries, one per recipient; returns how many alerts. */
+  async fanOut(limit = 100): Promise<number> {
+    const now = isoTimestamp(this.o.clock);
+    const unreachable: { tenantId: string; recipient: string; outboxId: number }[] = [];
+    const count = await this.o.store.transaction(async (tx) => {
+      const alerts = await tx.outbox.listNotFannedOut(limit);
+      for (const alert of alerts) {
+        for (const recipient of await recipientsOf(tx, alert)) {
+          const r = parseRecipient(recipient);
+          const ref =
+            r.kind === 'user'
+              ? await tx.conversations.personalFor(alert.tenantId, r.id)
+              : await tx.conversations.get(alert.tenantId, r.id);
+          if (!ref) unreachable.push({ tenantId: alert.tenantId, recipient, outboxId: alert.id });
+          await tx.deliveries.add({
+            outboxId: alert.id,
+            tenantId: alert.tenantId,
+            recipient,
+            conversationId: ref?.conversationId ?? null,
+            state: ref ? 'queued' : 'unreachable',
+            lastError: ref ? null : NEVER_INSTALLED,
+            at: now,
+          });
+        }
+        await tx.outbox.markFannedOut(alert.id, now);
+      }
+      return alerts.length;
+    });
+    for (const u of unreachable) this.o.log.warn('alert recipient unreachable: the bot is not installed', u);
+    this.counts.unreachable += unreachable.length;
+    return count;
+  }
+
+  /** Runs passes until nothing is due and nothing is in flight (tests, benchmarks, CLI). */
+  async drain(timeoutMs = 60_000): Promise<DispatchCounts> {
+    const deadline = Date.now() + timeoutMs;
+    await this.fanOut(1000);
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`alerts still due after ${timeoutMs} ms`);
+      while ((await this.fanOut(1000)) > 0);
+      const { started, due, waitMs } = await this.pass();
+      if (started === 0 && due === 0 && this.inFlight.size === 0) return this.counts;
+      if (started === 0) await this.pause(waitMs);
+    }
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.o.pollMs ?? 1000;
+    while (this.running) {
+      try {
+        const scanEvery = this.o.scanEveryMs ?? 3_600_000;
+        if (Date.now() - this.lastScan >= scanEvery) {
+          this.lastScan = Date.now();
+          const written = await scanScheduledAlerts(this.o.store, this.o.clock);
+          if (written > 0) this.o.log.info('scheduled alerts written', { written });
+        }
+        await this.fanOut();
+        const { started, waitMs } = await this.pass();
+        if (started === 0) await this.pause(Math.min(waitMs, pollMs));
+      } catch (err) {
+        this.o.log.error('alert dispatcher pass failed', { error: err instanceof Error ? err.message : String(err) });
+        await this.pause(pollMs);
+      }
+    }
+  }
+
+  /** Waits up to `ms`, or until a send ends or someone calls notify(). */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Number.isFinite(ms) ? Math.max(1, ms) : 1000);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.wake === done) self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Starts every due delivery the budget allows now; says how long until the next one could start. */
+  private async pass(): Promise<{ started: number; due: number; waitMs: number }> {
+    const now = this.o.clock.now();
+    const nowIso = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + (this.o.leaseMs ?? 120_000)).toISOString();
+    const due = await this.o.store.read((tx) => tx.deliveries.listDue(nowIso, this.o.pageSize ?? 500));
+    let started = 0;
+    let waitMs = this.o.pollMs ?? 1000;
+    for (const d of due) {
+      if (this.inFlight.size >= (this.o.concurrency ?? 8)) {
+        waitMs = Infinity; // a send ending wakes us
+        break;
+      }
+      if (this.inFlight.has(d.id)) continue;
+      const conversationId = d.conversationId ?? d.recipient;
+      const wait = this.budget.waitMs(d.tenantId, conversationId);
+      if (wait > 0) {
+        waitMs = Math.min(waitMs, wait);
+        continue;
+      }
+      const leased = await this.o.store.transaction((tx) => tx.deliveries.lease(d.id, this.owner, nowIso, leaseUntil));
+      if (!leased) continue; // another dispatcher has it
+      const end = this.budget.start(d.tenantId, conversationId);
+      const sending = this.deliver(d)
+        .catch((err: unknown) =>
+          this.o.log.error('alert delivery bookkeeping failed', {
+            deliveryId: d.id,
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        )
+        .finally(() => {
+          end();
+          this.inFlight.delete(d.id);
+          this.notify();
+        });
+      this.inFlight.set(d.id, sending);
+      started++;
+    }
+    return { started, due: due.length, waitMs };
+  }
+
+  private async deliver(d: AlertDelivery): Promise<void> {
+    const job = await this.o.store.read((tx) => this.jobFor(tx, d));
+    const at = () => isoTimestamp(this.o.clock);
+    if (!job) {
+      await this.o.store.transaction((tx) => tx.deliveries.markUnreachable(d.id, NO_CONVERSATION, at()));
+      this.counts.unreachable++;
+      this.o.log.warn('alert recipient unreachable: no conversation', { deliveryId: d.id, recipient: d.recipient });
+      return;
+    }
+    try {
+      await this.o.sender.send(job);
+    } catch (err) {
+      const e = err instanceof AlertSendError ? err : new AlertSendError(null, err instanceof Error ? err.message : String(err));
+      if (e.status !== null && PERMANENT.has(e.status)) {
+        // 403: the bot was blocked or removed; 404: the conversation is gone. Forget the reference.
+        const reason = `${e.status}: ${e.message}`;
+        await this.o.store.transaction(async (tx) => {
+          await tx.conversations.remove(d.tenantId, job.reference.conversationId);
+          await tx.deliveries.markUnreachable(d.id, reason, at());
+        });
+        this.counts.unreachable++;
+        this.o.log.warn('alert recipient unreachable: reference removed', {
+          deliveryId: d.id,
+          recipient: d.recipient,
+          status: e.status,
+        });
+        return;
+      }
+      const delay = e.retryAfterMs ?? this.backoffMs(d.attempts);
+      const next = new Date(this.o.clock.now().getTime() + delay).toISOString();
+      await this.o.store.transaction((tx) => tx.deliveries.retryLater(d.id, next, `${e.status ?? 'network'}: ${e.message}`));
+      this.counts.retried++;
+      const log = d.attempts >= 5 ? this.o.log.error : this.o.log.warn;
+      log.call(this.o.log, 'alert delivery failed, will retry', {
+        deliveryId: d.id,
+        status: e.status,
+        attempts: d.attempts,
+        retryInMs: delay,
+      });
+      return;
+    }
+    await this.o.store.transaction((tx) => tx.deliveries.markSent(d.id, at()));
+    this.counts.sent++;
+  }
+
+  /** Exponential backoff with full jitter, capped. `attempts` counts this one. */
+  private backoffMs(attempts: number): number {
+    const base = this.o.baseBackoffMs ?? 1000;
+    const cap = this.o.maxBackoffMs ?? 600_000;
+    const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  private async jobFor(tx: Parameters<Parameters<Store['read']>[0]>[0], d: AlertDelivery): Promise<AlertJob | null> {
+    const alert = await tx.outbox.get(d.outboxId);
+    const org = await tx.organisations.get(d.tenantId);
+    if (!alert || !org) return null;
+    const r = parseRecipient(d.recipient);
+    const reference =
+      r.kind === 'user'
+        ? await tx.conversations.personalFor(d.tenantId, r.id)
+        : await tx.conversations.get(d.tenantId, r.id);
+    if (!reference) return null;
+    const users = new Map<string, User>((await tx.users.list(d.tenantId)).map((u) => [u.aadObjectId, u]));
+    const names: Record<string, string> = {};
+    for (const u of users.values()) names[u.aadObjectId] = u.name;
+    const locale = r.kind === 'user' ? (users.get(r.id)?.locale ?? null) : null;
+    return { delivery: d, alert, reference, organisationName: org.name, locale, names };
+  }
+}
+
+const NEVER_INSTALLED = 'The bot is not installed for this person: no personal conversation to send to';
+const NO_CONVERSATION = 'No conversation reference for this recipient';
