@@ -17,7 +17,10 @@ import { type Clock, systemClock } from '../services/domain/clock';
 import { createServices, type Services } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+import { AlertDispatcher } from '../services/alerts/alertDispatcher';
+import { SendBudget } from '../services/alerts/sendBudget';
 import { createAdapter, type AdapterOptions } from './adapter';
+import { TeamsAlertSender } from './alertSender';
 import { CardActions } from './cardActions';
 import { saveConversationReferenceIfChanged } from './conversationReferences';
 import { errorFields, type Logger } from './logger';
@@ -32,6 +35,8 @@ export interface App {
   server: restify.Server;
   services: Services;
   store: SqliteStore;
+  /** Null when ALERTS_ENABLED=false. */
+  alerts: AlertDispatcher | null;
   url: string;
   close(): Promise<void>;
 }
@@ -39,6 +44,8 @@ export interface App {
 export interface AppOptions {
   clock?: Clock;
   adapter?: AdapterOptions;
+  /** Overrides of the alert dispatcher's timing and budget (tests). */
+  alerts?: Partial<ConstructorParameters<typeof AlertDispatcher>[0]>;
 }
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
@@ -56,9 +63,21 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const classifier = createClassifier();
   const cardActions = new CardActions({ services, dialogs, drafts, logger });
   const messages = new MessageRouter({ services, dialogs, classifier, cardActions, logger });
-  const bot = new PartnerSupportBot({ store, clock, state, messages, cardActions, logger });
-
   const adapter = createAdapter(config, logger, options.adapter);
+  const alerts = config.alerts.enabled
+    ? new AlertDispatcher({
+        store,
+        clock,
+        sender: new TeamsAlertSender(adapter, config.microsoftAppId),
+        log: logger,
+        budget: new SendBudget({ tenantRatePerSecond: config.alerts.tenantRatePerSecond }),
+        pollMs: config.alerts.pollMs,
+        scanEveryMs: config.alerts.scanEveryMinutes * 60_000,
+        ...options.alerts,
+      })
+    : null;
+  const bot = new PartnerSupportBot({ store, clock, state, messages, cardActions, logger, alerts });
+
   adapter.use(new TenantGate(config.allowedTenants, logger));
   adapter.use(referenceRecorder(store, clock, logger));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -91,12 +110,15 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const address = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
   logger.info('bot listening', { url: `${url}/api/messages`, database: config.databasePath });
+  alerts?.start();
   return {
     server,
     services,
     store,
+    alerts,
     url,
     close: async () => {
+      await alerts?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

@@ -3,6 +3,7 @@ import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
 import type { ConversationScope, Store } from '../services/storage/repositories';
 import { tenantIdOf } from '../dialogs/identity';
+import { userRecipient } from '../services/alerts/recipients';
 
 export function scopeOf(activity: Partial<Activity>): ConversationScope {
   const type = activity.conversation?.conversationType;
@@ -35,16 +36,26 @@ export async function saveConversationReference(
   if (!tenantId || !activity.conversation?.id) return;
   const scope = scopeOf(activity);
   const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-  await store.transaction((tx) =>
-    tx.conversations.upsert({
+  const aadObjectId = scope === 'personal' ? (activity.from?.aadObjectId?.toLowerCase() ?? null) : null;
+  const at = isoTimestamp(clock);
+  await store.transaction(async (tx) => {
+    await tx.conversations.upsert({
       tenantId,
       conversationId: activity.conversation.id,
-      aadObjectId: scope === 'personal' ? (activity.from?.aadObjectId?.toLowerCase() ?? null) : null,
+      aadObjectId,
       scope,
       reference,
-      updatedAt: isoTimestamp(clock),
-    }),
-  );
+      updatedAt: at,
+    });
+    // Alerts that found no way to this person go out now that there is one.
+    if (aadObjectId)
+      await tx.deliveries.requeueUnreachable(
+        tenantId,
+        userRecipient(aadObjectId),
+        activity.conversation.id,
+        at,
+      );
+  });
 }
 
 export async function removeConversationReference(store: Store, activity: Activity): Promise<void> {

@@ -1,6 +1,13 @@
 import { TurnContext } from 'botbuilder';
 import { DialogContextError, type DialogSet } from 'botbuilder-dialogs';
-import { answerCard, helpCard, incidentCard, incidentListCard, welcomeCard } from '../cards';
+import {
+  alertSettingsCard,
+  answerCard,
+  helpCard,
+  incidentCard,
+  incidentListCard,
+  welcomeCard,
+} from '../cards';
 import { factAnswer, fallbackAnswer } from '../dialogs/answers';
 import { ACTIVATION_DIALOG } from '../dialogs/activationDialog';
 import { INCIDENT_DIALOG } from '../dialogs/incidentDialog';
@@ -146,6 +153,38 @@ export class MessageRouter {
         }
         const open = (await services.incidents.list(who, 'mine')).filter((i) => i.state === 'open');
         await context.sendActivity(cardMessage(incidentListCard(open, lang, 'mine')));
+        return;
+      }
+      case 'action.alertSettings':
+        await context.sendActivity(cardMessage(alertSettingsCard(await services.alerts.view(who), lang)));
+        return;
+      case 'action.muteAlerts':
+      case 'action.unmuteAlerts': {
+        const mute = intent === 'action.muteAlerts';
+        const view = await services.alerts.mute(who, mute);
+        const headline = mute
+          ? lang === 'zh'
+            ? '配额提醒已静音'
+            : 'Quota alerts muted'
+          : lang === 'zh'
+            ? '配额提醒已恢复'
+            : 'Quota alerts are on again';
+        await context.sendActivity(cardMessage(alertSettingsCard(view, lang, headline)));
+        return;
+      }
+      case 'action.routeAlertsHere': {
+        if (context.activity.conversation?.conversationType !== 'channel') {
+          await context.sendActivity(
+            lang === 'zh'
+              ? '请在要接收提醒的团队频道中 @ 我并说“在此发送提醒”。'
+              : 'Say "send alerts here" in the team channel that should receive the alerts (mention me there).',
+          );
+          return;
+        }
+        const view = await services.alerts.routeToChannel(who, context.activity.conversation.id);
+        const headline =
+          lang === 'zh' ? '此频道将收到配额和到期提醒' : 'This channel will get quota and expiry alerts';
+        await context.sendActivity(cardMessage(alertSettingsCard(view, lang, headline)));
         return;
       }
       case 'help':

@@ -7,6 +7,7 @@ import {
 } from 'botbuilder';
 import { welcomeCard } from '../cards';
 import { languageOf } from '../dialogs/language';
+import type { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import type { Store } from '../services/storage/repositories';
 import type { Clock } from '../services/domain/clock';
 import type { CardActions } from './cardActions';
@@ -22,6 +23,8 @@ export interface BotDeps {
   messages: MessageRouter;
   cardActions: CardActions;
   logger: Logger;
+  /** Woken after each turn, so an alert the turn caused goes out without waiting for the next poll. */
+  alerts?: AlertDispatcher | null;
 }
 
 /** Routes activities and invokes; everything else lives in dialogs, cards and services. */
@@ -70,5 +73,6 @@ export class PartnerSupportBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
     await this.deps.state.saveChanges(context, false);
+    this.deps.alerts?.notify();
   }
 }

@@ -2,6 +2,7 @@
 export { activationConfirmCard, activationIdsFormCard, activationStatusCard } from './activationCards';
 export { benefitsCard, MAX_REFRESH_USER_IDS, type BenefitsCardOptions } from './benefitsCard';
 export { incidentCard, incidentConfirmCard, incidentListCard, type IncidentDraftView } from './incidentCards';
+export { alertCard, alertSettingsCard, type AlertCardView } from './alertCards';
 export { answerCard, helpCard, welcomeCard, type AnswerView } from './messageCards';
 export { refusalCard, refusalFromError, type RefusalView } from './refusals';
 export type { AdaptiveCard } from './types';

@@ -185,6 +185,16 @@ function parts(r: RefusalView, lang: Language): Parts {
           'R1',
         ],
         viewIncident: ['You can only see your own incidents.', '你只能查看自己的事件。', 'R1'],
+        configureAlerts: [
+          'Only a Global admin or MPN partner admin can change where and when the organisation’s alerts are sent.',
+          '只有全局管理员或 MPN 合作伙伴管理员可以更改组织提醒的发送位置和时间。',
+          'R1, R2',
+        ],
+        muteAlerts: [
+          'Quota alerts go to support leads only, so there is nothing to mute or unmute for you.',
+          '配额提醒只发送给支持主管，因此你没有可静音或恢复的提醒。',
+          'R1',
+        ],
       };
       const [en, zhText, rules] = text[r.action];
       return {

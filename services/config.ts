@@ -22,6 +22,14 @@ export interface Config {
   allowedTenants: string[];
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  alerts: {
+    /** Whether this process runs an alert dispatcher (several processes may; leases share the work). */
+    enabled: boolean;
+    /** This process's share of the per-tenant budget (Teams: about 50 requests/s per app per tenant). */
+    tenantRatePerSecond: number;
+    pollMs: number;
+    scanEveryMinutes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -124,6 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedTenants,
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
+    alerts: {
+      enabled: oneOf('ALERTS_ENABLED', 'true', ['true', 'false']) === 'true',
+      tenantRatePerSecond: int('ALERT_TENANT_RATE_PER_SECOND', 50, 1, 1000),
+      pollMs: int('ALERT_POLL_MS', 1000, 50, 60_000),
+      scanEveryMinutes: int('ALERT_SCAN_MINUTES', 60, 1, 24 * 60),
+    },
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

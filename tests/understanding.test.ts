@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { factAnswer, fallbackAnswer } from '../dialogs/answers';
 import { answerLanguage, createClassifier } from '../dialogs/understanding/classifier';
 import { CORPUS, HELD_OUT_SET, TRAINING_SET } from '../dialogs/understanding/corpus';
-import { FACT_INTENTS, INTENTS } from '../dialogs/understanding/intents';
+import { FACT_INTENTS, INTENTS, type Intent } from '../dialogs/understanding/intents';
 import { languageOf } from '../dialogs/language';
 import { CLOUD_COMPETENCIES, MESSAGES } from '../services/domain/facts';
 import { FRESH } from './helpers/freshPhrasings';
@@ -95,6 +95,113 @@ describe('understanding questions (English and Chinese)', () => {
     expect(r.intent).to.equal('action.closeIncident');
     expect(r.entities.incidentId).to.equal('INC-7K2Q9XMA');
     expect(classifier.classify('how many incidents do we have left', 'en-US').entities).to.deep.equal({});
+  });
+
+  describe('quota alerts for support leads: settings, mute, unmute, send them here', () => {
+    const ALERT_PHRASINGS: [Intent, { en: string[]; zh: string[] }][] = [
+      [
+        'action.alertSettings',
+        {
+          en: ['what are my alert settings', 'alert settings', 'which notifications will i receive'],
+          zh: ['我的提醒设置是什么', '提醒设置', '我能收到什么通知'],
+        },
+      ],
+      [
+        'action.muteAlerts',
+        {
+          en: ['mute alerts', 'stop sending me alerts', 'turn off notifications', 'pause alerts'],
+          zh: ['静音提醒', '不要再给我发提醒', '关闭提醒', '暂停通知'],
+        },
+      ],
+      [
+        'action.unmuteAlerts',
+        {
+          en: ['unmute alerts', 'turn alerts back on', 'resume notifications', 'turn on alerts'],
+          zh: ['恢复提醒', '打开提醒', '取消静音', '开启提醒'],
+        },
+      ],
+      [
+        'action.routeAlertsHere',
+        {
+          en: [
+            'send alerts here',
+            'post quota alerts in this channel',
+            'route alerts to this channel',
+            'send notifications to this channel',
+          ],
+          zh: ['在此发送提醒', '把提醒发到这个频道', '提醒发到这里', '在这个频道发通知'],
+        },
+      ],
+    ];
+    for (const [intent, byLanguage] of ALERT_PHRASINGS) {
+      it(`${intent} is recognised in English and Chinese`, () => {
+        for (const language of ['en', 'zh'] as const) {
+          for (const text of byLanguage[language])
+            expect(classifier.classify(text, localeOf(language)).intent, text).to.equal(intent);
+        }
+      });
+    }
+
+    it('mute and unmute are never swapped', () => {
+      const pairs: [mute: string, unmute: string][] = [
+        ['mute alerts', 'unmute alerts'],
+        ['turn off notifications', 'turn notifications back on'],
+        ['turn alerts off', 'turn alerts on'],
+        ['stop sending me alerts', 'start sending me alerts again'],
+        ['pause the quota alerts', 'resume the quota alerts'],
+        ['disable notifications', 're-enable notifications'],
+        ['静音提醒', '取消静音提醒'],
+        ['关闭提醒', '打开提醒'],
+        ['暂停通知', '恢复通知'],
+        ['不要再发提醒了', '重新发提醒吧'],
+        ['把通知关掉', '把通知打开'],
+      ];
+      const locale = (text: string) => (/[\u4e00-\u9fff]/.test(text) ? 'zh-CN' : 'en-US');
+      for (const [mute, unmute] of pairs) {
+        expect(classifier.classify(mute, locale(mute)).intent, mute).to.equal('action.muteAlerts');
+        expect(classifier.classify(unmute, locale(unmute)).intent, unmute).to.equal('action.unmuteAlerts');
+      }
+      // Every mute and unmute phrasing we have, trained on or not: none lands on its opposite.
+      const all = [
+        ...CORPUS.map((e) => [e.intent, e.text, e.language] as const),
+        ...FRESH,
+        ...ALERT_PHRASINGS.flatMap(([intent, b]) =>
+          [...b.en, ...b.zh].map(
+            (text) => [intent, text, /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en'] as const,
+          ),
+        ),
+      ];
+      const opposite: Partial<Record<Intent, Intent>> = {
+        'action.muteAlerts': 'action.unmuteAlerts',
+        'action.unmuteAlerts': 'action.muteAlerts',
+      };
+      let checked = 0;
+      for (const [intent, text, language] of all) {
+        const other = opposite[intent];
+        if (!other) continue;
+        checked++;
+        expect(classifier.classify(text, localeOf(language)).intent, text).not.to.equal(other);
+      }
+      expect(checked).to.be.at.least(40);
+    });
+
+    it('alert words do not take over other intents, and "turn off" alone is not about alerts', () => {
+      for (const [text, locale, intent] of [
+        ['stop', 'en-US', 'cancel'],
+        ['停止', 'zh-CN', 'cancel'],
+        ['取消', 'zh-CN', 'cancel'],
+        ['close ticket', 'en-US', 'action.closeIncident'],
+        ['关闭事件', 'zh-CN', 'action.closeIncident'],
+        ['how do we turn on product support', 'en-US', 'facts.howToActivate'],
+        ['what are the appropriate roles', 'en-US', 'facts.roles'],
+        ['show my incidents', 'en-US', 'action.myIncidents'],
+        ['turn off the lights', 'en-US', 'none'],
+        ['how do i turn off my printer', 'en-US', 'none'],
+        ['post a message here', 'en-US', 'none'],
+      ] as const) {
+        expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+      }
+    });
   });
 
   describe('answers state the exact facts, in both languages, with their source', () => {

@@ -9,7 +9,7 @@ import type { Language } from '../../services/domain/facts';
 import { languageOf } from '../language';
 import { TRAINING_SET, type Example } from './corpus';
 import type { Intent } from './intents';
-import { CONCEPTS, DOMAIN_CONCEPTS, STOPWORDS } from './lexicon';
+import { CONCEPTS, DOMAIN_CONCEPTS, RULED_OUT_BY, STOPWORDS } from './lexicon';
 
 export interface Understood {
   intent: Intent;
@@ -127,16 +127,24 @@ export class IntentClassifier {
     const language = answerLanguage(text, locale);
     const incidentId = INCIDENT_ID.exec(text)?.[0].toUpperCase();
     const entities = incidentId ? { incidentId } : {};
-    const v = this.vectorise(features(text));
+    const f = features(text);
+    const v = this.vectorise(f);
     if (v.size === 0) return { intent: 'none', score: 0, language, entities };
     const nearest = new Map<Intent, number>();
     for (const e of this.examples) {
       const s = dot(v, e.vector);
       if (s > (nearest.get(e.intent) ?? 0)) nearest.set(e.intent, s);
     }
+    const has = (concept: string) => f.has(`k:${concept}`);
+    const ruledOut = new Set(
+      RULED_OUT_BY.filter(([, concept, unless]) => has(concept) && !(unless && has(unless))).map(
+        ([intent]) => intent,
+      ),
+    );
     let best: Intent = 'none';
     let bestScore = 0;
     for (const [intent, centroid] of this.centroids) {
+      if (ruledOut.has(intent)) continue;
       const score = 0.65 * (nearest.get(intent) ?? 0) + 0.35 * dot(v, centroid);
       if (score > bestScore) [best, bestScore] = [intent, score];
     }

@@ -28,6 +28,10 @@ export const ACTION_INTENTS = [
   'action.myIncidents',
   'action.closeIncident',
   'action.activationStatus',
+  'action.alertSettings', // a support lead's quota-alert settings
+  'action.muteAlerts', // stop quota alerts for me
+  'action.unmuteAlerts', // resume them
+  'action.routeAlertsHere', // an admin, in a channel: post the organisation's alerts here
   'help',
   'cancel',
   'greeting',

@@ -3,9 +3,14 @@
  * training phrase teaches the model about an English question and the other way round.
  * The words come from the source document's vocabulary and how partner staff talk.
  */
+import type { Intent } from './intents';
+
 /** [concept, pattern, weight]: weight 2 unless a concept is only a weak hint. */
 export const CONCEPTS: readonly [string, RegExp, number?][] = [
-  ['activate', /activat|turn on|激活|启用/],
+  [
+    'activate',
+    /activat|turn on(?! (the |my |our |quota )?(alert|notif))|激活|启用(?![^，。]{0,4}(提醒|通知))/,
+  ],
   [
     'who',
     /\bwho\b|which role|what role|permission|allowed|can i .*myself|谁|哪个角色|什么角色|权限|才能|自己/,
@@ -51,13 +56,47 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['remain', /\bleft\b|remain|\bstill\b|剩|还能|用了多少|have we used/],
   ['incident', /incidents?\b|\bcases?\b|tickets?\b|support requests?|事件|案例|工单|支持请求/],
   ['open', /\bopen\b|create|raise|\bnew\b|submit|\b开|创建|新建|提交|开个|开一个/],
-  ['close', /\bclose|resolve|solved|关闭|解决/],
+  ['close', /\bclose|resolve|solved|关闭(?![^，。]{0,6}(提醒|通知))|解决/],
   ['mine', /\bmy\b|i opened|have i|我的|我开了/],
   ['status', /status|\byet\b|gone through|pending|状态|了吗|完成了吗|等待中/],
   ['help', /\bhelp\b|what can you|how do i use|commands|what can i ask|帮助|能做什么|可以问|命令|怎么使用/],
-  ['cancel', /\bcancel|\bstop\b|never ?mind|forget it|\bquit\b|\babort\b|取消|停止|算了|不用了|退出/],
+  [
+    'cancel',
+    /\bcancel(?!.{0,30}(alert|notif))|\bstop\b(?!.{0,30}(alert|notif))|never ?mind|forget it|\bquit\b|\babort\b|取消(?![^，。]{0,6}(静音|提醒|通知))|停止(?![^，。]{0,6}(提醒|通知))|算了|不用了|退出/,
+  ],
+  // Quota alerts for support leads: what they are set to, muting, unmuting, and where they go.
+  ['alert', /alert|notif|警报|告警|预警|提醒|通知/],
+  [
+    'alertSettings',
+    /settings?\b|preferences?|configur|\bconfig\b|set up|(?<!un)subscri|(which|what) (quota )?(alert|notif)|设置|配置|偏好|订阅|(哪些|什么)(配额)?(提醒|通知)/,
+  ],
+  [
+    'mute',
+    /\bmute|(?<!(取消|解除).{0,4})静音|do not disturb|免打扰|勿扰|\b(stop|pause|disable|turn off|switch off|shut off|silence|snooze|cancel|unsubscribe|opt out|no more|any ?more|dont (send|want|need)|do not (send|want))\b.{0,30}(alert|notif)|(alert|notif)\w*\b.{0,20}\b(off|stop|paused?|disabled?)\b|(关闭|关掉|关了|停止|停掉|暂停|不要|别|不想|不再|不用再|屏蔽|退订|取消(?!静音))[^，。]{0,8}(提醒|通知)|(提醒|通知)[^，。]{0,6}(关闭|关掉|关了|停掉|停了|暂停)/,
+  ],
+  [
+    'unmute',
+    /unmute|un-mute|\bun mute|(取消|解除).{0,4}静音|\b(resume|restart|re-?enable|enable|turn on|switch on|start|reactivate|bring back)\b.{0,30}(alert|notif)|(alert|notif).{0,30}\b(back|again)\b|\bagain\b.{0,10}(alert|notif)|\b(turn|switch) (\w+ ){0,2}(alert|notif)\w* on\b|\bback on\b|(恢复|重新|打开|开启|启用|继续)[^，。]{0,8}(提醒|通知)|(提醒|通知)[^，。]{0,6}(打开|开启|恢复|启用)/,
+  ],
+  [
+    'channel',
+    /channel|\bhere\b|this (chat|conversation|team|thread|group)|频道|这里|这儿|此处|在此|本群|群里|这个群|这个对话|这个团队/,
+  ],
+  ['route', /\b(send|post|route|deliver|forward|redirect|push)|发送|发到|发在|发至|发这|推送|转发|投递/, 1],
   ['request', /\bplease\b|i want|i need|\blet s\b|帮我|请|我要|我想/, 0.7],
   ['greet', /^(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好|嗨|哈喽|早上好/],
+];
+
+/**
+ * [intent, concept, unless]: a message with the concept (and without `unless`) never gets the
+ * intent, however alike its words look. "重新给我发提醒" shares most characters with
+ * "不要再给我发提醒", but turning alerts back on is never a request to mute them.
+ */
+export const RULED_OUT_BY: readonly [Intent, string, string?][] = [
+  ['action.muteAlerts', 'unmute', 'mute'],
+  ['action.unmuteAlerts', 'mute', 'unmute'],
+  ['action.routeAlertsHere', 'mute'],
+  ['action.routeAlertsHere', 'unmute'],
 ];
 
 /** English words that carry no meaning for these intents. */
@@ -94,4 +133,7 @@ export const DOMAIN_CONCEPTS = new Set([
   'incident',
   'close',
   'portal',
+  'alert',
+  'mute',
+  'unmute',
 ]);

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, isoTimestamp } from '../domain/clock';
-import type { AlertDelivery, OutboxAlert, User } from '../domain/types';
+import type { AlertDelivery, MembershipOffer, OutboxAlert, User } from '../domain/types';
 import type { Store, StoredConversationReference } from '../storage/repositories';
 import { parseRecipient, recipientsOf } from './recipients';
 import { scanScheduledAlerts } from './schedule';
@@ -28,6 +28,8 @@ export interface AlertJob {
   alert: OutboxAlert;
   reference: StoredConversationReference;
   organisationName: string;
+  /** The membership offer the alert's benefit belongs to. */
+  offer: MembershipOffer | null;
   /** The recipient user's locale (null for channels or when unknown). */
   locale: string | null;
   /** Names of the people the alert mentions, by Entra object id. */
@@ -151,8 +153,11 @@ export class AlertDispatcher {
     for (;;) {
       if (Date.now() > deadline) throw new Error(`alerts still due after ${timeoutMs} ms`);
       while ((await this.fanOut(1000)) > 0);
-      const { started, due, waitMs } = await this.pass();
-      if (started === 0 && due === 0 && this.inFlight.size === 0) return this.counts;
+      const { started, waitMs } = await this.pass();
+      if (started === 0 && this.inFlight.size === 0) {
+        const queued = await this.o.store.read((tx) => tx.deliveries.countQueued());
+        if (queued === 0) return this.counts;
+      }
       if (started === 0) await this.pause(waitMs);
     }
   }
@@ -171,7 +176,9 @@ export class AlertDispatcher {
         const { started, waitMs } = await this.pass();
         if (started === 0) await this.pause(Math.min(waitMs, pollMs));
       } catch (err) {
-        this.o.log.error('alert dispatcher pass failed', { error: err instanceof Error ? err.message : String(err) });
+        this.o.log.error('alert dispatcher pass failed', {
+          error: err instanceof Error ? err.message : String(err),
+        });
         await this.pause(pollMs);
       }
     }
@@ -180,19 +187,18 @@ export class AlertDispatcher {
   /** Waits up to `ms`, or until a send ends or someone calls notify(). */
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Number.isFinite(ms) ? Math.max(1, ms) : 1000);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (self.wake === done) self.wake = null;
+        if (this.wake === done) this.wake = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, Number.isFinite(ms) ? Math.max(1, ms) : 1000);
       this.wake = done;
     });
   }
 
   /** Starts every due delivery the budget allows now; says how long until the next one could start. */
-  private async pass(): Promise<{ started: number; due: number; waitMs: number }> {
+  private async pass(): Promise<{ started: number; waitMs: number }> {
     const now = this.o.clock.now();
     const nowIso = now.toISOString();
     const leaseUntil = new Date(now.getTime() + (this.o.leaseMs ?? 120_000)).toISOString();
@@ -211,7 +217,9 @@ export class AlertDispatcher {
         waitMs = Math.min(waitMs, wait);
         continue;
       }
-      const leased = await this.o.store.transaction((tx) => tx.deliveries.lease(d.id, this.owner, nowIso, leaseUntil));
+      const leased = await this.o.store.transaction((tx) =>
+        tx.deliveries.lease(d.id, this.owner, nowIso, leaseUntil),
+      );
       if (!leased) continue; // another dispatcher has it
       const end = this.budget.start(d.tenantId, conversationId);
       const sending = this.deliver(d)
@@ -229,7 +237,7 @@ export class AlertDispatcher {
       this.inFlight.set(d.id, sending);
       started++;
     }
-    return { started, due: due.length, waitMs };
+    return { started, waitMs };
   }
 
   private async deliver(d: AlertDelivery): Promise<void> {
@@ -238,13 +246,19 @@ export class AlertDispatcher {
     if (!job) {
       await this.o.store.transaction((tx) => tx.deliveries.markUnreachable(d.id, NO_CONVERSATION, at()));
       this.counts.unreachable++;
-      this.o.log.warn('alert recipient unreachable: no conversation', { deliveryId: d.id, recipient: d.recipient });
+      this.o.log.warn('alert recipient unreachable: no conversation', {
+        deliveryId: d.id,
+        recipient: d.recipient,
+      });
       return;
     }
     try {
       await this.o.sender.send(job);
     } catch (err) {
-      const e = err instanceof AlertSendError ? err : new AlertSendError(null, err instanceof Error ? err.message : String(err));
+      const e =
+        err instanceof AlertSendError
+          ? err
+          : new AlertSendError(null, err instanceof Error ? err.message : String(err));
       if (e.status !== null && PERMANENT.has(e.status)) {
         // 403: the bot was blocked or removed; 404: the conversation is gone. Forget the reference.
         const reason = `${e.status}: ${e.message}`;
@@ -262,7 +276,9 @@ export class AlertDispatcher {
       }
       const delay = e.retryAfterMs ?? this.backoffMs(d.attempts);
       const next = new Date(this.o.clock.now().getTime() + delay).toISOString();
-      await this.o.store.transaction((tx) => tx.deliveries.retryLater(d.id, next, `${e.status ?? 'network'}: ${e.message}`));
+      await this.o.store.transaction((tx) =>
+        tx.deliveries.retryLater(d.id, next, `${e.status ?? 'network'}: ${e.message}`),
+      );
       this.counts.retried++;
       const log = d.attempts >= 5 ? this.o.log.error : this.o.log.warn;
       log.call(this.o.log, 'alert delivery failed, will retry', {
@@ -285,13 +301,18 @@ export class AlertDispatcher {
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
-  private async jobFor(tx: Parameters<Parameters<Store['read']>[0]>[0], d: AlertDelivery): Promise<AlertJob | null> {
+  private async jobFor(
+    tx: Parameters<Parameters<Store['read']>[0]>[0],
+    d: AlertDelivery,
+  ): Promise<AlertJob | null> {
     const alert = await tx.outbox.get(d.outboxId);
     const org = await tx.organisations.get(d.tenantId);
     if (!alert || !org) return null;
     const r = parseRecipient(d.recipient);
-    const reference =
-      r.kind === 'user'
+    // The conversation found at fan-out (or when the person installed the bot later).
+    const reference = d.conversationId
+      ? await tx.conversations.get(d.tenantId, d.conversationId)
+      : r.kind === 'user'
         ? await tx.conversations.personalFor(d.tenantId, r.id)
         : await tx.conversations.get(d.tenantId, r.id);
     if (!reference) return null;
@@ -299,7 +320,8 @@ export class AlertDispatcher {
     const names: Record<string, string> = {};
     for (const u of users.values()) names[u.aadObjectId] = u.name;
     const locale = r.kind === 'user' ? (users.get(r.id)?.locale ?? null) : null;
-    return { delivery: d, alert, reference, organisationName: org.name, locale, names };
+    const offer = (await tx.offers.list(d.tenantId)).find((o) => o.id === alert.payload.offerId) ?? null;
+    return { delivery: d, alert, reference, organisationName: org.name, offer, locale, names };
   }
 }
 

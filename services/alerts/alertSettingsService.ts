@@ -75,7 +75,10 @@ export class AlertSettingsService {
     const thresholds = input.thresholds?.map((t) => t.trim());
     const unknown = thresholds?.filter((t) => !(ALL_THRESHOLDS as readonly string[]).includes(t)) ?? [];
     if (unknown.length > 0) {
-      problems.push({ path: 'thresholds', reason: `unknown: ${unknown.join(', ')} (use ${ALL_THRESHOLDS.join(', ')})` });
+      problems.push({
+        path: 'thresholds',
+        reason: `unknown: ${unknown.join(', ')} (use ${ALL_THRESHOLDS.join(', ')})`,
+      });
     }
     const days = input.pendingReminderDays;
     if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 60)) {

@@ -17,7 +17,9 @@ export function parseRecipient(recipient: string): { kind: 'user' | 'channel'; i
 
 export async function recipientsOf(tx: StoreTx, alert: OutboxAlert): Promise<string[]> {
   const users = await tx.users.list(alert.tenantId);
-  const admins = users.filter((u) => u.association === 'mpn' && u.roles.some((r) => ACTIVATING_ROLES.includes(r)));
+  const admins = users.filter(
+    (u) => u.association === 'mpn' && u.roles.some((r) => ACTIVATING_ROLES.includes(r)),
+  );
   const p = alert.payload;
   const out = new Set<string>();
   switch (p.kind) {
@@ -25,7 +27,8 @@ export async function recipientsOf(tx: StoreTx, alert: OutboxAlert): Promise<str
     case 'benefitExpiring': {
       const muted = await tx.alertSettings.mutedUsers(alert.tenantId);
       for (const u of users) {
-        if (u.roles.includes('supportLead') && !muted.has(u.aadObjectId)) out.add(userRecipient(u.aadObjectId));
+        if (u.roles.includes('supportLead') && !muted.has(u.aadObjectId))
+          out.add(userRecipient(u.aadObjectId));
       }
       const channel = (await tx.alertSettings.get(alert.tenantId))?.channelConversationId;
       if (channel) out.add(channelRecipient(channel));

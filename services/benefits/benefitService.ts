@@ -1,3 +1,4 @@
+import { unreachableSupportLeads } from '../alerts/alertSettingsService';
 import { type Clock, isoToday } from '../domain/clock';
 import { NoBenefitsError } from '../domain/errors';
 import type { Benefit, MembershipOffer } from '../domain/types';
@@ -67,6 +68,7 @@ export class BenefitService {
         },
         offers,
         asOf: today,
+        unreachableSupportLeads: canActivate(user) ? await unreachableSupportLeads(tx, who.tenantId) : [],
       };
     });
   }

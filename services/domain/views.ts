@@ -47,6 +47,8 @@ export interface BenefitsView {
   user: { aadObjectId: string; name: string; roles: Role[]; canActivate: boolean };
   offers: OfferView[];
   asOf: IsoDate;
+  /** For admins: support leads that quota alerts cannot reach (the bot is not installed for them). */
+  unreachableSupportLeads: string[];
 }
 
 export interface IncidentView extends Incident {

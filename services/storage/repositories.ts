@@ -90,7 +90,12 @@ export interface AuditRepository {
 export interface OutboxRepository {
   append(tenantId: string, payload: AlertPayload, createdAt: IsoTimestamp): Promise<void>;
   /** Appends unless an alert with this key exists for the tenant (scheduled alerts); true when appended. */
-  appendOnce(tenantId: string, dedupeKey: string, payload: AlertPayload, createdAt: IsoTimestamp): Promise<boolean>;
+  appendOnce(
+    tenantId: string,
+    dedupeKey: string,
+    payload: AlertPayload,
+    createdAt: IsoTimestamp,
+  ): Promise<boolean>;
   get(id: number): Promise<OutboxAlert | null>;
   list(tenantId: string): Promise<OutboxAlert[]>;
   /** Alerts not yet turned into deliveries, oldest first, across tenants. */
@@ -119,9 +124,16 @@ export interface AlertDeliveryRepository {
   retryLater(id: number, nextAttemptAt: IsoTimestamp, error: string): Promise<void>;
   markUnreachable(id: number, error: string, at: IsoTimestamp): Promise<void>;
   /** Queues again what could not reach this recipient, now that a conversation exists. */
-  requeueUnreachable(tenantId: string, recipient: string, conversationId: string, at: IsoTimestamp): Promise<number>;
+  requeueUnreachable(
+    tenantId: string,
+    recipient: string,
+    conversationId: string,
+    at: IsoTimestamp,
+  ): Promise<number>;
   list(tenantId: string): Promise<AlertDelivery[]>;
   get(id: number): Promise<AlertDelivery | null>;
+  /** Deliveries still to send, due or not (all tenants). */
+  countQueued(): Promise<number>;
 }
 
 /** Organisation alert settings and the recipients who muted alerts. */

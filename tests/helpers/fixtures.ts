@@ -83,8 +83,15 @@ export function offer(
 
 export { active as activeBenefit };
 
+const tempDirs: string[] = [];
+// Tests may close a database and open it again (other processes, restarts): remove the files at exit.
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDbPath(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-'));
+  tempDirs.push(dir);
   return path.join(dir, 'test.sqlite');
 }
 

@@ -1,6 +1,12 @@
 /** SQLite implementation of the alert repositories (outbox, deliveries, settings). */
 import type Database from 'better-sqlite3';
-import type { AlertDelivery, AlertPayload, AlertSettings, OutboxAlert, QuotaThreshold } from '../../domain/types';
+import type {
+  AlertDelivery,
+  AlertPayload,
+  AlertSettings,
+  OutboxAlert,
+  QuotaThreshold,
+} from '../../domain/types';
 import type { AlertDeliveryRepository, AlertSettingsRepository, OutboxRepository } from '../repositories';
 
 type Row = Record<string, unknown>;
@@ -80,6 +86,7 @@ export function sqliteAlertRepositories(db: Database.Database): {
     ),
     deliveryList: db.prepare('SELECT * FROM alert_deliveries WHERE tenant_id = ? ORDER BY id'),
     deliveryGet: db.prepare('SELECT * FROM alert_deliveries WHERE id = ?'),
+    deliveryQueued: db.prepare("SELECT count(*) AS n FROM alert_deliveries WHERE state = 'queued'"),
     settingsGet: db.prepare('SELECT * FROM alert_settings WHERE tenant_id = ?'),
     settingsSave: db.prepare(
       `INSERT INTO alert_settings (tenant_id, thresholds, pending_reminder_days, channel_conversation_id, updated_by, updated_at)
@@ -134,6 +141,7 @@ export function sqliteAlertRepositories(db: Database.Database): {
         const r = q.deliveryGet.get(id) as Row | undefined;
         return r ? toDelivery(r) : null;
       },
+      countQueued: async () => Number((q.deliveryQueued.get() as Row).n),
     },
     alertSettings: {
       get: async (tenantId) => {

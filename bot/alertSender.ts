@@ -1,0 +1,83 @@
+/**
+ * Sends one alert card into a stored conversation with `continueConversationAsync`, and turns
+ * connector failures into AlertSendError (status + Retry-After) for the dispatcher, which
+ * owns retries and rate shaping.
+ */
+import { type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { alertCard } from '../cards';
+import { languageOf } from '../dialogs/language';
+import { AlertSendError, type AlertJob, type AlertSender } from '../services/alerts/alertDispatcher';
+import { cardMessage } from './replies';
+
+interface PipelineOwner {
+  client?: { pipeline?: { removePolicy(options: { name: string }): unknown } };
+}
+
+export class TeamsAlertSender implements AlertSender {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+  ) {}
+
+  async send(job: AlertJob): Promise<void> {
+    const reference = job.reference.reference as Partial<ConversationReference>;
+    const lang = languageOf(job.locale ?? (reference as { locale?: string }).locale);
+    const card = alertCard(
+      {
+        payload: job.alert.payload,
+        organisationName: job.organisationName,
+        offer: job.offer,
+        names: job.names,
+      },
+      lang,
+    );
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context: TurnContext) => {
+        withoutSdkRetries(context.turnState.get(this.adapter.ConnectorClientKey));
+        await context.sendActivity(cardMessage(card));
+      });
+    } catch (err) {
+      throw toSendError(err);
+    }
+  }
+}
+
+/**
+ * The connector client retries 429 and 5xx inside the call (up to 3 times). The dispatcher
+ * decides retries itself, with the rate budget knowing about each request, so that policy is
+ * removed for alert sends. The client keeps its pipeline in a private field, hence the cast.
+ */
+function withoutSdkRetries(client: unknown): void {
+  const pipeline = (client as PipelineOwner | undefined)?.client?.pipeline;
+  pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
+}
+
+function toSendError(err: unknown): AlertSendError {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    statusCode?: number;
+    message?: string;
+    response?: { headers?: unknown };
+  };
+  const status = typeof e.statusCode === 'number' ? e.statusCode : null;
+  const retryAfter = header(e.response?.headers, 'retry-after');
+  let retryAfterMs: number | null = null;
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    retryAfterMs = Number.isFinite(seconds)
+      ? seconds * 1000
+      : Math.max(0, Date.parse(retryAfter) - Date.now());
+  }
+  return new AlertSendError(
+    status,
+    e.message ?? String(err),
+    Number.isNaN(retryAfterMs) ? null : retryAfterMs,
+  );
+}
+
+function header(headers: unknown, name: string): string | null {
+  if (!headers || typeof headers !== 'object') return null;
+  const h = headers as { get?: (n: string) => string | undefined } & Record<string, unknown>;
+  if (typeof h.get === 'function') return h.get(name) ?? null;
+  const v = h[name];
+  return typeof v === 'string' ? v : null;
+}
