@@ -31,9 +31,22 @@ export interface MessageRouterDeps {
   logger: Logger;
 }
 
-/** Short enough to be a command rather than an answer to a prompt ("cancel", "取消", "help"). */
-function isShort(text: string): boolean {
-  return /[\u4e00-\u9fff]/.test(text) ? text.length <= 8 : text.split(/\s+/).length <= 4;
+/**
+ * Inside a dialog, only these exact commands interrupt it: an answer such as the title
+ * "Stop error 0x0000007B" or the product "Help desk app" must reach the prompt.
+ */
+const INTERRUPTIONS = {
+  cancel:
+    /^(?:please\s+)?(?:cancel|stop|quit|exit|abort|never\s?mind|forget it|start over)(?:\s+(?:it|this|that|please))?$|^(?:取消|算了|停止|退出|不要了|不用了)$/,
+  help: /^(?:help|help me|what can you do|\?)$|^(?:帮助|帮忙|求助|你能做什么)$/,
+};
+
+function isInterruption(kind: keyof typeof INTERRUPTIONS, text: string): boolean {
+  const bare = text
+    .toLowerCase()
+    .replace(/[.!?。！？]+$/u, '')
+    .trim();
+  return INTERRUPTIONS[kind].test(bare) || (kind === 'help' && /^[?？]$/.test(text.trim()));
 }
 
 /** Routes a message: card submits, dialog turns, interruptions, then the understood intent. */
@@ -71,12 +84,12 @@ export class MessageRouter {
       });
 
       if (dc.activeDialog) {
-        if (understood.intent === 'cancel' && isShort(text)) {
+        if (isInterruption('cancel', text)) {
           await dc.cancelAllDialogs();
           await context.sendActivity(PROMPTS.cancelled[lang]);
           return;
         }
-        if (understood.intent === 'help' && isShort(text)) {
+        if (isInterruption('help', text)) {
           await context.sendActivity(cardMessage(helpCard(lang)));
           await dc.repromptDialog();
           return;

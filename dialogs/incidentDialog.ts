@@ -155,10 +155,10 @@ export class IncidentDialog extends ComponentDialog {
     const lang = languageOf(step.context.activity.locale);
     return step.prompt(SEVERITY, {
       prompt: PROMPTS.severity[lang],
+      // The hero card titles its buttons with the choice value, so the value is the full label.
       choices: SEVERITIES.map((s) => ({
-        value: s,
-        action: { type: 'imBack', title: PROMPTS[`severity${s}`][lang], value: s },
-        synonyms: [PROMPTS[`severity${s}`][lang], s.toLowerCase()],
+        value: PROMPTS[`severity${s}`][lang],
+        synonyms: [s, s.toLowerCase()],
       })),
       style: ListStyle.heroCard,
     });

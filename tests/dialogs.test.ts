@@ -277,9 +277,9 @@ const EN = {
   product: 'Which product? (for example "SQL Server 2022" or "Azure App Service")',
   title: 'A short title for the problem?',
   description: 'Describe the problem: the error message, what you expected and what happened.',
-  // As the bot behaves today: ChoiceFactory.heroCard titles the buttons with the choice values and ignores the
-  // `action` titles the dialog passes ("A – critical: business stopped", …), so people see only the letters.
-  severity: 'How severe is it? [A | B | C]',
+  // ChoiceFactory.heroCard titles the buttons with the choice values, so the values are the full labels.
+  severity:
+    'How severe is it? [A – critical: business stopped | B – high: business impaired | C – moderate: minimal impact]',
   useContact: (p: Person) => `Should Microsoft contact you (${p.name}, ${p.email})? [Yes | No]`,
   contactName: 'Who should Microsoft contact? (name)',
   contactEmail: 'Their email address?',
@@ -300,7 +300,7 @@ const ZH = {
   product: '哪个产品？（例如“SQL Server 2022”或“Azure App Service”）',
   title: '请用一句话概括问题（标题）：',
   description: '请描述问题：错误消息、预期结果和实际情况。',
-  severity: '严重程度如何？ [A | B | C]',
+  severity: '严重程度如何？ [A – 严重：业务中断 | B – 高：业务受影响 | C – 中：影响较小]',
   useContact: 'Microsoft 是否联系你（Bao Lin，bao.lin@contoso.example）？ [是的 | 不]',
   phone: '回电电话号码？（或输入“跳过”）',
   review: '请检查以下详细信息并确认。 <card: 确认开立支持事件>',
@@ -1005,6 +1005,53 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
   });
 
   // -------------------------------------------------------------------------------------------------------
+  describe('interruptions inside a dialog (MessageRouter)', function () {
+    const classifierForRouter = createClassifier();
+    const cases: { name: string; who: Person; answers: string[]; expectPrompt: RegExp }[] = [
+      {
+        name: 'a title that starts with "Stop" is an answer, not a cancel',
+        who: AVERY,
+        answers: ['open an incident', 'On-premises product', 'Windows Server 2022', 'Stop error 0x0000007B'],
+        expectPrompt: /Describe the problem/,
+      },
+      {
+        name: 'a product named "Help desk app" is an answer, not a help request',
+        who: AVERY,
+        answers: ['open an incident', 'On-premises product', 'Help desk app'],
+        expectPrompt: /short title/,
+      },
+      {
+        name: '"服务停止运行了" as a Chinese title is an answer, not a cancel',
+        who: BAO,
+        answers: ['我想开一个事件', '本地产品', 'SQL Server 2022', '服务停止运行了'],
+        expectPrompt: /描述/,
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, async function () {
+        const { services, store: s } = await open();
+        const bot = routerRun(services, s, classifierForRouter);
+        let last: Partial<Activity>[] = [];
+        for (const a of c.answers) last = await bot.say(c.who, a);
+        expect(last.map(shown).join(' ')).to.match(c.expectPrompt);
+        expect(bot.activeDialog()).to.equal(INCIDENT_DIALOG);
+      });
+    }
+    it('"cancel" and "取消" still end the dialog; "help" shows help and asks again', async function () {
+      const { services, store: s } = await open();
+      const bot = routerRun(services, s, classifierForRouter);
+      await bot.say(AVERY, 'open an incident');
+      const help = await bot.say(AVERY, 'help');
+      expect(help).to.have.length(2);
+      expect(bot.activeDialog()).to.equal(INCIDENT_DIALOG);
+      expect((await bot.say(AVERY, 'cancel')).map(shown).join(' ')).to.match(/Cancelled/);
+      expect(bot.activeDialog()).to.equal(undefined);
+      await bot.say(BAO, '我想开一个事件');
+      expect((await bot.say(BAO, '取消。')).map(shown).join(' ')).to.match(/已取消/);
+      expect(bot.activeDialog()).to.equal(undefined);
+    });
+  });
+
   describe('activation dialog', function () {
     /**
      * As shipped, Avery (Global admin) can activate two benefits: Silver Data Analytics' Signature Cloud

@@ -90,6 +90,19 @@ describe('understanding questions (English and Chinese)', () => {
     );
   });
 
+  it("the bot's own button labels and common Chinese words are understood (found in dialog testing)", () => {
+    const cases: [string, string, Intent][] = [
+      ['开支持事件', 'zh-CN', 'action.openIncident'],
+      ['开立支持事件', 'zh-CN', 'action.openIncident'],
+      ['我们有哪些福利', 'zh-CN', 'action.showBenefits'],
+      ['应用开发的权益', 'zh-CN', 'action.showBenefits'],
+      ['Open an incident', 'en-US', 'action.openIncident'],
+      ['Show benefits', 'en-US', 'action.showBenefits'],
+    ];
+    for (const [text, locale, intent] of cases)
+      expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+  });
+
   it('an incident id is picked out of a close request, and "incidents" is not mistaken for one', () => {
     const r = classifier.classify('please close inc-7k2q9xma', 'en-US');
     expect(r.intent).to.equal('action.closeIncident');
