@@ -76,16 +76,6 @@ function normalize(v: Vector): Vector {
   return v;
 }
 
-function dot(a: Vector, b: Vector): number {
-  const [small, large] = a.size < b.size ? [a, b] : [b, a];
-  let s = 0;
-  for (const [k, x] of small) {
-    const y = large.get(k);
-    if (y !== undefined) s += x * y;
-  }
-  return s;
-}
-
 /** The answer language: the Teams locale, unless the message is plainly written in the other language. */
 export function answerLanguage(text: string, locale: string | undefined): Language {
   const fromLocale = languageOf(locale);
@@ -98,6 +88,10 @@ export class IntentClassifier {
   private readonly idf: Map<string, number>;
   private readonly examples: { intent: Intent; vector: Vector }[];
   private readonly centroids: Map<Intent, Vector>;
+  /** Inverted indexes (feature → who has it, with weight): a message is scored only against what it shares. */
+  private readonly examplePostings = new Map<string, [number, number][]>();
+  private readonly centroidPostings = new Map<string, [number, number][]>();
+  private readonly centroidIntents: Intent[];
 
   constructor(training: readonly Example[]) {
     const docs = training.map((e) => ({ intent: e.intent, f: features(e.text) }));
@@ -112,6 +106,16 @@ export class IntentClassifier {
       sums.set(e.intent, sum);
     }
     this.centroids = new Map([...sums].map(([intent, v]) => [intent, normalize(v)]));
+    this.centroidIntents = [...this.centroids.keys()];
+    const post = (index: Map<string, [number, number][]>, vector: Vector, i: number) => {
+      for (const [k, w] of vector) {
+        const list = index.get(k);
+        if (list) list.push([i, w]);
+        else index.set(k, [[i, w]]);
+      }
+    };
+    this.examples.forEach((e, i) => post(this.examplePostings, e.vector, i));
+    this.centroidIntents.forEach((intent, i) => post(this.centroidPostings, this.centroids.get(intent)!, i));
   }
 
   private vectorise(f: Map<string, number>): Vector {
@@ -130,11 +134,16 @@ export class IntentClassifier {
     const f = features(text);
     const v = this.vectorise(f);
     if (v.size === 0) return { intent: 'none', score: 0, language, entities };
-    const nearest = new Map<Intent, number>();
-    for (const e of this.examples) {
-      const s = dot(v, e.vector);
-      if (s > (nearest.get(e.intent) ?? 0)) nearest.set(e.intent, s);
+    const exampleScores = new Float64Array(this.examples.length);
+    const centroidScores = new Float64Array(this.centroidIntents.length);
+    for (const [k, x] of v) {
+      for (const [i, w] of this.examplePostings.get(k) ?? []) exampleScores[i] += x * w;
+      for (const [i, w] of this.centroidPostings.get(k) ?? []) centroidScores[i] += x * w;
     }
+    const nearest = new Map<Intent, number>();
+    this.examples.forEach((e, i) => {
+      if (exampleScores[i] > (nearest.get(e.intent) ?? 0)) nearest.set(e.intent, exampleScores[i]);
+    });
     const has = (concept: string) => f.has(`k:${concept}`);
     const ruledOut = new Set(
       RULED_OUT_BY.filter(([, concept, unless]) => has(concept) && !(unless && has(unless))).map(
@@ -143,9 +152,9 @@ export class IntentClassifier {
     );
     let best: Intent = 'none';
     let bestScore = 0;
-    for (const [intent, centroid] of this.centroids) {
+    for (const [i, intent] of this.centroidIntents.entries()) {
       if (ruledOut.has(intent)) continue;
-      const score = 0.65 * (nearest.get(intent) ?? 0) + 0.35 * dot(v, centroid);
+      const score = 0.65 * (nearest.get(intent) ?? 0) + 0.35 * centroidScores[i];
       if (score > bestScore) [best, bestScore] = [intent, score];
     }
     if (bestScore < MIN_SCORE) return { intent: 'none', score: bestScore, language, entities };

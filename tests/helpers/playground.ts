@@ -449,6 +449,14 @@ export class PlaygroundClient {
     );
   }
 
+  /**
+   * Waits for a bot message on the conversation stream that satisfies check(), including one
+   * already received (e.g. a proactive message, which belongs to no turn of ours).
+   */
+  waitForMessage(check: (m: BotMessage) => boolean, what: string, timeoutMs = 15_000): Promise<BotMessage> {
+    return this.waitUntil(() => this.messages.find(check), what, timeoutMs);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.notify();
@@ -467,4 +475,40 @@ export class PlaygroundClient {
       ),
     );
   }
+}
+
+/**
+ * The text of a .m365agentsplayground.yml (laid out like the repo's: two-space indents, one
+ * `currentUser:` mapping, `users:` entries starting with `- id:`) with the user `userId` as
+ * the Playground's current user and the former current user among the `users`. The Playground
+ * only shows its current user's chats, so this is how another person's personal chat is seen.
+ * Comments are dropped (they would describe the wrong people).
+ */
+export function playgroundConfigWithCurrentUser(yml: string, userId: string): string {
+  const lines = yml.split(/\r?\n/).filter((l) => !/^\s*#/.test(l));
+  const blockEnd = (from: number, inside: (l: string) => boolean) => {
+    let i = from;
+    while (i < lines.length && inside(lines[i])) i++;
+    return i;
+  };
+  const cu = lines.findIndex((l) => /^currentUser:\s*$/.test(l));
+  if (cu < 0) throw new Error('no currentUser: in the Playground config');
+  const cuEnd = blockEnd(cu + 1, (l) => /^ {2}\S/.test(l) && !/^ {2}- /.test(l));
+  const entry = lines.findIndex((l) => l.trim() === `- id: ${userId}` && /^ {2}- /.test(l));
+  if (entry < 0) throw new Error(`no user ${userId} under users: in the Playground config`);
+  const entryEnd = blockEnd(entry + 1, (l) => /^ {4}\S/.test(l));
+
+  const oldCurrent = lines.slice(cu + 1, cuEnd); // "  id: …", "  name: …"
+  const newCurrent = lines.slice(entry, entryEnd).map((l, i) => (i === 0 ? l.replace('- ', '') : l.slice(2)));
+  const asEntry = oldCurrent.map((l, i) => (i === 0 ? `  - ${l.trim()}` : `  ${l}`));
+  // Replace the later block first so the earlier indexes stay valid.
+  const out = [...lines];
+  if (entry > cu) {
+    out.splice(entry, entryEnd - entry, ...asEntry);
+    out.splice(cu + 1, cuEnd - cu - 1, ...newCurrent);
+  } else {
+    out.splice(cu + 1, cuEnd - cu - 1, ...newCurrent);
+    out.splice(entry, entryEnd - entry, ...asEntry);
+  }
+  return out.join('\n');
 }
