@@ -197,6 +197,26 @@ describe('admin CLI (npm run admin)', function () {
     );
   });
 
+  it('alert settings: thresholds and the pending reminder period change; bad values are refused by name', async () => {
+    const db = tempDbPath();
+    await cli(['import', DEMO], db);
+    const tenant = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
+    const before = await cli(['alerts', tenant], db);
+    expect(before.stdout).to.match(
+      /thresholds: half, eightyPercent, oneLeft, exhausted; pending reminder every 5 days/,
+    );
+    const set = await cli(
+      ['alert-settings', tenant, '--thresholds', 'exhausted,oneLeft', '--pending-days', '3'],
+      db,
+    );
+    expect(set.stdout).to.match(/thresholds: oneLeft, exhausted; pending reminder every 3 days/);
+    const bad = await cli(['alert-settings', tenant, '--thresholds', 'often', '--pending-days', '0'], db);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.match(/thresholds: unknown: often/);
+    expect(bad.stderr).to.match(/pendingReminderDays: a whole number of days from 1 to 60/);
+    expect((await cli(['alerts', tenant], db)).stdout).to.match(/thresholds: oneLeft, exhausted/);
+  });
+
   it('a bad file gets every problem listed, exit code 1 and no stack trace', async () => {
     const db = tempDbPath();
     const bad = path.join(path.dirname(db), 'bad.json');

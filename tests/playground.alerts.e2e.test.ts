@@ -225,13 +225,14 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
     expect(text).to.include('此事件由 Dev Patel 开立。'); // Dev Patel opened this incident.
     expect(cardActions(cards[0].card).map((a) => a.verb)).to.include(VERBS.showBenefits);
 
-    // It went through the Playground's Bot Connector API, and the delivery is recorded as sent.
-    expect(
-      pg().logs.some(
-        (l) => l.from === 'User Application' && l.messageId === message.messageId && l.activityName === 'message',
-      ),
+    // It went through the Playground's Bot Connector API (its log of the bot's POST), and the
+    // delivery is recorded as sent.
+    const post = await pg().waitForLog(
+      (l) => l.from === 'User Application' && l.messageId === message.messageId,
       'the bot’s POST of the alert in the Playground’s log',
-    ).to.equal(true);
+    );
+    expect(post.activityName).to.equal('message');
+    expect(str(post.requestBody, 'conversation', 'id')).to.equal(fangsChat);
     const deliveries = await bot().store.read((tx) => tx.deliveries.list(DEMO_TENANT));
     const mine = deliveries.filter((d) => d.outboxId === alert?.id);
     expect(mine.map((d) => [d.recipient, d.conversationId])).to.deep.equal([[`user:${FANG_AAD}`, fangsChat]]);

@@ -67,29 +67,29 @@ export class AlertSettingsService {
     return this.change(who, (s) => ({ ...s, channelConversationId: null }));
   }
 
-  async configure(
-    who: UserRef,
-    input: { thresholds?: readonly string[]; pendingReminderDays?: number },
-  ): Promise<AlertSettingsView> {
-    const problems: FieldProblem[] = [];
-    const thresholds = input.thresholds?.map((t) => t.trim());
-    const unknown = thresholds?.filter((t) => !(ALL_THRESHOLDS as readonly string[]).includes(t)) ?? [];
-    if (unknown.length > 0) {
-      problems.push({
-        path: 'thresholds',
-        reason: `unknown: ${unknown.join(', ')} (use ${ALL_THRESHOLDS.join(', ')})`,
+  async configure(who: UserRef, input: AlertSettingsInput): Promise<AlertSettingsView> {
+    const edit = validated(input);
+    return this.change(who, edit);
+  }
+
+  /** The operator's path (admin CLI): no Teams user, recorded as a system actor in the audit log. */
+  async configureForOrganisation(tenantId: string, input: AlertSettingsInput): Promise<AlertSettings> {
+    const edit = validated(input);
+    return this.store.transaction(async (tx) => {
+      const before = await settingsOf(tx, tenantId);
+      const after = edit(before);
+      const at = isoTimestamp(this.clock);
+      await tx.alertSettings.save(after, 'system:admin-cli', at);
+      await tx.audit.append({
+        tenantId,
+        actor: 'system:admin-cli',
+        action: 'alerts.settingsChanged',
+        subject: tenantId,
+        details: { before, after },
+        at,
       });
-    }
-    const days = input.pendingReminderDays;
-    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 60)) {
-      problems.push({ path: 'pendingReminderDays', reason: 'a whole number of days from 1 to 60' });
-    }
-    if (problems.length > 0) throw new ValidationError(problems);
-    return this.change(who, (s) => ({
-      ...s,
-      thresholds: thresholds ? ALL_THRESHOLDS.filter((t) => thresholds.includes(t)) : s.thresholds,
-      pendingReminderDays: days ?? s.pendingReminderDays,
-    }));
+      return after;
+    });
   }
 
   private async change(who: UserRef, edit: (s: AlertSettings) => AlertSettings): Promise<AlertSettingsView> {
@@ -146,4 +146,31 @@ export async function unreachableSupportLeads(tx: StoreTx, tenantId: string): Pr
   const reachable = await tx.conversations.usersWithPersonal(tenantId);
   const leads = await tx.users.listWithRole(tenantId, 'supportLead');
   return leads.filter((u) => !reachable.has(u.aadObjectId)).map((u) => u.name);
+}
+
+export interface AlertSettingsInput {
+  thresholds?: readonly string[];
+  pendingReminderDays?: number;
+}
+
+function validated(input: AlertSettingsInput): (s: AlertSettings) => AlertSettings {
+  const problems: FieldProblem[] = [];
+  const thresholds = input.thresholds?.map((t) => t.trim());
+  const unknown = thresholds?.filter((t) => !(ALL_THRESHOLDS as readonly string[]).includes(t)) ?? [];
+  if (unknown.length > 0) {
+    problems.push({
+      path: 'thresholds',
+      reason: `unknown: ${unknown.join(', ')} (use ${ALL_THRESHOLDS.join(', ')})`,
+    });
+  }
+  const days = input.pendingReminderDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 60)) {
+    problems.push({ path: 'pendingReminderDays', reason: 'a whole number of days from 1 to 60' });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return (s: AlertSettings): AlertSettings => ({
+    ...s,
+    thresholds: thresholds ? ALL_THRESHOLDS.filter((t) => thresholds.includes(t)) : s.thresholds,
+    pendingReminderDays: days ?? s.pendingReminderDays,
+  });
 }

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config';
 import { importOrganisation, OrganisationExistsError } from '../organisations/importOrganisation';
 import { SqliteStore } from '../storage/sqlite/sqliteStore';
 import { incidentsCsv, offersText } from './format';
+import { settingsOf } from '../alerts/alertSettingsService';
 
 const USAGE = `Usage: npm run admin -- <command>
 
@@ -21,6 +22,9 @@ const USAGE = `Usage: npm run admin -- <command>
   pending [tenantId]                      activation requests waiting for Microsoft (R8)
   incidents <tenantId>                    list incidents
   export-incidents <tenantId> [file.csv]  incidents as CSV (to stdout without a file)
+  alerts <tenantId>                       alert settings and every delivery (state, attempts, last error)
+  alert-settings <tenantId> [--thresholds half,eightyPercent,oneLeft,exhausted] [--pending-days N]
+                                          change which quota thresholds alert and the pending reminder period
 
 Environment: DATABASE_PATH (default data/partner-support.sqlite).`;
 
@@ -125,6 +129,43 @@ export async function runAdmin(args: string[], services: Services, out: Out): Pr
         fs.writeFileSync(rest[1], csv);
         out(`Wrote ${rest[1]}.`);
       } else process.stdout.write(csv);
+      return;
+    }
+    case 'alerts': {
+      need(1);
+      const tenantId = rest[0].toLowerCase();
+      const [settings, deliveries] = await services.store.read(async (tx) => [
+        await settingsOf(tx, tenantId),
+        await tx.deliveries.list(tenantId),
+      ]);
+      out(
+        `thresholds: ${settings.thresholds.join(', ')}; pending reminder every ${settings.pendingReminderDays} days; ` +
+          `channel: ${settings.channelConversationId ?? 'none'}`,
+      );
+      if (deliveries.length === 0) out('No alert deliveries.');
+      for (const d of deliveries) {
+        out(
+          `#${d.id}  alert ${d.outboxId}  ${d.state.padEnd(11)} ${d.recipient}  attempts ${d.attempts}` +
+            `${d.sentAt ? `  sent ${d.sentAt.slice(0, 19)}` : ''}${d.lastError ? `  last error: ${d.lastError}` : ''}`,
+        );
+      }
+      return;
+    }
+    case 'alert-settings': {
+      need(1);
+      const flag = (name: string) => {
+        const i = rest.indexOf(name);
+        return i > 0 ? rest[i + 1] : undefined;
+      };
+      const thresholds = flag('--thresholds');
+      const days = flag('--pending-days');
+      const after = await services.alerts.configureForOrganisation(rest[0].toLowerCase(), {
+        thresholds: thresholds?.split(','),
+        pendingReminderDays: days === undefined ? undefined : Number(days),
+      });
+      out(
+        `thresholds: ${after.thresholds.join(', ')}; pending reminder every ${after.pendingReminderDays} days`,
+      );
       return;
     }
     case undefined:

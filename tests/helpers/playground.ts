@@ -457,6 +457,11 @@ export class PlaygroundClient {
     return this.waitUntil(() => this.messages.find(check), what, timeoutMs);
   }
 
+  /** Waits for an entry of the Playground's log stream (requests to and from the bot) that satisfies check(). */
+  waitForLog(check: (l: LogEntry) => boolean, what: string, timeoutMs = 15_000): Promise<LogEntry> {
+    return this.waitUntil(() => this.logs.find(check), what, timeoutMs);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.notify();
