@@ -14,6 +14,7 @@ import {
   refusalCard,
   refusalFromError,
   type AdaptiveCard,
+  alertCard,
 } from '../cards';
 import { fixedClock } from '../services/domain/clock';
 import { QuotaExceededError } from '../services/domain/errors';
@@ -84,6 +85,29 @@ async function cards(): Promise<[string, AdaptiveCard][]> {
     ['incident-card', incidentCard(incident, 'en', { canClose: true })],
     ['activation-pending', activationStatusCard(pending.benefit, pending.offer, 'en', { canRecord: true })],
     ['refusal-quota', refusalCard(refusalFromError(new QuotaExceededError('productSupport', 20)), 'en')],
+    [
+      'alert-card.zh',
+      alertCard(
+        {
+          payload: {
+            kind: 'quotaThreshold',
+            threshold: 'oneLeft',
+            benefitId: 'action-pack.productSupport',
+            benefitType: 'productSupport',
+            offerId: 'action-pack',
+            total: 10,
+            used: 9,
+            remaining: 1,
+            incidentId: incident.id,
+            openedBy: member.aadObjectId,
+          },
+          organisationName: adminView.organisation.name,
+          offer: { level: 'actionPack', competency: null, competencyClass: null },
+          names: { [member.aadObjectId]: 'Dev Patel' },
+        },
+        'zh',
+      ),
+    ],
   ];
 }
 

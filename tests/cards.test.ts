@@ -1,6 +1,8 @@
 /** Every card the bot can send, in English and Chinese, checked by the official adaptivecards library against 1.5. */
 import { expect } from 'chai';
 import {
+  alertCard,
+  alertSettingsCard,
   activationConfirmCard,
   activationIdsFormCard,
   activationStatusCard,
@@ -22,6 +24,7 @@ import { factAnswer, fallbackAnswer } from '../dialogs/answers';
 import { FACT_INTENTS } from '../dialogs/understanding/intents';
 import * as errors from '../services/domain/errors';
 import type { Language } from '../services/domain/facts';
+import type { AlertPayload } from '../services/domain/types';
 import type { BenefitsView } from '../services/domain/views';
 import { cardBytes, cardProblems } from './helpers/adaptiveCards';
 import { activeBenefit, incidentInput, offer, who, world } from './helpers/fixtures';
@@ -132,6 +135,66 @@ describe('Adaptive Cards', function () {
         ]);
         for (const intent of FACT_INTENTS)
           cards.push([`answer ${intent} ${lang}`, answerCard(factAnswer(intent, lang), lang)]);
+        // Every alert the dispatcher sends, and the alert settings card.
+        const base = {
+          benefitId: 'ap.productSupport',
+          benefitType: 'productSupport' as const,
+          offerId: 'ap',
+        };
+        const payloads: AlertPayload[] = [
+          ...(['half', 'eightyPercent', 'oneLeft', 'exhausted'] as const).map(
+            (threshold): AlertPayload => ({
+              kind: 'quotaThreshold',
+              threshold,
+              ...base,
+              total: 10,
+              used: 9,
+              remaining: 1,
+              incidentId: 'INC-TEST0001',
+              openedBy: '00000000-0000-4000-8000-0000000000a4',
+            }),
+          ),
+          { kind: 'benefitExpiring', ...base, expiresOn: '2026-12-31', windowDays: 7, daysLeft: 5 },
+          {
+            kind: 'activationChanged',
+            ...base,
+            from: 'pending',
+            to: 'active',
+            requestedBy: '00000000-0000-4000-8000-0000000000a1',
+            by: 'system:admin-cli',
+          },
+          {
+            kind: 'activationPending',
+            ...base,
+            requestedBy: '00000000-0000-4000-8000-0000000000a1',
+            requestedAt: '2026-06-01T09:00:00Z',
+            daysPending: 6,
+          },
+        ];
+        for (const payload of payloads) {
+          cards.push([
+            `alert ${payload.kind} ${'threshold' in payload ? payload.threshold : ''} ${lang}`,
+            alertCard(
+              {
+                payload,
+                organisationName: 'Fabrikam Partners',
+                offer: { level: 'actionPack', competency: null, competencyClass: null },
+                names: { '00000000-0000-4000-8000-0000000000a4': 'member' },
+              },
+              lang,
+            ),
+          ]);
+        }
+        cards.push(
+          [
+            `alert settings lead ${lang}`,
+            alertSettingsCard(await w.services.alerts.view(who('supportLead')), lang),
+          ],
+          [
+            `alert settings admin ${lang}`,
+            alertSettingsCard(await w.services.alerts.view(who('globalAdmin')), lang, 'x'),
+          ],
+        );
       }
     } finally {
       await w.close();
