@@ -46,7 +46,7 @@ export function alertCard(view: AlertCardView, lang: Language): AdaptiveCard {
   const paragraphs: string[] = [];
   switch (p.kind) {
     case 'quotaThreshold':
-      title = `${THRESHOLD[p.threshold][lang]}: ${benefit}`;
+      title = `${THRESHOLD[p.threshold][lang]}${zh ? '：' : ': '}${benefit}`;
       color = p.threshold === 'half' ? 'Warning' : 'Attention';
       facts.push(
         { title: zh ? '已用' : 'Used', value: `${p.used} / ${p.total}` },
