@@ -88,6 +88,8 @@ export class AlertDispatcher {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private lastScan = 0;
+  /** The last pass stopped because sends in flight held the budget or the concurrency cap. */
+  private waitingForSends = false;
 
   constructor(private readonly o: AlertDispatcherOptions) {
     this.owner = o.owner ?? `dispatcher-${randomUUID()}`;
@@ -115,6 +117,8 @@ export class AlertDispatcher {
 
   /** Turns new outbox alerts into deliveries, one per recipient; returns how many alerts. */
   async fanOut(limit = 100): Promise<number> {
+    // Most wake-ups find nothing: look with a read before taking the write lock.
+    if ((await this.o.store.read((tx) => tx.outbox.listNotFannedOut(1))).length === 0) return 0;
     const now = isoTimestamp(this.o.clock);
     const unreachable: { tenantId: string; recipient: string; outboxId: number }[] = [];
     const count = await this.o.store.transaction(async (tx) => {
@@ -205,14 +209,29 @@ export class AlertDispatcher {
     const due = await this.o.store.read((tx) => tx.deliveries.listDue(nowIso, this.o.pageSize ?? 500));
     let started = 0;
     let waitMs = this.o.pollMs ?? 1000;
+    this.waitingForSends = false;
+    const tenantWait = new Map<string, number>();
     for (const d of due) {
       if (this.inFlight.size >= (this.o.concurrency ?? 8)) {
-        waitMs = Infinity; // a send ending wakes us
+        waitMs = Infinity;
+        this.waitingForSends = true; // a send ending wakes us
         break;
       }
       if (this.inFlight.has(d.id)) continue;
+      // A tenant out of budget is checked once per pass, not once per row.
+      let tw = tenantWait.get(d.tenantId);
+      if (tw === undefined) {
+        tw = this.budget.tenantWaitMs(d.tenantId);
+        tenantWait.set(d.tenantId, tw);
+      }
+      if (tw > 0) {
+        if (tw === Infinity) this.waitingForSends = true;
+        waitMs = Math.min(waitMs, tw);
+        continue;
+      }
       const conversationId = d.conversationId ?? d.recipient;
       const wait = this.budget.waitMs(d.tenantId, conversationId);
+      if (wait === Infinity) this.waitingForSends = true;
       if (wait > 0) {
         waitMs = Math.min(waitMs, wait);
         continue;
@@ -222,6 +241,7 @@ export class AlertDispatcher {
       );
       if (!leased) continue; // another dispatcher has it
       const end = this.budget.start(d.tenantId, conversationId);
+      tenantWait.delete(d.tenantId); // one more send in flight: look again for the next row
       const sending = this.deliver(d)
         .catch((err: unknown) =>
           this.o.log.error('alert delivery bookkeeping failed', {
@@ -232,7 +252,8 @@ export class AlertDispatcher {
         .finally(() => {
           end();
           this.inFlight.delete(d.id);
-          this.notify();
+          // Only a pass that stopped for sends in flight gains from this one ending; otherwise its timer is right.
+          if (this.waitingForSends || this.inFlight.size === 0) this.notify();
         });
       this.inFlight.set(d.id, sending);
       started++;

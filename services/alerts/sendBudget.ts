@@ -85,9 +85,14 @@ export class SendBudget {
   waitMs(tenantId: string, conversationId: string): number {
     const now = this.now();
     return Math.max(
-      this.counter(this.tenants, tenantId, this.tenantWindows).waitMs(now),
-      this.counter(this.conversations, conversationId, this.windows).waitMs(now),
+      this.tenants.get(tenantId)?.waitMs(now) ?? 0,
+      this.conversations.get(conversationId)?.waitMs(now) ?? 0,
     );
+  }
+
+  /** Milliseconds before the tenant's budget allows another send, to any conversation. */
+  tenantWaitMs(tenantId: string): number {
+    return this.tenants.get(tenantId)?.waitMs(this.now()) ?? 0;
   }
 
   /** Records a send starting now; call the returned function when it ends (whatever the outcome). */
@@ -99,7 +104,8 @@ export class SendBudget {
     return () => {
       const now = this.now();
       for (const s of slots) s.endedAt = now;
-      this.prune(now);
+      this.prune(this.tenants, tenantId, now);
+      this.prune(this.conversations, conversationId, now);
     };
   }
 
@@ -112,12 +118,9 @@ export class SendBudget {
     return c;
   }
 
-  private prune(now: number): void {
-    for (const map of [this.tenants, this.conversations]) {
-      for (const [key, c] of map) {
-        c.prune(now);
-        if (c.idle) map.delete(key);
-      }
-    }
+  private prune(map: Map<string, WindowedCounter>, key: string, now: number): void {
+    const c = map.get(key);
+    c?.prune(now);
+    if (c?.idle) map.delete(key);
   }
 }
