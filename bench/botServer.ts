@@ -23,7 +23,14 @@ async function main(): Promise<void> {
     createLogger('warn', (line) => process.stderr.write(line)),
   );
   console.log(`ready ${app.url.split(':').pop()}`);
-  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  process.on(
+    'SIGTERM',
+    () =>
+      void app.close().then(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        process.exit(0);
+      }),
+  );
 }
 
 void main();

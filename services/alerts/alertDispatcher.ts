@@ -90,6 +90,7 @@ export class AlertDispatcher {
   private lastScan = 0;
   /** The last pass stopped because sends in flight held the budget or the concurrency cap. */
   private waitingForSends = false;
+  private notifyTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: AlertDispatcherOptions) {
     this.owner = o.owner ?? `dispatcher-${randomUUID()}`;
@@ -105,13 +106,27 @@ export class AlertDispatcher {
   /** Stops claiming; waits for the sends in flight. */
   async stop(): Promise<void> {
     this.running = false;
-    this.notify();
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = null;
+    this.wakeNow();
     await this.loop;
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** Something was written to the outbox: look now rather than at the next poll. */
+  /**
+   * Something may have been written to the outbox: look soon rather than at the next poll.
+   * Bot turns call this; calls within 20 ms share one wake-up, so a busy bot does not run a
+   * dispatcher pass per message.
+   */
   notify(): void {
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = null;
+      this.wakeNow();
+    }, 20);
+  }
+
+  private wakeNow(): void {
     this.wake?.();
   }
 
@@ -253,7 +268,7 @@ export class AlertDispatcher {
           end();
           this.inFlight.delete(d.id);
           // Only a pass that stopped for sends in flight gains from this one ending; otherwise its timer is right.
-          if (this.waitingForSends || this.inFlight.size === 0) this.notify();
+          if (this.waitingForSends || this.inFlight.size === 0) this.wakeNow();
         });
       this.inFlight.set(d.id, sending);
       started++;
