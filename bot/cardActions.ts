@@ -2,6 +2,7 @@ import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { DialogSet } from 'botbuilder-dialogs';
 import {
   activationConfirmCard,
+  alertSettingsCard,
   activationIdsFormCard,
   activationStatusCard,
   benefitsCard,
@@ -122,6 +123,23 @@ export class CardActions {
         return { card: incidentListCard(incidents, a.lang, 'mine') };
       },
       [VERBS.help]: async (a) => ({ card: helpCard(a.lang) }),
+      [VERBS.showAlertSettings]: async (a) => ({
+        card: alertSettingsCard(await services.alerts.view(a.who), a.lang),
+      }),
+      [VERBS.saveAlertSettings]: async (a) => {
+        // Inputs arrive as the client sends them: a comma list and a number or string (re-validated, R2 re-checked).
+        const days = a.data.pendingReminderDays;
+        const view = await services.alerts.configure(a.who, {
+          thresholds: text(a.data.thresholds)
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+          pendingReminderDays: typeof days === 'number' ? days : Number(text(days)),
+        });
+        return {
+          card: alertSettingsCard(view, a.lang, a.lang === 'zh' ? '提醒设置已保存' : 'Alert settings saved'),
+        };
+      },
     };
   }
 

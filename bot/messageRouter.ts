@@ -97,7 +97,7 @@ export class MessageRouter {
         await dc.continueDialog();
         return;
       }
-      await this.route(context, dc, understood.intent, understood.entities ?? {}, lang);
+      await this.route(context, dc, understood.intent, understood.entities ?? {}, understood.language);
     } catch (thrown) {
       // Dialogs wrap what a step throws; the refusal inside is what the user needs to see.
       const err = thrown instanceof DialogContextError ? thrown.error : thrown;

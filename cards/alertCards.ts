@@ -5,6 +5,7 @@ import type { AlertPayload, MembershipOffer, QuotaThreshold } from '../services/
 import { execute } from './actions';
 import { expand } from './render';
 import { offerLabel, S } from './strings';
+import settingsTemplate from './templates/alertSettings.json';
 import messageTemplate from './templates/message.json';
 import type { AdaptiveCard } from './types';
 import { VERBS } from './verbs';
@@ -120,6 +121,8 @@ export function alertCard(view: AlertCardView, lang: Language): AdaptiveCard {
   });
 }
 
+const ALL_THRESHOLDS: readonly QuotaThreshold[] = ['half', 'eightyPercent', 'oneLeft', 'exhausted'];
+
 const THRESHOLD_SHORT: Record<QuotaThreshold, Record<Language, string>> = {
   half: { en: '50% used', zh: '已用 50%' },
   eightyPercent: { en: '80% used', zh: '已用 80%' },
@@ -181,14 +184,24 @@ export function alertSettingsCard(view: AlertSettingsView, lang: Language, headl
         : 'Admins can say "send alerts here" in a team channel to post alerts there too.'
       : '',
   ].filter(Boolean);
-  return expand(messageTemplate, {
+  const form = view.canConfigure;
+  return expand(settingsTemplate, {
     title: headline ?? (zh ? '提醒设置' : 'Alert settings'),
-    titleColor: 'Default',
     subtitle: view.organisationName,
     paragraphs,
     facts,
     bullets,
-    footer: '',
-    actions: [execute(VERBS.showBenefits, S.showBenefits[lang])],
+    showForm: form,
+    formTitle: zh ? '组织的提醒（管理员）' : "The organisation's alerts (admins)",
+    thresholdsLabel: zh ? '何时发送配额提醒' : 'Send a quota alert when a benefit reaches',
+    thresholdsValue: view.thresholds.join(','),
+    thresholdChoices: ALL_THRESHOLDS.map((t) => ({ title: THRESHOLD_SHORT[t][lang], value: t })),
+    reminderLabel: zh ? '激活待处理多少天后提醒管理员' : 'Remind admins of a pending activation after (days)',
+    pendingReminderDays: view.pendingReminderDays,
+    reminderError: zh ? '1 到 60 之间的整数' : 'A whole number from 1 to 60',
+    actions: [
+      ...(form ? [execute(VERBS.saveAlertSettings, zh ? '保存' : 'Save', {}, { style: 'positive' })] : []),
+      execute(VERBS.showBenefits, S.showBenefits[lang], {}, { inputs: false }),
+    ],
   });
 }

@@ -11,6 +11,8 @@ export const VERBS = {
   cancel: 'dialog.cancel',
   closeIncident: 'incident.close',
   myIncidents: 'incidents.mine',
+  showAlertSettings: 'alerts.settings',
+  saveAlertSettings: 'alerts.save',
   help: 'help',
 } as const;
 

@@ -349,6 +349,70 @@ describe('the bot over HTTP', function () {
     });
   });
 
+  describe('alert settings in Teams (support leads mute; admins choose thresholds and the channel)', () => {
+    it('a support lead mutes and unmutes in Chinese; a member is told quota alerts are for support leads', async () => {
+      expect(visibleText(await bot.say('supportLead', '静音提醒'))).to.match(/配额提醒已静音[\s\S]*已静音/);
+      expect(visibleText(await bot.say('supportLead', '恢复提醒'))).to.match(/配额提醒已恢复/);
+      expect(visibleText(await bot.say('member', 'mute alerts'))).to.match(
+        /Quota alerts go to support leads only/,
+      );
+    });
+
+    it('an admin sees the settings form and saves thresholds; the saved values come back; a member cannot save', async () => {
+      const settings = cardsIn(await bot.say('globalAdmin', 'show my alert settings'));
+      expect(actionsOf(settings[0]).map((a) => a.verb)).to.include(VERBS.saveAlertSettings);
+      const saved = await bot.invoke('globalAdmin', VERBS.saveAlertSettings, {
+        thresholds: 'exhausted,oneLeft',
+        pendingReminderDays: '3',
+      });
+      const text = visibleText(saved);
+      expect(text).to.match(/Alert settings saved/);
+      expect(text).to.match(/one left, none left/);
+      expect(text).to.match(/every 3 days/);
+      const stored = await bot.app.store.read((tx) => tx.alertSettings.get(DEMO_TENANT));
+      expect(stored?.thresholds).to.deep.equal(['oneLeft', 'exhausted']);
+      expect(stored?.pendingReminderDays).to.equal(3);
+      const bad = visibleText(
+        await bot.invoke('globalAdmin', VERBS.saveAlertSettings, {
+          thresholds: 'often',
+          pendingReminderDays: '0',
+        }),
+      );
+      expect(bad).to.match(/Please check what you entered/);
+      const forged = visibleText(
+        await bot.invoke('member', VERBS.saveAlertSettings, { thresholds: 'half', pendingReminderDays: 1 }),
+      );
+      expect(forged).to.match(/Only a Global admin or MPN partner admin/);
+      const after = await bot.app.store.read((tx) => tx.alertSettings.get(DEMO_TENANT));
+      expect(after?.thresholds).to.deep.equal(['oneLeft', 'exhausted']);
+    });
+
+    it('"send alerts here": only in a channel, only by an admin', async () => {
+      expect(visibleText(await bot.say('globalAdmin', 'send alerts here'))).to.match(/in the team channel/);
+      const inChannel = (user: 'globalAdmin' | 'member') => {
+        const a = activity(user, { type: 'message', text: '<at>Partner Support</at> send alerts here' });
+        a.conversation = {
+          id: '19:alerts@thread.tacv2',
+          conversationType: 'channel',
+          tenantId: DEMO_TENANT,
+        };
+        return bot.post(a);
+      };
+      expect(visibleText((await inChannel('member')).activities)).to.match(
+        /Only a Global admin or MPN partner admin/,
+      );
+      expect(visibleText((await inChannel('globalAdmin')).activities)).to.match(
+        /This channel will get quota and expiry alerts/,
+      );
+      const stored = await bot.app.store.read((tx) => tx.alertSettings.get(DEMO_TENANT));
+      expect(stored?.channelConversationId).to.equal('19:alerts@thread.tacv2');
+      const ref = await bot.app.store.read((tx) =>
+        tx.conversations.get(DEMO_TENANT, '19:alerts@thread.tacv2'),
+      );
+      expect(ref?.scope).to.equal('channel');
+    });
+  });
+
   describe('hard to break', () => {
     it('Action.Submit (Teams mobile fallback) reaches the same handler as Action.Execute', async () => {
       const replies = (
