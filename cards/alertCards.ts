@@ -117,7 +117,10 @@ export function alertCard(view: AlertCardView, lang: Language): AdaptiveCard {
     footer: zh
       ? '合作伙伴支持提醒 · 说“静音提醒”可停止配额提醒'
       : 'Partner support alert · say "mute alerts" to stop quota alerts',
-    actions: [execute(VERBS.showBenefits, S.showBenefits[lang])],
+    actions: [
+      execute(VERBS.showBenefits, S.showBenefits[lang]),
+      execute(VERBS.showAlertSettings, zh ? '提醒设置' : 'Alert settings'),
+    ],
   });
 }
 
