@@ -20,6 +20,7 @@ import { NAMES, SOURCE, type Language } from '../services/domain/facts';
 import type { BenefitsView } from '../services/domain/views';
 import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
+import { saveConversationReference } from './conversationReferences';
 import { errorFields, type Logger } from './logger';
 import { cardMessage, NO_IDENTITY, refusalFor, SORRY } from './replies';
 
@@ -194,7 +195,13 @@ export class MessageRouter {
           );
           return;
         }
-        const view = await services.alerts.routeToChannel(who, context.activity.conversation.id);
+        // A message in a channel thread carries ";messageid=…": alerts go to the channel itself, as new posts.
+        const channelId = context.activity.conversation.id.split(';')[0];
+        await saveConversationReference(services.store, services.clock, {
+          ...context.activity,
+          conversation: { ...context.activity.conversation, id: channelId },
+        });
+        const view = await services.alerts.routeToChannel(who, channelId);
         const headline =
           lang === 'zh' ? '此频道将收到配额和到期提醒' : 'This channel will get quota and expiry alerts';
         await context.sendActivity(cardMessage(alertSettingsCard(view, lang, headline)));

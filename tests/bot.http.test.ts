@@ -392,7 +392,7 @@ describe('the bot over HTTP', function () {
       const inChannel = (user: 'globalAdmin' | 'member') => {
         const a = activity(user, { type: 'message', text: '<at>Partner Support</at> send alerts here' });
         a.conversation = {
-          id: '19:alerts@thread.tacv2',
+          id: '19:alerts@thread.tacv2;messageid=1700000000000',
           conversationType: 'channel',
           tenantId: DEMO_TENANT,
         };
