@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { PrivateConversationState, type TurnContext, type Middleware } from 'botbuilder';
 import { DialogSet } from 'botbuilder-dialogs';
 import type restify from 'restify';
+import { setExpansionCache } from '../cards/render';
 import { ActivationDialog } from '../dialogs/activationDialog';
 import { IncidentDialog } from '../dialogs/incidentDialog';
 import type { IncidentDrafts } from '../dialogs/incidentDrafts';
@@ -50,6 +51,7 @@ export interface AppOptions {
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
+  setExpansionCache(config.cardCache);
   const store = SqliteStore.open(config.databasePath);
   const services = createServices(store, clock);
   await seed(config, services, logger);

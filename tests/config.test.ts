@@ -20,6 +20,13 @@ describe('configuration', () => {
     expect(c.seedFile).to.match(/examples[/\\]demo-org\.json$/);
     expect(c.databasePath).to.match(/data[/\\]partner-support\.sqlite$/);
     expect(c.allowedTenants).to.deep.equal([]);
+    expect(c.alerts).to.deep.equal({
+      enabled: true,
+      tenantRatePerSecond: 50,
+      pollMs: 1000,
+      scanEveryMinutes: 60,
+    });
+    expect(c.cardCache).to.equal(true);
   });
 
   it('production without an app id refuses to start and says why', () => {
@@ -49,6 +56,11 @@ describe('configuration', () => {
         ALLOWED_TENANTS: '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b, contoso.com',
         MAX_BODY_BYTES: '5',
         LOG_LEVEL: 'loud',
+        ALERTS_ENABLED: 'maybe',
+        ALERT_TENANT_RATE_PER_SECOND: '0',
+        ALERT_POLL_MS: 'fast',
+        ALERT_SCAN_MINUTES: '-1',
+        CARD_CACHE: 'sometimes',
       }),
     ).to.have.members([
       'PORT',
@@ -58,6 +70,11 @@ describe('configuration', () => {
       'ALLOWED_TENANTS',
       'MAX_BODY_BYTES',
       'LOG_LEVEL',
+      'ALERTS_ENABLED',
+      'ALERT_TENANT_RATE_PER_SECOND',
+      'ALERT_POLL_MS',
+      'ALERT_SCAN_MINUTES',
+      'CARD_CACHE',
     ]);
   });
 
