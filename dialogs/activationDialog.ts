@@ -1,3 +1,4 @@
+import { confirmChoiceDefaults } from './confirmChoices';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import {
   ChoiceFactory,
@@ -43,7 +44,7 @@ export class ActivationDialog extends ComponentDialog {
   constructor(private readonly services: Services) {
     super(ACTIVATION_DIALOG);
     this.addDialog(new ChoicePrompt(CHOOSE, undefined, 'en-us'));
-    this.addDialog(new ConfirmPrompt(CONFIRM, undefined, 'en-us'));
+    this.addDialog(new ConfirmPrompt(CONFIRM, undefined, 'en-us', confirmChoiceDefaults()));
     this.addDialog(
       new WaterfallDialog(STEPS, [
         this.checkRole.bind(this),

@@ -865,6 +865,27 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
       ]);
       expect(run.status).to.equal(DialogTurnStatus.complete);
     });
+
+    for (const [answer, next] of [
+      ['否', 'Microsoft 应联系谁？（姓名）'],
+      ['不用', 'Microsoft 应联系谁？（姓名）'],
+      ['好的', ZH.phone],
+      ['是', ZH.phone],
+    ] as const) {
+      it(`everyday Chinese answers to a yes/no question work: "${answer}"`, async function () {
+        const { services } = await open();
+        const run = incidentRun(services, BAO);
+        await play(run, [
+          { say: '开事件', replies: [ZH.kind] },
+          { say: '2', replies: ['此事件将计入 签名云支持（无限制）。', ZH.product] },
+          { say: 'Azure Functions', replies: [ZH.title] },
+          { say: '函数应用部署后无法触发', replies: [ZH.description] },
+          { say: '计时器触发器从部署后不再运行，日志中没有任何错误。', replies: [ZH.severity] },
+          { say: 'A', replies: [ZH.useContact] },
+          { say: answer, replies: [next] },
+        ]);
+      });
+    }
   });
 
   // -------------------------------------------------------------------------------------------------------
