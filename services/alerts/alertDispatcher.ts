@@ -10,9 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Clock, isoTimestamp } from '../domain/clock';
-import type { AlertDelivery, MembershipOffer, OutboxAlert, User } from '../domain/types';
-import type { Store, StoredConversationReference } from '../storage/repositories';
-import { parseRecipient, recipientsOf } from './recipients';
+import type { AlertDelivery, MembershipOffer, OutboxAlert } from '../domain/types';
+import type { Store, StoredConversationReference, StoreTx } from '../storage/repositories';
+import { parseRecipient, peopleIn, recipientsOf, referenceFor } from './recipients';
 import { scanScheduledAlerts } from './schedule';
 import { SendBudget } from './sendBudget';
 
@@ -140,11 +140,7 @@ export class AlertDispatcher {
       const alerts = await tx.outbox.listNotFannedOut(limit);
       for (const alert of alerts) {
         for (const recipient of await recipientsOf(tx, alert)) {
-          const r = parseRecipient(recipient);
-          const ref =
-            r.kind === 'user'
-              ? await tx.conversations.personalFor(alert.tenantId, r.id)
-              : await tx.conversations.get(alert.tenantId, r.id);
+          const ref = await referenceFor(tx, alert.tenantId, recipient);
           if (!ref) unreachable.push({ tenantId: alert.tenantId, recipient, outboxId: alert.id });
           await tx.deliveries.add({
             outboxId: alert.id,
@@ -337,25 +333,23 @@ export class AlertDispatcher {
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
-  private async jobFor(
-    tx: Parameters<Parameters<Store['read']>[0]>[0],
-    d: AlertDelivery,
-  ): Promise<AlertJob | null> {
+  private async jobFor(tx: StoreTx, d: AlertDelivery): Promise<AlertJob | null> {
     const alert = await tx.outbox.get(d.outboxId);
     const org = await tx.organisations.get(d.tenantId);
     if (!alert || !org) return null;
-    const r = parseRecipient(d.recipient);
     // The conversation found at fan-out (or when the person installed the bot later).
     const reference = d.conversationId
       ? await tx.conversations.get(d.tenantId, d.conversationId)
-      : r.kind === 'user'
-        ? await tx.conversations.personalFor(d.tenantId, r.id)
-        : await tx.conversations.get(d.tenantId, r.id);
+      : await referenceFor(tx, d.tenantId, d.recipient);
     if (!reference) return null;
-    const users = new Map<string, User>((await tx.users.list(d.tenantId)).map((u) => [u.aadObjectId, u]));
+    // Only the people the card names, and the recipient for the language: not the whole organisation per send.
     const names: Record<string, string> = {};
-    for (const u of users.values()) names[u.aadObjectId] = u.name;
-    const locale = r.kind === 'user' ? (users.get(r.id)?.locale ?? null) : null;
+    for (const id of peopleIn(alert.payload)) {
+      const u = await tx.users.get(d.tenantId, id);
+      if (u) names[id] = u.name;
+    }
+    const r = parseRecipient(d.recipient);
+    const locale = r.kind === 'user' ? ((await tx.users.get(d.tenantId, r.id))?.locale ?? null) : null;
     const offer = (await tx.offers.list(d.tenantId)).find((o) => o.id === alert.payload.offerId) ?? null;
     return { delivery: d, alert, reference, organisationName: org.name, offer, locale, names };
   }

@@ -3,9 +3,9 @@
  * (unless they muted them) and to the team channel an admin chose; activation changes go to
  * the requester and the admins; pending reminders to the admins (R2: they can act on them).
  */
-import { ACTIVATING_ROLES } from '../domain/facts';
-import type { OutboxAlert } from '../domain/types';
-import type { StoreTx } from '../storage/repositories';
+import { canActivate } from '../access';
+import type { AlertPayload, OutboxAlert } from '../domain/types';
+import type { StoredConversationReference, StoreTx } from '../storage/repositories';
 
 export const userRecipient = (aadObjectId: string) => `user:${aadObjectId}`;
 export const channelRecipient = (conversationId: string) => `channel:${conversationId}`;
@@ -15,11 +15,35 @@ export function parseRecipient(recipient: string): { kind: 'user' | 'channel'; i
   return { kind: recipient.slice(0, i) === 'channel' ? 'channel' : 'user', id: recipient.slice(i + 1) };
 }
 
+/** Where a recipient is reached: a user's personal chat with the bot, or the channel itself. */
+export async function referenceFor(
+  tx: StoreTx,
+  tenantId: string,
+  recipient: string,
+): Promise<StoredConversationReference | null> {
+  const r = parseRecipient(recipient);
+  return r.kind === 'user'
+    ? tx.conversations.personalFor(tenantId, r.id)
+    : tx.conversations.get(tenantId, r.id);
+}
+
+/** The people an alert names (who opened the incident, who asked, who decided). */
+export function peopleIn(p: AlertPayload): string[] {
+  switch (p.kind) {
+    case 'quotaThreshold':
+      return [p.openedBy];
+    case 'activationChanged':
+      return [p.requestedBy, p.by].filter((id): id is string => id !== null);
+    case 'activationPending':
+      return p.requestedBy ? [p.requestedBy] : [];
+    case 'benefitExpiring':
+      return [];
+  }
+}
+
 export async function recipientsOf(tx: StoreTx, alert: OutboxAlert): Promise<string[]> {
   const users = await tx.users.list(alert.tenantId);
-  const admins = users.filter(
-    (u) => u.association === 'mpn' && u.roles.some((r) => ACTIVATING_ROLES.includes(r)),
-  );
+  const admins = users.filter(canActivate);
   const p = alert.payload;
   const out = new Set<string>();
   switch (p.kind) {
