@@ -1,7 +1,12 @@
 /** The proactive alert card: what happened to which benefit, the numbers, and a way to the benefits card. */
 import type { AlertSettingsView } from '../services/alerts/alertSettingsService';
 import { NAMES, type Language } from '../services/domain/facts';
-import type { AlertPayload, MembershipOffer, QuotaThreshold } from '../services/domain/types';
+import {
+  QUOTA_THRESHOLDS,
+  type AlertPayload,
+  type MembershipOffer,
+  type QuotaThreshold,
+} from '../services/domain/types';
 import { execute } from './actions';
 import { expand } from './render';
 import { offerLabel, S } from './strings';
@@ -124,8 +129,6 @@ export function alertCard(view: AlertCardView, lang: Language): AdaptiveCard {
   });
 }
 
-const ALL_THRESHOLDS: readonly QuotaThreshold[] = ['half', 'eightyPercent', 'oneLeft', 'exhausted'];
-
 const THRESHOLD_SHORT: Record<QuotaThreshold, Record<Language, string>> = {
   half: { en: '50% used', zh: '已用 50%' },
   eightyPercent: { en: '80% used', zh: '已用 80%' },
@@ -198,7 +201,7 @@ export function alertSettingsCard(view: AlertSettingsView, lang: Language, headl
     formTitle: zh ? '组织的提醒（管理员）' : "The organisation's alerts (admins)",
     thresholdsLabel: zh ? '何时发送配额提醒' : 'Send a quota alert when a benefit reaches',
     thresholdsValue: view.thresholds.join(','),
-    thresholdChoices: ALL_THRESHOLDS.map((t) => ({ title: THRESHOLD_SHORT[t][lang], value: t })),
+    thresholdChoices: QUOTA_THRESHOLDS.map((t) => ({ title: THRESHOLD_SHORT[t][lang], value: t })),
     reminderLabel: zh ? '激活待处理多少天后提醒管理员' : 'Remind admins of a pending activation after (days)',
     pendingReminderDays: view.pendingReminderDays,
     reminderError: zh ? '1 到 60 之间的整数' : 'A whole number from 1 to 60',

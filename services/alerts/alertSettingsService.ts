@@ -9,6 +9,7 @@ import { type FieldProblem, RoleRequiredError, ValidationError } from '../domain
 import {
   DEFAULT_PENDING_REMINDER_DAYS,
   DEFAULT_QUOTA_THRESHOLDS,
+  QUOTA_THRESHOLDS,
   actorId,
   type AlertSettings,
   type QuotaThreshold,
@@ -27,8 +28,6 @@ export interface AlertSettingsView {
   /** Support leads who cannot be reached because the bot is not installed for them (shown to admins). */
   unreachableSupportLeads: string[];
 }
-
-const ALL_THRESHOLDS: readonly QuotaThreshold[] = ['half', 'eightyPercent', 'oneLeft', 'exhausted'];
 
 export class AlertSettingsService {
   constructor(
@@ -156,11 +155,11 @@ export interface AlertSettingsInput {
 function validated(input: AlertSettingsInput): (s: AlertSettings) => AlertSettings {
   const problems: FieldProblem[] = [];
   const thresholds = input.thresholds?.map((t) => t.trim());
-  const unknown = thresholds?.filter((t) => !(ALL_THRESHOLDS as readonly string[]).includes(t)) ?? [];
+  const unknown = thresholds?.filter((t) => !(QUOTA_THRESHOLDS as readonly string[]).includes(t)) ?? [];
   if (unknown.length > 0) {
     problems.push({
       path: 'thresholds',
-      reason: `unknown: ${unknown.join(', ')} (use ${ALL_THRESHOLDS.join(', ')})`,
+      reason: `unknown: ${unknown.join(', ')} (use ${QUOTA_THRESHOLDS.join(', ')})`,
     });
   }
   const days = input.pendingReminderDays;
@@ -170,7 +169,7 @@ function validated(input: AlertSettingsInput): (s: AlertSettings) => AlertSettin
   if (problems.length > 0) throw new ValidationError(problems);
   return (s: AlertSettings): AlertSettings => ({
     ...s,
-    thresholds: thresholds ? ALL_THRESHOLDS.filter((t) => thresholds.includes(t)) : s.thresholds,
+    thresholds: thresholds ? QUOTA_THRESHOLDS.filter((t) => thresholds.includes(t)) : s.thresholds,
     pendingReminderDays: days ?? s.pendingReminderDays,
   });
 }

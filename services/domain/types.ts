@@ -145,14 +145,11 @@ export interface AuditEntry {
   at: IsoTimestamp;
 }
 
-/** Quota thresholds that raise an alert (issue: default 50 %, 80 %, one left, exhausted). */
-export type QuotaThreshold = 'half' | 'eightyPercent' | 'oneLeft' | 'exhausted';
-export const DEFAULT_QUOTA_THRESHOLDS: readonly QuotaThreshold[] = [
-  'half',
-  'eightyPercent',
-  'oneLeft',
-  'exhausted',
-];
+/** Quota thresholds that can raise an alert, in the order they are reached. */
+export const QUOTA_THRESHOLDS = ['half', 'eightyPercent', 'oneLeft', 'exhausted'] as const;
+export type QuotaThreshold = (typeof QUOTA_THRESHOLDS)[number];
+/** The issue's default: 50 % used, 80 % used, one left, exhausted (all of them). */
+export const DEFAULT_QUOTA_THRESHOLDS: readonly QuotaThreshold[] = QUOTA_THRESHOLDS;
 
 export type AlertPayload =
   | {
