@@ -1,19 +1,10 @@
 /** `npm start`: read the configuration once, start the bot, stop cleanly on SIGINT/SIGTERM. */
-import { ConfigError, loadConfig } from '../services/config';
+import { loadConfigOrExit } from '../services/config';
 import { startApp } from './app';
 import { createLogger, errorFields } from './logger';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const app = await startApp(config, logger);
   const stop = async (signal: string) => {

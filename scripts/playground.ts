@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, type App } from '../bot/app';
 import { createLogger, errorFields } from '../bot/logger';
-import { ConfigError, loadConfig, PROJECT_ROOT } from '../services/config';
+import { loadConfigOrExit, PROJECT_ROOT } from '../services/config';
 
 export const PLAYGROUND_CONFIG_FILE = '.m365agentsplayground.yml';
 
@@ -155,31 +155,16 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const botPort = portFromEnv('PORT', 3978);
   const playgroundPort = portFromEnv('PLAYGROUND_PORT', 56150);
-  const databasePath = path.resolve(
-    PROJECT_ROOT,
-    process.env.DATABASE_PATH?.trim() || 'data/playground.sqlite',
-  );
-  fs.mkdirSync(path.dirname(databasePath), { recursive: true });
-
-  let config;
-  try {
-    config = loadConfig({
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(botPort),
-      DATABASE_PATH: databasePath,
-      SEED_ORGANISATION: 'examples/demo-org.json', // the people in .m365agentsplayground.yml
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  // The bot's variables go through the configuration module, which names any that is wrong.
+  const config = loadConfigOrExit({
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: process.env.PORT,
+    DATABASE_PATH: process.env.DATABASE_PATH?.trim() || 'data/playground.sqlite',
+    SEED_ORGANISATION: 'examples/demo-org.json', // the people in .m365agentsplayground.yml
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  });
   const logger = createLogger(config.logLevel);
   const app: App = await startApp(config, logger);
   const botEndpoint = `${app.url}/api/messages`;

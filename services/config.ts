@@ -146,6 +146,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
+/** For entry points: prints every configuration problem, by variable, and exits 1 instead of throwing. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+
 /** The demo organisation seeds development databases; production seeds nothing unless told to. */
 function seedFile(seed: string | undefined, production: boolean): string | null {
   if (seed === 'none') return null;
