@@ -8,10 +8,7 @@ import type {
   QuotaThreshold,
 } from '../../domain/types';
 import type { AlertDeliveryRepository, AlertSettingsRepository, OutboxRepository } from '../repositories';
-
-type Row = Record<string, unknown>;
-const str = (v: unknown): string => String(v);
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+import { str, strOrNull, type Row } from './rows';
 
 function toOutbox(r: Row): OutboxAlert {
   return {

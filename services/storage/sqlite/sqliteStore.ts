@@ -23,6 +23,7 @@ import {
   type StoreTx,
 } from '../repositories';
 import { MIGRATIONS, type Migration } from './migrations';
+import { numOrNull, str, strOrNull, type Row } from './rows';
 import { sqliteAlertRepositories } from './sqliteAlerts';
 
 export interface SqliteStoreOptions {
@@ -30,12 +31,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   migrations?: readonly Migration[];
 }
-
-type Row = Record<string, unknown>;
-
-const str = (v: unknown): string => String(v);
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function toUser(r: Row): User {
   const roles = str(r.roles);
