@@ -36,18 +36,18 @@ export interface MessageRouterDeps {
  * Inside a dialog, only these exact commands interrupt it: an answer such as the title
  * "Stop error 0x0000007B" or the product "Help desk app" must reach the prompt.
  */
+const END = String.raw`(?:\s*[.!?。！？]+)?$`; // trailing punctuation is allowed
 const INTERRUPTIONS = {
-  cancel:
-    /^(?:please\s+)?(?:cancel|stop|quit|exit|abort|never\s?mind|forget it|start over)(?:\s+(?:it|this|that|please))?$|^(?:取消|算了|停止|退出|不要了|不用了)$/,
-  help: /^(?:help|help me|what can you do|\?)$|^(?:帮助|帮忙|求助|你能做什么)$/,
+  cancel: new RegExp(
+    String.raw`^(?:please\s+)?(?:cancel|stop|quit|exit|abort|never\s?mind|forget it|start over)(?:\s+(?:it|this|that|please))?${END}|^(?:取消|算了|停止|退出|不要了|不用了)${END}`,
+  ),
+  help: new RegExp(
+    String.raw`^(?:help|help me|what can you do)${END}|^(?:帮助|帮忙|求助|你能做什么)${END}|^[?？]+$`,
+  ),
 };
 
 function isInterruption(kind: keyof typeof INTERRUPTIONS, text: string): boolean {
-  const bare = text
-    .toLowerCase()
-    .replace(/[.!?。！？]+$/u, '')
-    .trim();
-  return INTERRUPTIONS[kind].test(bare) || (kind === 'help' && /^[?？]$/.test(text.trim()));
+  return INTERRUPTIONS[kind].test(text.trim().toLowerCase());
 }
 
 /** Routes a message: card submits, dialog turns, interruptions, then the understood intent. */

@@ -1,7 +1,8 @@
 import * as ACData from 'adaptivecards-templating';
 import type { AdaptiveCard } from './types';
 
-const templates = new Map<object, ACData.Template>();
+/** Parsed templates, each with a number that keys its expansions below (templates are module constants). */
+const templates = new Map<object, { template: ACData.Template; id: number }>();
 
 /**
  * Expanded cards by template and data. Template expansion evaluates every binding through
@@ -23,11 +24,11 @@ export function setExpansionCache(on: boolean): void {
 export function expand(template: object, data: object): AdaptiveCard {
   let t = templates.get(template);
   if (!t) {
-    t = new ACData.Template(template);
+    t = { template: new ACData.Template(template), id: templates.size };
     templates.set(template, t);
   }
-  if (!enabled) return t.expand({ $root: data }) as AdaptiveCard;
-  const key = `${templateId(template)}\u0000${JSON.stringify(data)}`;
+  if (!enabled) return t.template.expand({ $root: data }) as AdaptiveCard;
+  const key = `${t.id}\u0000${JSON.stringify(data)}`;
   const hit = expanded.get(key);
   if (hit !== undefined) {
     // Least recently used goes first: re-insert on every hit.
@@ -35,18 +36,8 @@ export function expand(template: object, data: object): AdaptiveCard {
     expanded.set(key, hit);
     return JSON.parse(hit) as AdaptiveCard;
   }
-  const card = t.expand({ $root: data }) as AdaptiveCard;
+  const card = t.template.expand({ $root: data }) as AdaptiveCard;
   expanded.set(key, JSON.stringify(card));
   if (expanded.size > MAX_EXPANDED) expanded.delete(expanded.keys().next().value as string);
   return card;
-}
-
-const ids = new Map<object, number>(); // templates are a handful of module constants
-function templateId(template: object): number {
-  let id = ids.get(template);
-  if (id === undefined) {
-    id = ids.size;
-    ids.set(template, id);
-  }
-  return id;
 }
