@@ -21,14 +21,12 @@
  * loopback-only network namespace (unshare -n).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startApp, type App } from '../bot/app';
-import { memoryLogger } from '../bot/logger';
+import type { App } from '../bot/app';
 import { VERBS } from '../cards';
-import { PLAYGROUND_CONFIG_FILE, startPlayground, type Playground } from '../scripts/playground';
-import { loadConfig, PROJECT_ROOT } from '../services/config';
+import { DEMO_TENANT } from './helpers/botHttp';
+import { PROJECT_ROOT } from '../services/config';
 import {
   adaptiveCards,
   cardActions,
@@ -40,9 +38,10 @@ import {
   type BotMessage,
   type PlaygroundConfig,
   type PlaygroundUser,
+  startBotWithPlayground,
+  type BotWithPlayground,
 } from './helpers/playground';
 
-const DEMO_TENANT = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 const FANG_AAD = '00000000-0000-4000-8000-000000000006';
 const DEV_AAD = '00000000-0000-4000-8000-000000000004';
 /** Action Pack: 10 Microsoft Product Support incidents, 3 used in examples/demo-org.json. */
@@ -51,9 +50,8 @@ const INCIDENT_ID = /INC-[A-Z0-9]{8}/;
 
 describe('end to end through the Agents Playground: quota alerts reach the support lead', function () {
   this.timeout(90_000);
-  let dir: string;
+  let started: BotWithPlayground | undefined;
   let app: App | undefined;
-  let playground: Playground | undefined;
   let client: PlaygroundClient | undefined;
   let config: PlaygroundConfig;
   /** Fang Wu, support lead: the current user of this Playground. */
@@ -125,42 +123,19 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
   const inFangsChat = (m: BotMessage) => m.conversationId === fangsChat;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-alerts-'));
-    app = await startApp(
-      loadConfig({
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATABASE_PATH: path.join(dir, 'bot.sqlite'),
-        SEED_ORGANISATION: path.join(PROJECT_ROOT, 'examples/demo-org.json'),
-        MICROSOFT_APP_ID: '',
-      }),
-      memoryLogger(),
-      { alerts: { pollMs: 100 } },
-    );
     // This Playground's current user is Fang: a copy of the repo's config with the current user swapped.
-    const cwd = path.join(dir, 'playground');
-    fs.mkdirSync(cwd);
-    const repoYml = fs.readFileSync(path.join(PROJECT_ROOT, PLAYGROUND_CONFIG_FILE), 'utf8');
-    fs.writeFileSync(
-      path.join(cwd, PLAYGROUND_CONFIG_FILE),
-      playgroundConfigWithCurrentUser(repoYml, '29:fang'),
-    );
-    playground = await startPlayground({ botEndpoint: `${app.url}/api/messages`, port: 0, cwd });
-    client = await PlaygroundClient.connect(playground.url);
-    config = await client.config();
+    started = await startBotWithPlayground({
+      yml: (repoYml) => playgroundConfigWithCurrentUser(repoYml, '29:fang'),
+      app: { alerts: { pollMs: 100 } },
+    });
+    ({ app, client, config } = started);
     fang = config.currentUser;
     dev = user('Dev Patel');
     fangsChat = config.personalChatId;
     group = config.groupChatId;
   });
 
-  after(async () => {
-    await client?.close();
-    await playground?.close();
-    await app?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => started?.close());
 
   it('this Playground chats as Fang Wu, the demo organisation’s support lead', () => {
     const demo: unknown = JSON.parse(
@@ -192,7 +167,7 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
     expect(ref?.scope).to.equal('personal');
     const serviceUrl = str(ref?.reference, 'serviceUrl');
     expect(serviceUrl, 'serviceUrl of Fang’s reference').to.be.a('string');
-    expect(new URL(serviceUrl ?? 'http://invalid').port).to.equal(String(playground?.port));
+    expect(new URL(serviceUrl ?? 'http://invalid').port).to.equal(String(started?.playground.port));
   });
 
   it('Dev opens an incident in the group chat (4 of 10 used): no threshold crossed, no quota alert', async () => {

@@ -8,14 +8,13 @@
  * a loopback-only network namespace (unshare -n) on top of that.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startApp, type App } from '../bot/app';
-import { memoryLogger } from '../bot/logger';
+import type { App } from '../bot/app';
 import { VERBS } from '../cards';
-import { PLAYGROUND_CONFIG_FILE, startPlayground, type Playground } from '../scripts/playground';
-import { loadConfig, PROJECT_ROOT } from '../services/config';
+import { DEMO_TENANT } from './helpers/botHttp';
+import { PLAYGROUND_CONFIG_FILE } from '../scripts/playground';
+import { PROJECT_ROOT } from '../services/config';
 import {
   adaptiveCards,
   cardActions,
@@ -27,16 +26,16 @@ import {
   type BotMessage,
   type PlaygroundConfig,
   type PlaygroundUser,
+  startBotWithPlayground,
+  type BotWithPlayground,
 } from './helpers/playground';
 
-const DEMO_TENANT = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 const INCIDENT_ID = /INC-[A-Z0-9]{8}/;
 
 describe('end to end through the Microsoft 365 Agents Playground', function () {
   this.timeout(90_000);
-  let dir: string;
+  let started: BotWithPlayground | undefined;
   let app: App | undefined;
-  let playground: Playground | undefined;
   let client: PlaygroundClient | undefined;
   let config: PlaygroundConfig;
   /** The Playground's current user (Avery, Global admin) in their personal chat with the bot. */
@@ -60,36 +59,14 @@ describe('end to end through the Microsoft 365 Agents Playground', function () {
   };
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-'));
-    app = await startApp(
-      loadConfig({
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATABASE_PATH: path.join(dir, 'bot.sqlite'),
-        SEED_ORGANISATION: path.join(PROJECT_ROOT, 'examples/demo-org.json'),
-        MICROSOFT_APP_ID: '',
-      }),
-      memoryLogger(),
-    );
-    // The Playground reads its config from, and writes devTools/ logs into, its working folder.
-    const cwd = path.join(dir, 'playground');
-    fs.mkdirSync(cwd);
-    fs.copyFileSync(path.join(PROJECT_ROOT, PLAYGROUND_CONFIG_FILE), path.join(cwd, PLAYGROUND_CONFIG_FILE));
-    playground = await startPlayground({ botEndpoint: `${app.url}/api/messages`, port: 0, cwd });
-    client = await PlaygroundClient.connect(playground.url);
-    config = await client.config();
+    started = await startBotWithPlayground();
+    ({ app, client, config } = started);
     me = config.currentUser;
     personal = config.personalChatId;
     group = config.groupChatId;
   });
 
-  after(async () => {
-    await client?.close();
-    await playground?.close();
-    await app?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => started?.close());
 
   it('the Playground uses .m365agentsplayground.yml: the demo tenant and people of the demo organisation', () => {
     const demo: unknown = JSON.parse(

@@ -16,6 +16,13 @@
  * conversation stream, so a call returns exactly the bot messages of that turn.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type App, type AppOptions } from '../../bot/app';
+import { memoryLogger } from '../../bot/logger';
+import { PLAYGROUND_CONFIG_FILE, startPlayground, type Playground } from '../../scripts/playground';
+import { loadConfig, PROJECT_ROOT } from '../../services/config';
 import WebSocket from 'ws';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -516,4 +523,55 @@ export function playgroundConfigWithCurrentUser(yml: string, userId: string): st
     out.splice(entry, entryEnd - entry, ...asEntry);
   }
   return out.join('\n');
+}
+
+export interface BotWithPlayground {
+  app: App;
+  playground: Playground;
+  client: PlaygroundClient;
+  config: PlaygroundConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * The bot (random loopback port, fresh SQLite file, demo organisation) and the Agents
+ * Playground pointed at it, both in a temp folder: the Playground reads its config from, and
+ * writes devTools/ logs into, its working folder. `yml` may rewrite the repo's config first.
+ */
+export async function startBotWithPlayground(
+  opts: { yml?: (repoYml: string) => string; app?: AppOptions } = {},
+): Promise<BotWithPlayground> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-'));
+  const started: { close(): Promise<void> }[] = [];
+  const close = async () => {
+    for (const s of started.reverse()) await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const app = await startApp(
+      loadConfig({
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATABASE_PATH: path.join(dir, 'bot.sqlite'),
+        SEED_ORGANISATION: path.join(PROJECT_ROOT, 'examples/demo-org.json'),
+        MICROSOFT_APP_ID: '',
+      }),
+      memoryLogger(),
+      opts.app,
+    );
+    started.push(app);
+    const cwd = path.join(dir, 'playground');
+    fs.mkdirSync(cwd);
+    const repoYml = fs.readFileSync(path.join(PROJECT_ROOT, PLAYGROUND_CONFIG_FILE), 'utf8');
+    fs.writeFileSync(path.join(cwd, PLAYGROUND_CONFIG_FILE), opts.yml ? opts.yml(repoYml) : repoYml);
+    const playground = await startPlayground({ botEndpoint: `${app.url}/api/messages`, port: 0, cwd });
+    started.push(playground);
+    const client = await PlaygroundClient.connect(playground.url);
+    started.push(client);
+    return { app, playground, client, config: await client.config(), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
