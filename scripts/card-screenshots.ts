@@ -79,6 +79,7 @@ async function cards(): Promise<[string, AdaptiveCard][]> {
   });
   const pending = await services.activation.request(admin, 'gold-application-development.productSupport');
   await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
   return [
     ['benefits-card.en', benefitsCard(adminView, 'en', { showActivate: true })],
     ['benefits-card.zh', benefitsCard(adminView, 'zh', { showActivate: true })],
