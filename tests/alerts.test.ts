@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { CloudAdapter } from 'botbuilder';
 import { createAdapter } from '../bot/adapter';
 import { TeamsAlertSender } from '../bot/alertSender';
-import { createLogger, type Logger } from '../bot/logger';
+import { memoryLogger, type Logger } from '../bot/logger';
 import { AlertDispatcher, type AlertSender } from '../services/alerts/alertDispatcher';
 import { userRecipient } from '../services/alerts/recipients';
 import { scanScheduledAlerts } from '../services/alerts/schedule';
@@ -30,18 +30,6 @@ import {
   world,
   type TestWorld,
 } from './helpers/fixtures';
-
-interface LogLine {
-  level: string;
-  msg: string;
-  [k: string]: unknown;
-}
-
-function capturingLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = createLogger('debug', (line) => lines.push(JSON.parse(line) as LogLine));
-  return { logger, lines };
-}
 
 function adapterFor(logger: Logger): CloudAdapter {
   return createAdapter(loadConfig({ NODE_ENV: 'development', SEED_ORGANISATION: 'none' }), logger);
@@ -106,7 +94,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   this.timeout(60_000);
   let w: TestWorld;
   let fake: FakeConnector;
-  let log: ReturnType<typeof capturingLogger>;
+  let log: ReturnType<typeof memoryLogger>;
   let adapter: CloudAdapter;
 
   const dispatcher = (o: Partial<ConstructorParameters<typeof AlertDispatcher>[0]> = {}) =>
@@ -114,7 +102,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
       store: w.store,
       clock: systemClock,
       sender: new TeamsAlertSender(adapter, ''),
-      log: log.logger,
+      log,
       baseBackoffMs: 50,
       maxBackoffMs: 400,
       ...o,
@@ -123,8 +111,8 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   beforeEach(async () => {
     w = await world([offer('ap', 'actionPack', null, { productSupport: activeBenefit(0, 'AP') })]);
     fake = await startFakeConnector();
-    log = capturingLogger();
-    adapter = adapterFor(log.logger);
+    log = memoryLogger();
+    adapter = adapterFor(log);
   });
   afterEach(async () => {
     await fake.close();
@@ -191,7 +179,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
         store: w2.store,
         clock: systemClock,
         sender: new TeamsAlertSender(adapter, ''),
-        log: log.logger,
+        log,
       });
       await d.drain();
       expect(fake.messagesTo('a:ga'), 'the other admin is told').to.have.length(1);
@@ -210,7 +198,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
     expect(delivery.lastError).to.match(/not installed/);
     expect(
       log.lines.some(
-        (l) => l.msg.includes('unreachable') && l.recipient === userRecipient(USERS.supportLead),
+        (l) => l.msg.includes('unreachable') && l.fields.recipient === userRecipient(USERS.supportLead),
       ),
     ).to.equal(true);
     const adminView = await w.services.benefits.view(who('globalAdmin'));
