@@ -20,11 +20,11 @@ import { AlertDispatcher, type AlertJob, type AlertSender } from '../services/al
 import { SendBudget } from '../services/alerts/sendBudget';
 import { loadConfig } from '../services/config';
 import { systemClock } from '../services/domain/clock';
-import type { AlertPayload } from '../services/domain/types';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { startFakeConnector, type FakeConnector } from '../tests/helpers/fakeConnector';
-import { offer, orgDoc, TENANT, USERS } from '../tests/helpers/fixtures';
+import { install, queueDeliveries } from '../tests/helpers/alertFixtures';
+import { offer, orgDoc, TENANT } from '../tests/helpers/fixtures';
 import { machine } from './machine';
 
 const CAP_PER_SECOND = 50;
@@ -77,57 +77,10 @@ const conversationId = (c: number) => `19:bench-${c}@thread.tacv2`;
 
 async function setUp(store: SqliteStore, fake: FakeConnector, o: Options): Promise<Map<string, number>> {
   await importOrganisation(store, systemClock, orgDoc([offer('ap', 'actionPack', null)]));
-  const payload: AlertPayload = {
-    kind: 'quotaThreshold',
-    threshold: 'half',
-    benefitId: 'ap.productSupport',
-    benefitType: 'productSupport',
-    offerId: 'ap',
-    total: 10,
-    used: 5,
-    remaining: 5,
-    incidentId: 'INC-BENCH',
-    openedBy: USERS.member,
-  };
-  const at = new Date().toISOString();
-  const expected = new Map<string, number>();
-  await store.transaction(async (tx) => {
-    for (let c = 0; c < o.conversations; c++) {
-      const id = conversationId(c);
-      await tx.conversations.upsert({
-        tenantId: TENANT,
-        conversationId: id,
-        aadObjectId: null,
-        scope: 'channel',
-        reference: {
-          channelId: 'msteams',
-          serviceUrl: fake.url,
-          conversation: { id, conversationType: 'channel', tenantId: TENANT },
-          bot: { id: '28:partner-support', name: 'Partner support' },
-          user: { id: `29:bench-${c}` },
-        },
-        updatedAt: at,
-      });
-    }
-    await tx.outbox.append(TENANT, payload, at);
-    const [alert] = await tx.outbox.list(TENANT);
-    // Fanned out already: the deliveries below are the recipients (one per conversation slot).
-    await tx.outbox.markFannedOut(alert.id, at);
-    for (let i = 0; i < o.alerts; i++) {
-      const id = conversationId(i % o.conversations);
-      expected.set(id, (expected.get(id) ?? 0) + 1);
-      await tx.deliveries.add({
-        outboxId: alert.id,
-        tenantId: TENANT,
-        recipient: `channel:${id}#${i}`,
-        conversationId: id,
-        state: 'queued',
-        lastError: null,
-        at,
-      });
-    }
-  });
-  return expected;
+  const ids = Array.from({ length: o.conversations }, (_, c) => conversationId(c));
+  for (const id of ids) await install(store, fake.url, id, { scope: 'channel' });
+  // One alert already fanned out: the deliveries are the recipients (one per conversation slot).
+  return queueDeliveries(store, ids, o.alerts);
 }
 
 function percentile(sorted: number[], p: number): number {

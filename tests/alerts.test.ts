@@ -17,8 +17,6 @@ import { SendBudget, TEAMS_CONVERSATION_WINDOWS } from '../services/alerts/sendB
 import { loadConfig } from '../services/config';
 import { systemClock } from '../services/domain/clock';
 import { RoleRequiredError } from '../services/domain/errors';
-import type { AlertPayload } from '../services/domain/types';
-import type { Store } from '../services/storage/repositories';
 import { startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
 import {
   activeBenefit,
@@ -30,58 +28,10 @@ import {
   world,
   type TestWorld,
 } from './helpers/fixtures';
+import { install, queueAlerts, queueDeliveries } from './helpers/alertFixtures';
 
 function adapterFor(logger: Logger): CloudAdapter {
   return createAdapter(loadConfig({ NODE_ENV: 'development', SEED_ORGANISATION: 'none' }), logger);
-}
-
-/** Stores a conversation reference pointing at the fake connector. */
-async function install(
-  store: Store,
-  fake: FakeConnector,
-  conversationId: string,
-  opts: { aadObjectId?: string; scope?: 'personal' | 'channel' } = {},
-): Promise<void> {
-  const scope = opts.scope ?? 'personal';
-  await store.transaction((tx) =>
-    tx.conversations.upsert({
-      tenantId: TENANT,
-      conversationId,
-      aadObjectId: scope === 'personal' ? (opts.aadObjectId ?? null) : null,
-      scope,
-      reference: {
-        channelId: 'msteams',
-        serviceUrl: fake.url,
-        conversation: {
-          id: conversationId,
-          conversationType: scope,
-          tenantId: TENANT,
-        },
-        bot: { id: '28:partner-support', name: 'Partner support' },
-        user: { id: `29:${conversationId}`, aadObjectId: opts.aadObjectId },
-      },
-      updatedAt: new Date().toISOString(),
-    }),
-  );
-}
-
-/** Appends quota alerts straight into the outbox (as the incident service does in its transaction). */
-async function queueAlerts(store: Store, n: number): Promise<void> {
-  const payload: AlertPayload = {
-    kind: 'quotaThreshold',
-    threshold: 'half',
-    benefitId: 'ap-productSupport',
-    benefitType: 'productSupport',
-    offerId: 'ap',
-    total: 10,
-    used: 5,
-    remaining: 5,
-    incidentId: 'INC-TEST',
-    openedBy: USERS.member,
-  };
-  await store.transaction(async (tx) => {
-    for (let i = 0; i < n; i++) await tx.outbox.append(TENANT, payload, new Date().toISOString());
-  });
 }
 
 const run = promisify(execFile);
@@ -120,7 +70,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   });
 
   it('an incident that crosses a threshold alerts each support lead in their personal chat, with the card in their language', async () => {
-    await install(w.store, fake, 'a:lead', { aadObjectId: USERS.supportLead });
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
     const total = (await w.services.benefits.view(who('member'))).offers[0].benefits[0].total!;
     for (let i = 0; i < total / 2; i++)
       await w.services.incidents.open(who('member'), incidentInput('onPremises'));
@@ -136,7 +86,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   });
 
   it('muted support leads get nothing; unmuting brings the next alert back; only support leads may mute', async () => {
-    await install(w.store, fake, 'a:lead', { aadObjectId: USERS.supportLead });
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
     await w.services.alerts.mute(who('supportLead'), true);
     await queueAlerts(w.store, 1);
     await dispatcher().drain();
@@ -151,8 +101,8 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   });
 
   it('an admin routes alerts to a team channel (R2 roles only); the channel gets them too', async () => {
-    await install(w.store, fake, 'a:lead', { aadObjectId: USERS.supportLead });
-    await install(w.store, fake, '19:general@thread.tacv2', { scope: 'channel' });
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
+    await install(w.store, fake.url, '19:general@thread.tacv2', { scope: 'channel' });
     let refused: unknown;
     await w.services.alerts
       .routeToChannel(who('member'), '19:general@thread.tacv2')
@@ -170,8 +120,8 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
       offer('gd', 'gold', 'Cloud Platform', { productSupport: { activation: 'notActivated' } }),
     ]);
     try {
-      await install(w2.store, fake, 'a:ga', { aadObjectId: USERS.globalAdmin });
-      await install(w2.store, fake, 'a:pa', { aadObjectId: USERS.partnerAdmin });
+      await install(w2.store, fake.url, 'a:ga', { aadObjectId: USERS.globalAdmin });
+      await install(w2.store, fake.url, 'a:pa', { aadObjectId: USERS.partnerAdmin });
       const view = await w2.services.benefits.view(who('partnerAdmin'));
       const benefit = view.offers[0].benefits.find((b) => b.type === 'productSupport')!;
       await w2.services.activation.request(who('partnerAdmin'), benefit.id);
@@ -205,7 +155,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
     expect(adminView.unreachableSupportLeads).to.deep.equal(['supportLead']);
     expect((await w.services.benefits.view(who('member'))).unreachableSupportLeads).to.deep.equal([]);
     // Installing: the bot saves the reference and queues what could not be sent.
-    await install(w.store, fake, 'a:lead', { aadObjectId: USERS.supportLead });
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
     await w.store.transaction((tx) =>
       tx.deliveries.requeueUnreachable(
         TENANT,
@@ -222,26 +172,12 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
     const fake2 = await startFakeConnector({ tenantRatePerSecond: 20 });
     try {
       // One support lead chat gets 12; eight channels... modelled as eight leads' chats.
-      await install(w.store, fake2, 'a:lead', { aadObjectId: USERS.supportLead });
+      await install(w.store, fake2.url, 'a:lead', { aadObjectId: USERS.supportLead });
       await queueAlerts(w.store, 12);
       for (let c = 0; c < 8; c++)
-        await install(w.store, fake2, `19:ch${c}@thread.tacv2`, { scope: 'channel' });
+        await install(w.store, fake2.url, `19:ch${c}@thread.tacv2`, { scope: 'channel' });
       const ids = Array.from({ length: 8 }, (_, c) => `19:ch${c}@thread.tacv2`);
-      const at = new Date().toISOString();
-      await w.store.transaction(async (tx) => {
-        const outbox = await tx.outbox.list(TENANT);
-        for (let i = 0; i < 48; i++) {
-          await tx.deliveries.add({
-            outboxId: outbox[i % outbox.length].id,
-            tenantId: TENANT,
-            recipient: `channel:${ids[i % 8]}#${i}`,
-            conversationId: ids[i % 8],
-            state: 'queued',
-            lastError: null,
-            at,
-          });
-        }
-      });
+      await queueDeliveries(w.store, ids, 48);
       const d = dispatcher({ budget: new SendBudget({ tenantRatePerSecond: 20 }) });
       const started = Date.now();
       const counts = await d.drain();
@@ -259,8 +195,8 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   });
 
   it('403 and 404 remove the conversation reference and mark the alert unreachable, with the reason', async () => {
-    await install(w.store, fake, 'a:lead', { aadObjectId: USERS.supportLead });
-    await install(w.store, fake, '19:gone@thread.tacv2', { scope: 'channel' });
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
+    await install(w.store, fake.url, '19:gone@thread.tacv2', { scope: 'channel' });
     await w.services.alerts.routeToChannel(who('globalAdmin'), '19:gone@thread.tacv2');
     fake.script('a:lead', 403, Infinity);
     fake.script('19:gone@thread.tacv2', 404, Infinity);
@@ -280,7 +216,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   });
 
   it('502, 503 and 429 are retried (429 after its Retry-After) and delivered once', async () => {
-    await install(w.store, fake, 'a:lead', { aadObjectId: USERS.supportLead });
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
     fake.script('a:lead', 502, 1);
     fake.script('a:lead', 503, 1);
     fake.script('a:lead', 429, 1, 1);
@@ -297,7 +233,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   });
 
   it('an alert that keeps failing stays queued with its last error (never dropped)', async () => {
-    await install(w.store, fake, 'a:lead', { aadObjectId: USERS.supportLead });
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
     fake.script('a:lead', 500, Infinity);
     await queueAlerts(w.store, 1);
     await dispatcher()
@@ -310,24 +246,9 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   });
 
   it('two dispatchers on one database deliver every alert exactly once', async () => {
-    for (let c = 0; c < 20; c++) await install(w.store, fake, `19:c${c}@thread.tacv2`, { scope: 'channel' });
-    await queueAlerts(w.store, 1);
-    const at = new Date().toISOString();
-    await w.store.transaction(async (tx) => {
-      const [alert] = await tx.outbox.list(TENANT);
-      await tx.outbox.markFannedOut(alert.id, at);
-      for (let i = 0; i < 200; i++) {
-        await tx.deliveries.add({
-          outboxId: alert.id,
-          tenantId: TENANT,
-          recipient: `channel:19:c${i % 20}@thread.tacv2#${i}`,
-          conversationId: `19:c${i % 20}@thread.tacv2`,
-          state: 'queued',
-          lastError: null,
-          at,
-        });
-      }
-    });
+    const channels = Array.from({ length: 20 }, (_, c) => `19:c${c}@thread.tacv2`);
+    for (const id of channels) await install(w.store, fake.url, id, { scope: 'channel' });
+    await queueDeliveries(w.store, channels, 200);
     // Two bot processes, each with its own connection; the tenant's 50/s budget shared by two.
     const worker = path.join(__dirname, 'helpers', 'alertWorker.js');
     const [a, b] = await Promise.all(
@@ -344,7 +265,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
   });
 
   it('a dispatcher that dies mid-send leaves its lease to expire; another takes the alert over (at least once)', async () => {
-    await install(w.store, fake, 'a:lead', { aadObjectId: USERS.supportLead });
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
     await queueAlerts(w.store, 1);
     let hung = false;
     const hanging: AlertSender = {
