@@ -62,10 +62,6 @@ export class AlertSettingsService {
     return this.change(who, (s) => ({ ...s, channelConversationId: conversationId }));
   }
 
-  async stopChannelAlerts(who: UserRef): Promise<AlertSettingsView> {
-    return this.change(who, (s) => ({ ...s, channelConversationId: null }));
-  }
-
   async configure(who: UserRef, input: AlertSettingsInput): Promise<AlertSettingsView> {
     const edit = validated(input);
     return this.change(who, edit);
@@ -74,41 +70,38 @@ export class AlertSettingsService {
   /** The operator's path (admin CLI): no Teams user, recorded as a system actor in the audit log. */
   async configureForOrganisation(tenantId: string, input: AlertSettingsInput): Promise<AlertSettings> {
     const edit = validated(input);
-    return this.store.transaction(async (tx) => {
-      const before = await settingsOf(tx, tenantId);
-      const after = edit(before);
-      const at = isoTimestamp(this.clock);
-      await tx.alertSettings.save(after, 'system:admin-cli', at);
-      await tx.audit.append({
-        tenantId,
-        actor: 'system:admin-cli',
-        action: 'alerts.settingsChanged',
-        subject: tenantId,
-        details: { before, after },
-        at,
-      });
-      return after;
-    });
+    return this.store.transaction((tx) => this.save(tx, tenantId, 'system:admin-cli', edit));
   }
 
   private async change(who: UserRef, edit: (s: AlertSettings) => AlertSettings): Promise<AlertSettingsView> {
     return this.store.transaction(async (tx) => {
       const { user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
       if (!canActivate(user)) throw new RoleRequiredError('configureAlerts', ['R1', 'R2']);
-      const before = await settingsOf(tx, who.tenantId);
-      const after = edit(before);
-      const at = isoTimestamp(this.clock);
-      await tx.alertSettings.save(after, user.aadObjectId, at);
-      await tx.audit.append({
-        tenantId: who.tenantId,
-        actor: actorId(userActor(user)),
-        action: 'alerts.settingsChanged',
-        subject: who.tenantId,
-        details: { before, after },
-        at,
-      });
+      await this.save(tx, who.tenantId, actorId(userActor(user)), edit);
       return this.viewIn(tx, who);
     });
+  }
+
+  /** Applies an edit to the organisation's settings and records it in the audit log. */
+  private async save(
+    tx: StoreTx,
+    tenantId: string,
+    actor: string,
+    edit: (s: AlertSettings) => AlertSettings,
+  ): Promise<AlertSettings> {
+    const before = await settingsOf(tx, tenantId);
+    const after = edit(before);
+    const at = isoTimestamp(this.clock);
+    await tx.alertSettings.save(after, actor, at);
+    await tx.audit.append({
+      tenantId,
+      actor,
+      action: 'alerts.settingsChanged',
+      subject: tenantId,
+      details: { before, after },
+      at,
+    });
+    return after;
   }
 
   private async viewIn(tx: StoreTx, who: UserRef): Promise<AlertSettingsView> {
