@@ -220,13 +220,7 @@ export function findBenefit(view: BenefitsView, benefitId: string) {
 export function benefitsCardFor(view: BenefitsView, lang: Language, context: TurnContext): AdaptiveCard {
   const personal = (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
   const invokedRefresh = context.activity.type === 'invoke';
-  const unreachable = view.unreachableSupportLeads;
   return benefitsCard(view, lang, {
-    notice: unreachable.length
-      ? lang === 'zh'
-        ? `⚠ 配额提醒无法送达：${unreachable.join('、')}（尚未安装此机器人）。`
-        : `⚠ Quota alerts cannot reach ${unreachable.join(', ')}: the bot is not installed for them.`
-      : undefined,
     showActivate: view.user.canActivate && (personal || invokedRefresh),
     refreshUserIds: context.activity.from?.id ? [context.activity.from.id] : undefined,
   });

@@ -20,8 +20,14 @@ export interface BenefitsCardOptions {
   showActivate: boolean;
   /** Teams user ids that get a user-specific view through refresh (Universal Actions). */
   refreshUserIds?: string[];
-  /** A warning line for admins, e.g. support leads the bot cannot reach. */
-  notice?: string;
+}
+
+/** For admins: support leads that quota alerts cannot reach (the view lists them for admins only). */
+function unreachableNotice(names: readonly string[], lang: Language): string {
+  if (names.length === 0) return '';
+  return lang === 'zh'
+    ? `⚠ 配额提醒无法送达：${names.join('、')}（尚未安装此机器人）。`
+    : `⚠ Quota alerts cannot reach ${names.join(', ')}: the bot is not installed for them.`;
 }
 
 function benefitData(b: BenefitView, o: OfferView, lang: Language, showActivate: boolean) {
@@ -60,7 +66,7 @@ export function benefitsCard(view: BenefitsView, lang: Language, opts: BenefitsC
   const header = {
     title: S.benefitsTitle[lang],
     subtitle: `${view.organisation.name} · ${S.mpnId[lang]} ${view.organisation.mpnId} · ${S.asOf[lang]} ${view.asOf}`,
-    notice: opts.notice ?? '',
+    notice: unreachableNotice(view.unreachableSupportLeads, lang),
     footer: `${S.source[lang]}: ${SOURCE[lang]} (R11, R13, R14)`,
   };
   const validity = (o: OfferView) =>

@@ -8,7 +8,6 @@ import {
   ValidationError,
 } from '../domain/errors';
 import {
-  DEFAULT_QUOTA_THRESHOLDS,
   type Benefit,
   type Incident,
   type IncidentKind,
@@ -17,6 +16,7 @@ import {
 } from '../domain/types';
 import type { IncidentView } from '../domain/views';
 import { hasAnyRole, oversees, requireMpnAccount, resolveCaller } from '../access';
+import { settingsOf } from '../alerts/alertSettingsService';
 import type { UserRef } from '../benefits/benefitService';
 import { remaining } from '../benefits/entitlements';
 import { DuplicateIdempotencyKeyError, type Store, type StoreTx } from '../storage/repositories';
@@ -219,7 +219,7 @@ export class IncidentService {
     const total = chosen?.benefit.total ?? null;
     if (chosen && total !== null && usedAfter !== null) {
       // Thresholds are the organisation's own when an admin set them (alert settings).
-      const thresholds = (await tx.alertSettings.get(who.tenantId))?.thresholds ?? DEFAULT_QUOTA_THRESHOLDS;
+      const { thresholds } = await settingsOf(tx, who.tenantId);
       for (const threshold of crossedThresholds(usedAfter - 1, usedAfter, total, thresholds)) {
         await tx.outbox.append(
           who.tenantId,
