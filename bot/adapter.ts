@@ -7,6 +7,7 @@ import {
 } from 'botbuilder';
 import type { ServiceClientCredentialsFactory, AuthenticationConfiguration } from 'botframework-connector';
 import type { Config } from '../services/config';
+import { ReusedClientsAuthentication } from './connectorCache';
 import { errorFields, type Logger } from './logger';
 
 export interface AdapterOptions {
@@ -33,7 +34,7 @@ export function createAdapter(config: Config, logger: Logger, options: AdapterOp
     options.credentialsFactory,
     options.authConfiguration,
   );
-  return new CloudAdapter(auth);
+  return new CloudAdapter(new ReusedClientsAuthentication(auth));
 }
 
 /**

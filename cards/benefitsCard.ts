@@ -1,7 +1,7 @@
 import { NAMES, SOURCE, type Language } from '../services/domain/facts';
 import type { BenefitView, BenefitsView, OfferView } from '../services/domain/views';
 import { execute } from './actions';
-import { expand } from './render';
+import { cardBytes, expand } from './render';
 import { offerLabel, remainingLabel, S, STATUS, STATUS_COLOR } from './strings';
 import template from './templates/benefits.json';
 import compactTemplate from './templates/benefitsCompact.json';
@@ -10,7 +10,6 @@ import { VERBS } from './verbs';
 
 /** Cards must stay well under Teams' message limit (about 28 KB for a card, counted as UTF-16). */
 export const CARD_BYTE_BUDGET = 26 * 1024;
-const bytes = (card: object) => JSON.stringify(card).length * 2;
 
 /** Teams accepts at most 60 user ids in refresh.userIds. */
 export const MAX_REFRESH_USER_IDS = 60;
@@ -86,7 +85,7 @@ export function benefitsCard(view: BenefitsView, lang: Language, opts: BenefitsC
     })),
     actions: cardActions,
   });
-  if (bytes(card) > CARD_BYTE_BUDGET) {
+  if (cardBytes(card) > CARD_BYTE_BUDGET) {
     // Many offers: one line per benefit, and activation through the dialog instead of a button each.
     const canActivateAny =
       opts.showActivate &&
@@ -106,8 +105,12 @@ export function benefitsCard(view: BenefitsView, lang: Language, opts: BenefitsC
     });
   }
   const userIds = (opts.refreshUserIds ?? []).slice(0, MAX_REFRESH_USER_IDS);
+  // The expanded card may be shared (see expand): the per-user refresh goes on a copy.
   if (userIds.length)
-    card.refresh = { action: { type: 'Action.Execute', verb: VERBS.refreshBenefits, data: {} }, userIds };
+    return {
+      ...card,
+      refresh: { action: { type: 'Action.Execute', verb: VERBS.refreshBenefits, data: {} }, userIds },
+    };
   return card;
 }
 

@@ -8,9 +8,10 @@ const templates = new Map<object, { template: ACData.Template; id: number }>();
  * Expanded cards by template and data. Template expansion evaluates every binding through
  * adaptive-expressions (about 0.2 ms for the benefits card), while the same data comes back
  * often: everyone in an organisation sees the same benefits until an incident or activation
- * changes them. Entries are kept as JSON so each caller gets its own copy to change.
+ * changes them. A remembered card is shared by every caller, so it is deeply frozen: code that
+ * wants a variant copies the parts it changes (changing a frozen card throws).
  */
-const expanded = new Map<string, string>();
+const expanded = new Map<string, AdaptiveCard>();
 const MAX_EXPANDED = 500;
 let enabled = true;
 
@@ -34,10 +35,30 @@ export function expand(template: object, data: object): AdaptiveCard {
     // Least recently used goes first: re-insert on every hit.
     expanded.delete(key);
     expanded.set(key, hit);
-    return JSON.parse(hit) as AdaptiveCard;
+    return hit;
   }
-  const card = t.template.expand({ $root: data }) as AdaptiveCard;
-  expanded.set(key, JSON.stringify(card));
+  const card = deepFreeze(t.template.expand({ $root: data }) as AdaptiveCard);
+  expanded.set(key, card);
   if (expanded.size > MAX_EXPANDED) expanded.delete(expanded.keys().next().value as string);
   return card;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+const sizes = new WeakMap<object, number>();
+
+/** A card's size as Teams counts it (UTF-16 code units × 2), remembered for shared cards. */
+export function cardBytes(card: object): number {
+  let size = sizes.get(card);
+  if (size === undefined) {
+    size = JSON.stringify(card).length * 2;
+    sizes.set(card, size);
+  }
+  return size;
 }
