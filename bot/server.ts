@@ -1,11 +1,11 @@
 import restify from 'restify';
-import type { CloudAdapter, Response as BotResponse, Request as BotRequest } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import type { Store } from '../services/storage/repositories';
-import { guardedResponse, type TurnLogic } from './adapter';
+import { InvalidActivityError, type PartnerSupportAdapter, type TurnLogic } from './adapter';
 import { errorFields, type Logger } from './logger';
 
 export interface ServerDeps {
-  adapter: CloudAdapter;
+  adapter: PartnerSupportAdapter;
   logic: TurnLogic;
   store: Store;
   logger: Logger;
@@ -38,18 +38,27 @@ export function createServer(deps: ServerDeps): restify.Server {
   );
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    const body = (req.body ?? {}) as { id?: string; type?: string };
-    const context = { activityId: body.id, activityType: body.type };
+    const body: unknown = req.body;
+    const fields = body as { id?: unknown; type?: unknown } | null;
+    const context = { activityId: fields?.id, activityType: fields?.type };
     try {
-      await adapter.process(
-        req as unknown as BotRequest,
-        guardedResponse(res as unknown as BotResponse, logger, context),
-        logic,
-      );
+      const outcome = await adapter.processBody(body, req.headers.authorization ?? '', logic);
+      if (outcome.body === undefined) {
+        res.status(outcome.status);
+        res.end();
+      } else res.send(outcome.status, outcome.body);
     } catch (err) {
-      // Malformed activities fail the SDK's validation before any turn starts.
-      logger.warn('activity rejected', { ...context, ...errorFields(err), stack: undefined });
-      if (!res.headersSent) res.send(400, { error: 'Not a valid Bot Framework activity.' });
+      // Callers get a generic body; the detail goes to the log, never a stack or an SDK message.
+      if (err instanceof InvalidActivityError) {
+        logger.warn('activity rejected', { ...context, reason: err.message });
+        res.send(400, { error: 'Not a valid Bot Framework activity.' });
+      } else if (err instanceof AuthenticationError) {
+        logger.warn('request refused: authentication failed', { ...context, detail: err.message });
+        res.send(401, { error: 'Unauthorized' });
+      } else {
+        logger.error('request failed', { ...context, ...errorFields(err) });
+        if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
+      }
     }
   });
 
