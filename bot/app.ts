@@ -52,7 +52,7 @@ export interface AppOptions {
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   setExpansionCache(config.cardCache);
-  const store = SqliteStore.open(config.databasePath);
+  const store = SqliteStore.open(config.databasePath, { readCache: config.readCache });
   const services = createServices(store, clock);
   await seed(config, services, logger);
 

@@ -20,7 +20,10 @@ export async function saveConversationReferenceIfChanged(
 ): Promise<void> {
   const tenantId = tenantIdOf(activity);
   if (!tenantId || !activity.conversation?.id) return;
-  const stored = await store.read((tx) => tx.conversations.get(tenantId, activity.conversation.id));
+  const stored = await store.readCached(
+    `conversation\u0000${tenantId}\u0000${activity.conversation.id}`,
+    (tx) => tx.conversations.get(tenantId, activity.conversation.id),
+  );
   const reference = TurnContext.getConversationReference(activity);
   if (stored && JSON.stringify(stored.reference) === JSON.stringify(reference)) return;
   await saveConversationReference(store, clock, activity);

@@ -16,9 +16,12 @@ export class DatabaseStorage implements Storage {
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
-    const found = await this.store.read((tx) => tx.state.read(keys));
+    // Kept until the database changes; each turn gets its own copy, since dialogs change their state.
+    const found = await this.store.readCached(`bot-state\u0000${keys.join('\u0000')}`, (tx) =>
+      tx.state.read(keys),
+    );
     const items: StoreItems = {};
-    for (const [key, entry] of found) items[key] = { ...entry.data, eTag: entry.etag };
+    for (const [key, entry] of found) items[key] = { ...structuredClone(entry.data), eTag: entry.etag };
     return items;
   }
 

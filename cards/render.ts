@@ -1,4 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
+import { deepFreeze } from '../services/domain/freeze';
 import type { AdaptiveCard } from './types';
 
 /** Parsed templates, each with a number that keys its expansions below (templates are module constants). */
@@ -41,14 +42,6 @@ export function expand(template: object, data: object): AdaptiveCard {
   expanded.set(key, card);
   if (expanded.size > MAX_EXPANDED) expanded.delete(expanded.keys().next().value as string);
   return card;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 const sizes = new WeakMap<object, number>();

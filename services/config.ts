@@ -24,6 +24,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Memoise expanded Adaptive Cards by their data. */
   cardCache: boolean;
+  /** Keep cached reads (benefits views, dialog state, conversation references) until the database changes. */
+  readCache: boolean;
   alerts: {
     /** Whether this process runs an alert dispatcher (several processes may; leases share the work). */
     enabled: boolean;
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     cardCache: oneOf('CARD_CACHE', 'on', ['on', 'off']) === 'on',
+    readCache: oneOf('READ_CACHE', 'on', ['on', 'off']) === 'on',
     alerts: {
       enabled: oneOf('ALERTS_ENABLED', 'true', ['true', 'false']) === 'true',
       tenantRatePerSecond: int('ALERT_TENANT_RATE_PER_SECOND', 50, 1, 1000),

@@ -109,6 +109,7 @@ describe('organisation import', () => {
     let inserts = 0;
     const failing: Store = {
       read: (work) => real.read(work),
+      readCached: (key, work) => real.readCached(key, work),
       close: () => real.close(),
       transaction: (work) =>
         real.transaction((tx) => {

@@ -51,11 +51,16 @@ export class BenefitService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Everyone in an organisation asks for this often and it changes rarely: the result is kept
+   * until the database changes (readCached), so it is shared and frozen.
+   */
   view(who: UserRef): Promise<BenefitsView> {
-    return this.store.read(async (tx) => {
+    const today = isoToday(this.clock);
+    const key = `benefits-view\u0000${who.tenantId}\u0000${who.aadObjectId}\u0000${today}`;
+    return this.store.readCached(key, async (tx) => {
       const { organisation, user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
       requireMpnAccount(user); // R4
-      const today = isoToday(this.clock);
       const offers = await this.loadOffers(tx, who.tenantId, today);
       if (!offers.some((o) => o.active)) throw new NoBenefitsError(); // R5 (+ R6 hint in the card)
       return {

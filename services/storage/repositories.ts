@@ -213,5 +213,10 @@ export interface Store {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** A consistent read-only snapshot. */
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * A read whose result is kept under `key` until the database changes (a commit by this
+   * process or any other). The result is shared and deeply frozen: it must be plain data.
+   */
+  readCached<T>(key: string, work: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -22,6 +22,7 @@ import {
   type StoredConversationReference,
   type StoreTx,
 } from '../repositories';
+import { deepFreeze } from '../../domain/freeze';
 import { MIGRATIONS, type Migration } from './migrations';
 import { numOrNull, str, strOrNull, type Row } from './rows';
 import { sqliteAlertRepositories } from './sqliteAlerts';
@@ -30,7 +31,12 @@ export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
   migrations?: readonly Migration[];
+  /** Keep readCached results until the database changes (default on; READ_CACHE=off for benchmarks). */
+  readCache?: boolean;
 }
+
+/** How many readCached results are kept; the oldest goes first. */
+const MAX_CACHED_READS = 2_000;
 
 function toUser(r: Row): User {
   const roles = str(r.roles);
@@ -120,10 +126,19 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly tx: StoreTx;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Write units of work this connection has run: SQLite's data_version only counts other connections' commits. */
+  private writes = 0;
+  private readonly dataVersion: Database.Statement;
+  private readonly cached = new Map<string, unknown>();
+  private cachedVersion = '';
 
-  private constructor(db: Database.Database) {
+  private constructor(
+    db: Database.Database,
+    private readonly readCache: boolean,
+  ) {
     this.db = db;
     this.tx = this.buildRepositories();
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -133,15 +148,44 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrations ?? MIGRATIONS);
-    return new SqliteStore(db);
+    return new SqliteStore(db, options.readCache ?? true);
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.exclusive(() => this.run('BEGIN IMMEDIATE', work));
+    return this.exclusive(async () => {
+      try {
+        return await this.run('BEGIN IMMEDIATE', work);
+      } finally {
+        this.writes++;
+      }
+    });
   }
 
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.exclusive(() => this.run('BEGIN', work));
+  }
+
+  /**
+   * Cached results are tagged with the database's version as it was before their read began
+   * (data_version for other connections, `writes` for this one). A commit between that moment
+   * and the read only makes the tag older than the data, so the next call reads again: a
+   * cached result is never older than the database.
+   */
+  async readCached<T>(key: string, work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (!this.readCache) return this.read(work);
+    const version = `${String(this.dataVersion.get())}:${this.writes}`;
+    if (version !== this.cachedVersion) {
+      this.cached.clear();
+      this.cachedVersion = version;
+    }
+    if (this.cached.has(key)) return this.cached.get(key) as T;
+    const value = deepFreeze(await this.read(work));
+    // Another call may have seen a newer version meanwhile; then this result is not kept.
+    if (this.cachedVersion === version) {
+      this.cached.set(key, value);
+      if (this.cached.size > MAX_CACHED_READS) this.cached.delete(this.cached.keys().next().value as string);
+    }
+    return value;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,135 @@
+/**
+ * Cached reads (Store.readCached): kept only while the database is unchanged, by this process
+ * or any other, so a cached answer is never older than the database.
+ */
+import { expect } from 'chai';
+import { DatabaseStorage } from '../bot/stateStorage';
+import { fixedClock, systemClock } from '../services/domain/clock';
+import { createServices } from '../services/index';
+import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+import { incidentInput, offer, TENANT, USERS, who, world, type TestWorld } from './helpers/fixtures';
+
+function isDeeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen);
+}
+
+describe('cached reads (READ_CACHE)', () => {
+  let w: TestWorld;
+  let other: SqliteStore | null = null;
+  beforeEach(async () => {
+    w = await world([offer('gold-x', 'gold', 'Security')]);
+  });
+  afterEach(async () => {
+    await other?.close();
+    other = null;
+    await w.close();
+  });
+
+  const countingRead = (store: SqliteStore, key = 'users') => {
+    let reads = 0;
+    const read = () =>
+      store.readCached(key, async (tx) => {
+        reads++;
+        return tx.users.list(TENANT);
+      });
+    return { read, reads: () => reads };
+  };
+
+  it('a repeated read is answered from memory, deeply frozen', async () => {
+    const users = countingRead(w.store);
+    const first = await users.read();
+    const second = await users.read();
+    expect(users.reads()).to.equal(1);
+    expect(second).to.equal(first);
+    expect(isDeeplyFrozen(first)).to.equal(true);
+    expect(() => {
+      (first[0] as { name: string }).name = 'changed';
+    }).to.throw(TypeError);
+  });
+
+  it('any commit by this process drops it: the next benefits view shows the incident just opened', async () => {
+    const before = await w.services.benefits.view(who('member'));
+    expect(await w.services.benefits.view(who('member'))).to.equal(before); // cached
+    await w.services.incidents.open(who('member'), incidentInput('onPremises'));
+    const after = await w.services.benefits.view(who('member'));
+    const used = (v: typeof before) => v.offers[0].benefits.find((b) => b.type === 'productSupport')!.used;
+    expect(used(after)).to.equal(used(before) + 1);
+  });
+
+  it('a commit by another connection (another bot instance or the admin CLI) drops it', async () => {
+    const viewBefore = await w.services.benefits.view(who('member'));
+    expect(viewBefore.user.canActivate).to.equal(false);
+    other = SqliteStore.open(w.dbPath);
+    const otherServices = createServices(other, w.clock);
+    await otherServices.incidents.open(who('member'), incidentInput('cloud'));
+    other.db.prepare("UPDATE users SET roles = 'globalAdmin' WHERE aad_object_id = ?").run(USERS.member);
+
+    const viewAfter = await w.services.benefits.view(who('member'));
+    expect(viewAfter.user.canActivate).to.equal(true);
+    const cloud = (v: typeof viewBefore) =>
+      v.offers[0].benefits.find((b) => b.type === 'signatureCloudSupport')!.used;
+    expect(cloud(viewAfter)).to.equal(cloud(viewBefore) + 1);
+  });
+
+  it('a read that overlaps another process’s commit is not kept: the next call reads again', async () => {
+    other = SqliteStore.open(w.dbPath);
+    let reads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = (wait: boolean) =>
+      w.store.readCached('member-name', async (tx) => {
+        reads++;
+        const user = await tx.users.get(TENANT, USERS.member);
+        if (wait) await gate; // the other process commits while this snapshot is open
+        return user?.name;
+      });
+    const pending = read(true);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    other.db.prepare("UPDATE users SET name = 'Renamed' WHERE aad_object_id = ?").run(USERS.member);
+    release();
+    expect(await pending).to.equal('member'); // its snapshot predates the commit
+    expect(await read(false)).to.equal('Renamed');
+    expect(reads).to.equal(2);
+  });
+
+  it('the day is part of a benefits view: tomorrow’s view is read again', async () => {
+    const today = await w.services.benefits.view(who('member'));
+    const tomorrow = await createServices(w.store, fixedClock('2026-06-16T09:00:00Z')).benefits.view(
+      who('member'),
+    );
+    expect(today.asOf).to.equal('2026-06-15');
+    expect(tomorrow.asOf).to.equal('2026-06-16');
+  });
+
+  it('failures are not kept', async () => {
+    let reads = 0;
+    const failing = () =>
+      w.store.readCached('failing', async () => {
+        reads++;
+        throw new Error('no');
+      });
+    await failing().catch(() => undefined);
+    await failing().catch(() => undefined);
+    expect(reads).to.equal(2);
+  });
+
+  it('with READ_CACHE=off every call reads the database', async () => {
+    await w.close();
+    const uncached = SqliteStore.open(w.dbPath, { readCache: false });
+    w = { ...w, store: uncached, close: () => uncached.close() };
+    const users = countingRead(uncached);
+    await users.read();
+    await users.read();
+    expect(users.reads()).to.equal(2);
+  });
+
+  it('dialog state comes from the cache as each turn’s own, changeable copy', async () => {
+    const storage = new DatabaseStorage(w.store, systemClock);
+    await storage.write({ 'conv/user': { dialogStack: [{ id: 'incidentDialog' }] } });
+    const first = await storage.read(['conv/user']);
+    (first['conv/user'].dialogStack as unknown[]).push({ id: 'changed by a turn' });
+    const second = await storage.read(['conv/user']);
+    expect(second['conv/user'].dialogStack).to.deep.equal([{ id: 'incidentDialog' }]);
+  });
+});
