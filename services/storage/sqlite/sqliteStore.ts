@@ -152,13 +152,7 @@ export class SqliteStore implements Store {
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      try {
-        return await this.run('BEGIN IMMEDIATE', work);
-      } finally {
-        this.writes++;
-      }
-    });
+    return this.exclusive(() => this.run('BEGIN IMMEDIATE', work));
   }
 
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -208,6 +202,9 @@ export class SqliteStore implements Store {
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw err;
+    } finally {
+      // Counted in the same synchronous step as COMMIT: no cached read can be served in between.
+      if (begin !== 'BEGIN') this.writes++;
     }
   }
 
