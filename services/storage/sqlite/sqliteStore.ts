@@ -35,6 +35,9 @@ export interface SqliteStoreOptions {
   readCache?: boolean;
 }
 
+/** Write units of work run by every store of this process (tests open several on one file). */
+let commitsInThisProcess = 0;
+
 /** How many readCached results are kept; the oldest goes first. */
 const MAX_CACHED_READS = 2_000;
 
@@ -131,6 +134,8 @@ export class SqliteStore implements Store {
   private readonly dataVersion: Database.Statement;
   private readonly cached = new Map<string, unknown>();
   private cachedVersion = '';
+  private dataVersionThisTask: string | null = null;
+  private commitsSeen = 0;
 
   private constructor(
     db: Database.Database,
@@ -167,7 +172,7 @@ export class SqliteStore implements Store {
    */
   async readCached<T>(key: string, work: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (!this.readCache) return this.read(work);
-    const version = `${String(this.dataVersion.get())}:${this.writes}`;
+    const version = `${this.otherConnectionsVersion()}:${this.writes}`;
     if (version !== this.cachedVersion) {
       this.cached.clear();
       this.cachedVersion = version;
@@ -187,6 +192,21 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
+  /**
+   * SQLite's data_version, asked once per event-loop task: asking takes the database file's
+   * shared lock (two system calls), and a turn makes several cached reads in one task. Another
+   * process cannot make itself known to this one within a task; another store of this process
+   * could, so any commit here asks again.
+   */
+  private otherConnectionsVersion(): string {
+    if (this.dataVersionThisTask === null || this.commitsSeen !== commitsInThisProcess) {
+      if (this.dataVersionThisTask === null) setImmediate(() => (this.dataVersionThisTask = null));
+      this.dataVersionThisTask = String(this.dataVersion.get());
+      this.commitsSeen = commitsInThisProcess;
+    }
+    return this.dataVersionThisTask;
+  }
+
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
@@ -204,7 +224,10 @@ export class SqliteStore implements Store {
       throw err;
     } finally {
       // Counted in the same synchronous step as COMMIT: no cached read can be served in between.
-      if (begin !== 'BEGIN') this.writes++;
+      if (begin !== 'BEGIN') {
+        this.writes++;
+        commitsInThisProcess++;
+      }
     }
   }
 
