@@ -89,9 +89,11 @@ export class IntentClassifier {
   private readonly examples: { intent: Intent; vector: Vector }[];
   private readonly centroids: Map<Intent, Vector>;
   /** Inverted indexes (feature → who has it, with weight): a message is scored only against what it shares. */
-  private readonly examplePostings = new Map<string, [number, number][]>();
-  private readonly centroidPostings = new Map<string, [number, number][]>();
+  private readonly examplePostings = new Map<string, Postings>();
+  private readonly centroidPostings = new Map<string, Postings>();
   private readonly centroidIntents: Intent[];
+  /** For each training example, the index of its intent in centroidIntents. */
+  private readonly exampleIntent: Int32Array;
 
   constructor(training: readonly Example[]) {
     const docs = training.map((e) => ({ intent: e.intent, f: features(e.text) }));
@@ -107,15 +109,15 @@ export class IntentClassifier {
     }
     this.centroids = new Map([...sums].map(([intent, v]) => [intent, normalize(v)]));
     this.centroidIntents = [...this.centroids.keys()];
-    const post = (index: Map<string, [number, number][]>, vector: Vector, i: number) => {
-      for (const [k, w] of vector) {
-        const list = index.get(k);
-        if (list) list.push([i, w]);
-        else index.set(k, [[i, w]]);
-      }
-    };
-    this.examples.forEach((e, i) => post(this.examplePostings, e.vector, i));
-    this.centroidIntents.forEach((intent, i) => post(this.centroidPostings, this.centroids.get(intent)!, i));
+    this.exampleIntent = Int32Array.from(this.examples, (e) => this.centroidIntents.indexOf(e.intent));
+    postings(
+      this.examples.map((e) => e.vector),
+      this.examplePostings,
+    );
+    postings(
+      this.centroidIntents.map((intent) => this.centroids.get(intent)!),
+      this.centroidPostings,
+    );
   }
 
   private vectorise(f: Map<string, number>): Vector {
@@ -137,13 +139,15 @@ export class IntentClassifier {
     const exampleScores = new Float64Array(this.examples.length);
     const centroidScores = new Float64Array(this.centroidIntents.length);
     for (const [k, x] of v) {
-      for (const [i, w] of this.examplePostings.get(k) ?? []) exampleScores[i] += x * w;
-      for (const [i, w] of this.centroidPostings.get(k) ?? []) centroidScores[i] += x * w;
+      accumulate(this.examplePostings.get(k), x, exampleScores);
+      accumulate(this.centroidPostings.get(k), x, centroidScores);
     }
-    const nearest = new Map<Intent, number>();
-    this.examples.forEach((e, i) => {
-      if (exampleScores[i] > (nearest.get(e.intent) ?? 0)) nearest.set(e.intent, exampleScores[i]);
-    });
+    // Each intent's nearest training example.
+    const nearest = new Float64Array(this.centroidIntents.length);
+    for (let i = 0; i < exampleScores.length; i++) {
+      const intent = this.exampleIntent[i];
+      if (exampleScores[i] > nearest[intent]) nearest[intent] = exampleScores[i];
+    }
     const has = (concept: string) => f.has(`k:${concept}`);
     const ruledOut = new Set(
       RULED_OUT_BY.filter(([, concept, unless]) => has(concept) && !(unless && has(unless))).map(
@@ -154,7 +158,7 @@ export class IntentClassifier {
     let bestScore = 0;
     for (const [i, intent] of this.centroidIntents.entries()) {
       if (ruledOut.has(intent)) continue;
-      const score = 0.65 * (nearest.get(intent) ?? 0) + 0.35 * centroidScores[i];
+      const score = 0.65 * nearest[i] + 0.35 * centroidScores[i];
       if (score > bestScore) [best, bestScore] = [intent, score];
     }
     if (bestScore < MIN_SCORE) return { intent: 'none', score: bestScore, language, entities };
@@ -163,6 +167,34 @@ export class IntentClassifier {
     if (!conversational && !onTopic) return { intent: 'none', score: bestScore, language, entities };
     return { intent: best, score: Math.min(1, bestScore), language, entities };
   }
+}
+
+/** One feature's entries in an inverted index, as parallel arrays (scoring walks thousands per message). */
+interface Postings {
+  ids: Int32Array;
+  weights: Float64Array;
+}
+
+function postings(vectors: Vector[], index: Map<string, Postings>): void {
+  const lists = new Map<string, [number, number][]>();
+  vectors.forEach((vector, i) => {
+    for (const [k, w] of vector) {
+      const list = lists.get(k);
+      if (list) list.push([i, w]);
+      else lists.set(k, [[i, w]]);
+    }
+  });
+  for (const [k, list] of lists) {
+    index.set(k, {
+      ids: Int32Array.from(list, ([i]) => i),
+      weights: Float64Array.from(list, ([, w]) => w),
+    });
+  }
+}
+
+function accumulate(p: Postings | undefined, x: number, scores: Float64Array): void {
+  if (!p) return;
+  for (let j = 0; j < p.ids.length; j++) scores[p.ids[j]] += x * p.weights[j];
 }
 
 /** Trains on the corpus's training split (never the held-out part). */
