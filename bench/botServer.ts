@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     ...process.env,
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
+    PORT: '0',
     DATABASE_PATH: path.join(dir, 'bot.sqlite'),
     LOG_LEVEL: 'warn',
   });
