@@ -8,6 +8,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { machine } from './machine';
 
 const TENANT = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
@@ -31,15 +32,15 @@ function activity(text: string) {
 function start(
   script: string,
   env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; port: number }> {
+): Promise<{ child: ChildProcess; port: number; database?: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(__dirname, script)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, ...env },
     });
     child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /ready (\d+)/.exec(chunk.toString());
-      if (m) resolve({ child, port: Number(m[1]) });
+      const m = /ready (\d+)(?: (.+))?/.exec(chunk.toString());
+      if (m) resolve({ child, port: Number(m[1]), database: m[2]?.trim() });
     });
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
@@ -54,7 +55,7 @@ async function load(port: number, body: string, seconds: number) {
     connections: 10,
     duration: seconds,
   };
-  await autocannon({ ...opts, duration: 1 }); // warm-up
+  await autocannon({ ...opts, duration: 1 }); // warm-up (1 s, counted in the commit rate of (d))
   return autocannon(opts);
 }
 
@@ -67,6 +68,24 @@ async function check(port: number, body: string, expect: RegExp): Promise<void> 
   const text = await res.text();
   if (res.status !== 200 || !expect.test(text))
     throw new Error(`unexpected answer (${res.status}): ${text.slice(0, 300)}`);
+}
+
+/** Another process writing to the bot's database: a dialog-state row, through the product's store. */
+function otherProcessWriter(database: string, perSecond: number) {
+  const store = SqliteStore.open(database);
+  let n = 0;
+  const timer = setInterval(() => {
+    void store.transaction(async (tx) => {
+      await tx.state.write('bench/other-process', { n: ++n }, null, new Date().toISOString());
+    });
+  }, 1000 / perSecond);
+  return {
+    async stop(): Promise<number> {
+      clearInterval(timer);
+      await store.close();
+      return n;
+    },
+  };
 }
 
 interface Totals {
@@ -105,7 +124,14 @@ async function main(): Promise<void> {
   const seconds = arg('--seconds', 5);
   const rounds = arg('--rounds', 3);
   const body = activity('how many incidents do we have left');
-  const plan: { name: string; script: string; env: Record<string, string>; expect: RegExp }[] = [
+  const plan: {
+    name: string;
+    script: string;
+    env: Record<string, string>;
+    expect: RegExp;
+    /** Commits made to the bot's database by this (another) process while it is measured. */
+    commitsPerSecond?: number;
+  }[] = [
     { name: '(a) bare CloudAdapter echo bot', script: 'echoBot.js', env: {}, expect: /You said/ },
     {
       name: '(b) this bot, "how many incidents do we have left" + benefits card',
@@ -119,14 +145,27 @@ async function main(): Promise<void> {
       env: { READ_CACHE: 'off', CARD_CACHE: 'off' },
       expect: /application\/vnd\.microsoft\.card\.adaptive/,
     },
+    {
+      name: '(d) as (b) while another process commits to its database 100 times a second (each commit drops the caches)',
+      script: 'botServer.js',
+      env: {},
+      expect: /application\/vnd\.microsoft\.card\.adaptive/,
+      commitsPerSecond: 100,
+    },
   ];
-  const servers: ((typeof plan)[number] & { child: ChildProcess; port: number })[] = [];
+  const servers: ((typeof plan)[number] & { child: ChildProcess; port: number; database?: string })[] = [];
+  let commits = 0;
   try {
     for (const p of plan) servers.push({ ...p, ...(await start(p.script, p.env)) });
     for (const s of servers) await check(s.port, body, s.expect);
     const totals = servers.map(empty);
     for (let round = 0; round < rounds; round++) {
-      for (const [i, s] of servers.entries()) add(totals[i], await load(s.port, body, seconds), seconds);
+      for (const [i, s] of servers.entries()) {
+        const writer =
+          s.commitsPerSecond && s.database ? otherProcessWriter(s.database, s.commitsPerSecond) : null;
+        add(totals[i], await load(s.port, body, seconds), seconds);
+        if (writer) commits += await writer.stop();
+      }
     }
     console.log(`machine: ${machine()}`);
     console.log(
@@ -138,13 +177,16 @@ async function main(): Promise<void> {
         `${s.name}: ${rate(t).toFixed(0)} req/s, latency p50 ${Math.max(...t.p50)} ms, p99 ${Math.max(...t.p99)} ms (worst round), errors ${t.errors}, non-2xx ${t.non2xx}`,
       );
     }
-    const [a, b, c] = totals;
+    const [a, b, c, d] = totals;
     const ratio = rate(b) / rate(a);
     const p99 = Math.max(...b.p99);
     console.log(
       `ratio b/a: ${ratio.toFixed(2)} (target ≥ 0.70) ${ratio >= 0.7 ? 'MET' : 'NOT MET'}; p99 ${p99} ms (target ≤ 25) ${p99 <= 25 ? 'MET' : 'NOT MET'}`,
     );
     console.log(`without the caches, c/a: ${(rate(c) / rate(a)).toFixed(2)}; p99 ${Math.max(...c.p99)} ms`);
+    console.log(
+      `with another process committing (${(commits / (d.seconds + rounds)).toFixed(0)} commits/s), d/a: ${(rate(d) / rate(a)).toFixed(2)}; p99 ${Math.max(...d.p99)} ms`,
+    );
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');
   }

@@ -1,6 +1,6 @@
 /**
  * This bot for bench:bot, started as a child process on a fresh database with the demo
- * organisation: `node dist/bench/botServer.js`; prints "ready <port>".
+ * organisation: `node dist/bench/botServer.js`; prints "ready <port> <database path>".
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     config,
     createLogger('warn', (line) => process.stderr.write(line)),
   );
-  console.log(`ready ${app.url.split(':').pop()}`);
+  console.log(`ready ${app.url.split(':').pop()} ${config.databasePath}`);
   process.on(
     'SIGTERM',
     () =>
