@@ -198,6 +198,20 @@ describe('understanding questions (English and Chinese)', () => {
       expect(checked).to.be.at.least(40);
     });
 
+    it('muting a microphone, a call or a meeting is not about alerts; muting alerts during one still is', () => {
+      for (const [text, locale, intent] of [
+        ['mute my microphone', 'en-US', 'none'],
+        ['mute the call', 'en-US', 'none'],
+        ['unmute my mic', 'en-US', 'none'],
+        ['静音麦克风', 'zh-CN', 'none'],
+        ['会议时静音', 'zh-CN', 'none'],
+        ['mute alerts during the meeting', 'en-US', 'action.muteAlerts'],
+        ['开会时把提醒静音', 'zh-CN', 'action.muteAlerts'],
+      ] as const) {
+        expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+      }
+    });
+
     it('alert words do not take over other intents, and "turn off" alone is not about alerts', () => {
       for (const [text, locale, intent] of [
         ['stop', 'en-US', 'cancel'],

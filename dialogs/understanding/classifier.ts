@@ -9,7 +9,7 @@ import type { Language } from '../../services/domain/facts';
 import { languageOf } from '../language';
 import { TRAINING_SET, type Example } from './corpus';
 import type { Intent } from './intents';
-import { CONCEPTS, DOMAIN_CONCEPTS, RULED_OUT_BY, STOPWORDS } from './lexicon';
+import { CONCEPTS, DOMAIN_CONCEPTS, NOT_ON_TOPIC_WITH, RULED_OUT_BY, STOPWORDS } from './lexicon';
 
 export interface Understood {
   intent: Intent;
@@ -124,7 +124,8 @@ export class IntentClassifier {
     const v: Vector = new Map();
     for (const [k, tf] of f) {
       const idf = this.idf.get(k);
-      if (idf !== undefined) v.set(k, (1 + Math.log(tf)) * idf); // unseen features carry no evidence
+      // Unseen features carry no evidence; weight-0 concepts only rule intents out.
+      if (idf !== undefined && tf > 0) v.set(k, (1 + Math.log(tf)) * idf);
     }
     return normalize(v);
   }
@@ -163,7 +164,12 @@ export class IntentClassifier {
     }
     if (bestScore < MIN_SCORE) return { intent: 'none', score: bestScore, language, entities };
     const conversational = best === 'help' || best === 'cancel' || best === 'greeting' || best === 'none';
-    const onTopic = [...v.keys()].some((k) => k.startsWith('k:') && DOMAIN_CONCEPTS.has(k.slice(2)));
+    const notEvidence = new Set(
+      NOT_ON_TOPIC_WITH.filter(([concept, unless]) => has(concept) && !has(unless)).flatMap(([, , c]) => c),
+    );
+    const onTopic = [...v.keys()].some(
+      (k) => k.startsWith('k:') && DOMAIN_CONCEPTS.has(k.slice(2)) && !notEvidence.has(k.slice(2)),
+    );
     if (!conversational && !onTopic) return { intent: 'none', score: bestScore, language, entities };
     return { intent: best, score: Math.min(1, bestScore), language, entities };
   }

@@ -88,6 +88,13 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['route', /\b(send|post|route|deliver|forward|redirect|push)|发送|发到|发在|发至|发这|推送|转发|投递/, 1],
   ['request', /\bplease\b|i want|i need|\blet s\b|帮我|请|我要|我想/, 0.7],
   ['greet', /^(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好|嗨|哈喽|早上好/],
+  // Muting a microphone or a call is Teams' business, not this bot's alerts. Weight 0: it only
+  // rules intents out (RULED_OUT_BY) and never counts as evidence for one.
+  [
+    'device',
+    /microphone|\bmic\b|\bcall\b|meeting|\baudio\b|\bsound\b|speaker|camera|\bvideo\b|麦克风|话筒|声音|会议|通话|视频|摄像头/,
+    0,
+  ],
 ];
 
 /**
@@ -100,6 +107,13 @@ export const RULED_OUT_BY: readonly [Intent, string, string?][] = [
   ['action.unmuteAlerts', 'mute', 'unmute'],
   ['action.routeAlertsHere', 'mute'],
   ['action.routeAlertsHere', 'unmute'],
+  ['action.muteAlerts', 'device', 'alert'],
+  ['action.unmuteAlerts', 'device', 'alert'],
+];
+
+/** [concept, unless]: with the concept (and without `unless`), these domain concepts do not make a message on topic. */
+export const NOT_ON_TOPIC_WITH: readonly [string, string, readonly string[]][] = [
+  ['device', 'alert', ['mute', 'unmute']],
 ];
 
 /** English words that carry no meaning for these intents. */
