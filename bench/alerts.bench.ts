@@ -13,16 +13,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createAdapter } from '../bot/adapter';
 import { TeamsAlertSender } from '../bot/alertSender';
 import { createLogger } from '../bot/logger';
 import { AlertDispatcher, type AlertJob, type AlertSender } from '../services/alerts/alertDispatcher';
 import { SendBudget } from '../services/alerts/sendBudget';
-import { loadConfig } from '../services/config';
 import { systemClock } from '../services/domain/clock';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
-import { startFakeConnector, type FakeConnector } from '../tests/helpers/fakeConnector';
+import { localAdapter, startFakeConnector, type FakeConnector } from '../tests/helpers/fakeConnector';
 import { install, queueDeliveries } from '../tests/helpers/alertFixtures';
 import { offer, orgDoc, TENANT } from '../tests/helpers/fixtures';
 import { machine } from './machine';
@@ -97,7 +95,7 @@ async function main(): Promise<void> {
   const fake = await startFakeConnector({ tenantRatePerSecond: CAP_PER_SECOND });
   try {
     const expected = await setUp(store, fake, o);
-    const adapter = createAdapter(loadConfig({ NODE_ENV: 'development', SEED_ORGANISATION: 'none' }), logger);
+    const adapter = localAdapter(logger);
     const sender = new TimedSender(new TeamsAlertSender(adapter, ''));
     const dispatcher = new AlertDispatcher({
       store,

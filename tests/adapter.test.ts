@@ -5,11 +5,10 @@
  */
 import { expect } from 'chai';
 import type { TurnContext } from 'botbuilder';
-import { createAdapter, InvalidActivityError } from '../bot/adapter';
+import { InvalidActivityError } from '../bot/adapter';
 import { memoryLogger } from '../bot/logger';
-import { loadConfig } from '../services/config';
 import { activity, startTestBot } from './helpers/botHttp';
-import { startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
+import { localAdapter, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 
@@ -64,10 +63,7 @@ describe('the adapter', function () {
     }) as Record<string, unknown>;
 
   it('timestamps arrive as Dates, as the SDK gives them to handlers', async () => {
-    const adapter = createAdapter(
-      loadConfig({ NODE_ENV: 'test', SEED_ORGANISATION: 'none' }),
-      memoryLogger(),
-    );
+    const adapter = localAdapter(memoryLogger());
     let seen: unknown;
     await adapter.processBody(
       { ...message(fake.url, 'a:dates', 'hi'), timestamp: '2026-11-27T08:00:00.000Z' },
@@ -87,10 +83,7 @@ describe('the adapter', function () {
   });
 
   it('incoming turns share one connector client per service URL, and replies still reach the connector', async () => {
-    const adapter = createAdapter(
-      loadConfig({ NODE_ENV: 'test', SEED_ORGANISATION: 'none' }),
-      memoryLogger(),
-    );
+    const adapter = localAdapter(memoryLogger());
     const clients: unknown[] = [];
     const reply = async (context: TurnContext) => {
       clients.push(context.turnState.get(adapter.ConnectorClientKey));

@@ -7,17 +7,15 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CloudAdapter } from 'botbuilder';
-import { createAdapter } from '../bot/adapter';
 import { TeamsAlertSender } from '../bot/alertSender';
-import { memoryLogger, type Logger } from '../bot/logger';
+import { memoryLogger } from '../bot/logger';
 import { AlertDispatcher, type AlertSender } from '../services/alerts/alertDispatcher';
 import { userRecipient } from '../services/alerts/recipients';
 import { scanScheduledAlerts } from '../services/alerts/schedule';
 import { SendBudget, TEAMS_CONVERSATION_WINDOWS } from '../services/alerts/sendBudget';
-import { loadConfig } from '../services/config';
 import { systemClock } from '../services/domain/clock';
 import { RoleRequiredError } from '../services/domain/errors';
-import { startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
+import { localAdapter, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
 import {
   activeBenefit,
   incidentInput,
@@ -29,10 +27,6 @@ import {
   type TestWorld,
 } from './helpers/fixtures';
 import { install, queueAlerts, queueDeliveries } from './helpers/alertFixtures';
-
-function adapterFor(logger: Logger): CloudAdapter {
-  return createAdapter(loadConfig({ NODE_ENV: 'development', SEED_ORGANISATION: 'none' }), logger);
-}
 
 const run = promisify(execFile);
 
@@ -62,7 +56,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
     w = await world([offer('ap', 'actionPack', null, { productSupport: activeBenefit(0, 'AP') })]);
     fake = await startFakeConnector();
     log = memoryLogger();
-    adapter = adapterFor(log);
+    adapter = localAdapter(log);
   });
   afterEach(async () => {
     await fake.close();

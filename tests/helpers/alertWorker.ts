@@ -2,19 +2,18 @@
  * A separate bot process's alert dispatcher on one SQLite file: drains what is queued through
  * the real CloudAdapter and prints its counts as JSON. argv: dbPath owner tenantRatePerSecond
  */
-import { createAdapter } from '../../bot/adapter';
 import { TeamsAlertSender } from '../../bot/alertSender';
 import { createLogger } from '../../bot/logger';
 import { AlertDispatcher } from '../../services/alerts/alertDispatcher';
 import { SendBudget } from '../../services/alerts/sendBudget';
-import { loadConfig } from '../../services/config';
 import { systemClock } from '../../services/domain/clock';
 import { SqliteStore } from '../../services/storage/sqlite/sqliteStore';
+import { localAdapter } from './fakeConnector';
 
 async function main(): Promise<void> {
   const [dbPath, owner, rate] = process.argv.slice(2);
   const logger = createLogger('error', (line) => process.stderr.write(line));
-  const adapter = createAdapter(loadConfig({ NODE_ENV: 'development', SEED_ORGANISATION: 'none' }), logger);
+  const adapter = localAdapter(logger);
   const store = SqliteStore.open(dbPath);
   const dispatcher = new AlertDispatcher({
     store,

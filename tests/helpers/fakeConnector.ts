@@ -16,6 +16,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdapter, type PartnerSupportAdapter } from '../../bot/adapter';
+import type { Logger } from '../../bot/logger';
+import { loadConfig } from '../../services/config';
 import { performance } from 'node:perf_hooks';
 
 export interface RecordedMessage {
@@ -390,4 +393,9 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
       resolve(fake);
     });
   });
+}
+
+/** The bot's adapter with authentication off, as it talks to this fake connector in tests and benchmarks. */
+export function localAdapter(logger: Logger): PartnerSupportAdapter {
+  return createAdapter(loadConfig({ NODE_ENV: 'development', SEED_ORGANISATION: 'none' }), logger);
 }
