@@ -62,6 +62,12 @@ export function createServer(deps: ServerDeps): restify.Server {
     }
   });
 
+  // Reachability probes (the Agents Playground sends one before it connects): no turn, no warning.
+  server.head('/api/messages', async (_req: restify.Request, res: restify.Response) => {
+    res.status(200);
+    res.end();
+  });
+
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     try {
       await store.read((tx) => tx.organisations.list());

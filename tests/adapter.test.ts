@@ -27,6 +27,19 @@ describe('the HTTP entry point', function () {
     }
   });
 
+  it('a HEAD probe of /api/messages is answered 200 without a turn or a warning', async () => {
+    const bot = await startTestBot();
+    try {
+      const res = await fetch(`${bot.app.url}/api/messages`, { method: 'HEAD' });
+      expect(res.status).to.equal(200);
+      expect(bot.logs.lines.filter((l) => l.level === 'warn' && l.msg === 'request rejected')).to.deep.equal(
+        [],
+      );
+    } finally {
+      await bot.close();
+    }
+  });
+
   it('bodies that are not activities are a 400, each with a log line and nothing from inside', async () => {
     const bot = await startTestBot();
     try {
