@@ -3,7 +3,7 @@ import type { BenefitView, OfferView } from '../services/domain/views';
 import { ACTIVATION_ID_PATTERN } from '../services/activation/activationService';
 import { execute } from './actions';
 import { expand } from './render';
-import { offerLabel, S, STATUS, when } from './strings';
+import { offerLabel, S, sourceLine, STATUS, when } from './strings';
 import formTemplate from './templates/activationIdsForm.json';
 import messageTemplate from './templates/message.json';
 import type { AdaptiveCard, CardAction } from './types';
@@ -13,7 +13,7 @@ function label(benefit: BenefitView, offer: OfferView, lang: Language): string {
   return `${NAMES[benefit.type][lang]} — ${offerLabel(offer, lang)}`;
 }
 
-const footer = (lang: Language, rules: string) => `${S.source[lang]}: ${SOURCE[lang]} (${rules})`;
+const footer = (lang: Language, rules: string) => sourceLine(lang, SOURCE[lang], rules);
 
 /** Confirm before asking Microsoft to activate (R2, R8). */
 export function activationConfirmCard(

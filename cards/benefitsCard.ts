@@ -3,7 +3,7 @@ import { deepFreeze } from '../services/domain/freeze';
 import type { BenefitView, BenefitsView, OfferView } from '../services/domain/views';
 import { execute } from './actions';
 import { cardBytes, expand } from './render';
-import { offerLabel, remainingLabel, S, STATUS, STATUS_COLOR } from './strings';
+import { offerLabel, remainingLabel, S, sourceLine, STATUS, STATUS_COLOR } from './strings';
 import template from './templates/benefits.json';
 import compactTemplate from './templates/benefitsCompact.json';
 import type { AdaptiveCard, CardAction } from './types';
@@ -83,7 +83,7 @@ function buildBenefitsCard(view: BenefitsView, lang: Language, opts: BenefitsCar
     title: S.benefitsTitle[lang],
     subtitle: `${view.organisation.name} · ${S.mpnId[lang]} ${view.organisation.mpnId} · ${S.asOf[lang]} ${view.asOf}`,
     notice: unreachableNotice(view.unreachableSupportLeads, lang),
-    footer: `${S.source[lang]}: ${SOURCE[lang]} (R11, R13, R14)`,
+    footer: sourceLine(lang, SOURCE[lang], 'R11, R13, R14'),
   };
   const validity = (o: OfferView) =>
     o.active

@@ -3,7 +3,7 @@ import type { BenefitType, Incident, IncidentKind, Severity } from '../services/
 import type { IncidentView } from '../services/domain/views';
 import { execute, openUrl } from './actions';
 import { expand } from './render';
-import { KIND, planName, S, SEVERITY, when } from './strings';
+import { KIND, planName, S, SEVERITY, sourceLine, when } from './strings';
 import incidentTemplate from './templates/incident.json';
 import listTemplate from './templates/incidentList.json';
 import messageTemplate from './templates/message.json';
@@ -132,7 +132,7 @@ export function incidentConfirmCard(
       { title: S.countedAgainst[lang], value: counted },
     ],
     bullets: [],
-    footer: `${S.source[lang]}: ${SOURCE[lang]} (R11, R13, R16)`,
+    footer: sourceLine(lang, SOURCE[lang], 'R11, R13, R16'),
     actions: [
       execute(VERBS.confirmIncident, S.confirm[lang], { idempotencyKey }, { style: 'positive' }),
       execute(VERBS.cancel, S.cancel[lang], { idempotencyKey }),

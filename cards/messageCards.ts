@@ -1,7 +1,7 @@
 import { SOURCE, type Language } from '../services/domain/facts';
 import { execute, openUrl } from './actions';
 import { expand } from './render';
-import { S } from './strings';
+import { S, sourceLine } from './strings';
 import messageTemplate from './templates/message.json';
 import type { AdaptiveCard } from './types';
 import { VERBS } from './verbs';
@@ -48,7 +48,7 @@ export function answerCard(answer: AnswerView, lang: Language): AdaptiveCard {
     paragraphs: answer.text.split('\n\n'),
     facts: [],
     bullets: [],
-    footer: `${S.source[lang]}: ${answer.source}${answer.rules.length ? ` (${answer.rules.join(', ')})` : ''}`,
+    footer: sourceLine(lang, answer.source, answer.rules),
     actions: [
       ...(answer.links ?? []).map((l) => openUrl(l.title, l.url)),
       execute(VERBS.showBenefits, S.showBenefits[lang]),
@@ -68,7 +68,7 @@ export function helpCard(lang: Language): AdaptiveCard {
     ],
     facts: [],
     bullets: EXAMPLES[lang],
-    footer: `${S.source[lang]}: ${SOURCE[lang]}`,
+    footer: sourceLine(lang, SOURCE[lang]),
     actions: mainActions(lang),
   });
 }

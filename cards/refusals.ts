@@ -13,7 +13,7 @@ import { LINKS, MESSAGES, NAMES, SOURCE, type Language } from '../services/domai
 import type { ActivationState, BenefitType } from '../services/domain/types';
 import { execute, openUrl } from './actions';
 import { expand } from './render';
-import { S, STATUS } from './strings';
+import { S, sourceLine, STATUS } from './strings';
 import messageTemplate from './templates/message.json';
 import type { AdaptiveCard, CardAction } from './types';
 import { VERBS } from './verbs';
@@ -129,13 +129,14 @@ function parts(r: RefusalView, lang: Language): Parts {
         actions: [execute(VERBS.startIncident, S.openIncident[lang], { kind: 'onPremises' }), plans],
       };
     case 'notActivated': {
-      const states = r.states.map((s) => STATUS[s][lang]).join(zh ? '、' : ', ');
+      // One entry per offer with this benefit: each state is said once.
+      const states = [...new Set(r.states)].map((s) => STATUS[s][lang]).join(zh ? '、' : ', ');
       const actions: CardAction[] = [benefits];
       return {
         title: zh ? `${NAMES[r.benefitType].zh}尚未激活` : `${NAMES[r.benefitType].en} is not active yet`,
         paragraphs: [
           MESSAGES.activateBeforeUse[lang],
-          `${zh ? '当前状态' : 'Current status'}: ${states}.`,
+          zh ? `当前状态：${states}。` : `Current status: ${states}.`,
           r.states.includes('pending') ? MESSAGES.allowFewDays[lang] : MESSAGES.activationRoles[lang],
         ],
         rules: 'R2, R7, R8',
@@ -243,7 +244,7 @@ export function refusalCard(refusal: RefusalView, lang: Language): AdaptiveCard 
     paragraphs: p.paragraphs,
     facts: [],
     bullets: p.bullets ?? [],
-    footer: `${S.source[lang]}: ${SOURCE[lang]}${p.rules ? ` (${p.rules})` : ''}`,
+    footer: sourceLine(lang, SOURCE[lang], p.rules ?? ''),
     actions: p.actions,
   });
 }

@@ -106,3 +106,13 @@ export function offerLabel(
 export function when(iso: string | null): string {
   return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '';
 }
+
+/**
+ * The footer every answer ends with: where it comes from and the rules it applies, with Chinese
+ * punctuation in Chinese ("来源：…（R11、R13）").
+ */
+export function sourceLine(lang: Language, source: string, rules: string | readonly string[] = []): string {
+  const list = typeof rules === 'string' ? rules.split(/,\s*/).filter(Boolean) : rules;
+  if (lang === 'zh') return `${S.source.zh}：${source}${list.length ? `（${list.join('、')}）` : ''}`;
+  return `${S.source.en}: ${source}${list.length ? ` (${list.join(', ')})` : ''}`;
+}

@@ -821,7 +821,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         联系人: 'Bao Lin, bao.lin@contoso.example',
         计入: 'Microsoft 产品支持 (开立前剩余 7 个)',
       });
-      expect(card.texts.at(-1)).to.equal('来源: 合作伙伴中心：“MPN 权益-技术支持事件” (R11, R13, R16)');
+      expect(card.texts.at(-1)).to.equal('来源：合作伙伴中心：“MPN 权益-技术支持事件”（R11、R13、R16）');
       expect(card.actions.map((a) => a.title)).to.deep.equal(['确认', '取消']);
 
       const opened = partsOf(adaptiveCardOf((await run.submit(confirmData(review)))[0]));
@@ -976,9 +976,9 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         card: [
           '签名云支持尚未激活',
           '必须先激活你的技术支持权益，然后才能使用这些权益。',
-          '当前状态: 激活待处理、未激活、未激活.', // gold-cloud-platform, gold-application-development, silver-data-analytics
+          '当前状态：激活待处理、未激活。', // gold-cloud-platform; gold-application-development and silver-data-analytics
           '需要几天时间来处理激活请求。',
-          '来源: 合作伙伴中心：“MPN 权益-技术支持事件” (R2, R7, R8)',
+          '来源：合作伙伴中心：“MPN 权益-技术支持事件”（R2、R7、R8）',
         ],
       },
     ];
