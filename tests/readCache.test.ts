@@ -48,6 +48,13 @@ describe('cached reads (READ_CACHE)', () => {
     }).to.throw(TypeError);
   });
 
+  it('a cached Map (dialog state entries) has its entries frozen too', async () => {
+    const storage = new DatabaseStorage(w.store, systemClock);
+    await storage.write({ 'conv/user': { dialogStack: [] } });
+    const entries = await w.store.readCached('state', (tx) => tx.state.read(['conv/user']));
+    expect(isDeeplyFrozen(entries.get('conv/user'))).to.equal(true);
+  });
+
   it('any commit by this process drops it: the next benefits view shows the incident just opened', async () => {
     const before = await w.services.benefits.view(who('member'));
     expect(await w.services.benefits.view(who('member'))).to.equal(before); // cached
