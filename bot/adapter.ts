@@ -68,7 +68,8 @@ function activityFrom(body: unknown): Activity {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new InvalidActivityError('the body is not a JSON object');
   const activity = body as Activity & Record<string, unknown>;
-  if (typeof activity.type !== 'string') throw new InvalidActivityError('the activity has no type');
+  if (typeof activity.type !== 'string' || !activity.type)
+    throw new InvalidActivityError('the activity has no type');
   for (const field of ['timestamp', 'expiration', 'localTimestamp'] as const) {
     const value: unknown = activity[field];
     if (typeof value === 'string') {

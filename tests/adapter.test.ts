@@ -43,7 +43,7 @@ describe('the HTTP entry point', function () {
   it('bodies that are not activities are a 400, each with a log line and nothing from inside', async () => {
     const bot = await startTestBot();
     try {
-      for (const body of ['[1, 2]', '"text"', '{"text":"no type"}', '{"type": 7}']) {
+      for (const body of ['[1, 2]', '"text"', '{"text":"no type"}', '{"type": 7}', '{"type": ""}']) {
         const res = await fetch(`${bot.app.url}/api/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -52,7 +52,7 @@ describe('the HTTP entry point', function () {
         expect(res.status, body).to.equal(400);
         expect(await res.json(), body).to.deep.equal({ error: 'Not a valid Bot Framework activity.' });
       }
-      expect(bot.logs.lines.filter((l) => l.msg === 'activity rejected')).to.have.length(4);
+      expect(bot.logs.lines.filter((l) => l.msg === 'activity rejected')).to.have.length(5);
     } finally {
       await bot.close();
     }
