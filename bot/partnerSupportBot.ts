@@ -23,7 +23,7 @@ export interface BotDeps {
   messages: MessageRouter;
   cardActions: CardActions;
   logger: Logger;
-  /** Woken after each turn, so an alert the turn caused goes out without waiting for the next poll. */
+  /** Woken after a turn that wrote, so an alert it queued goes out without waiting for the next poll. */
   alerts?: AlertDispatcher | null;
 }
 
@@ -71,8 +71,10 @@ export class PartnerSupportBot extends TeamsActivityHandler {
 
   /** Dialog state is saved once per turn, after every handler ran. */
   override async run(context: TurnContext): Promise<void> {
+    const commitsBefore = this.deps.store.commits;
     await super.run(context);
     await this.deps.state.saveChanges(context, false);
-    this.deps.alerts?.notify();
+    // Only a turn that wrote can have queued an alert (another turn's write only wakes it early).
+    if (this.deps.store.commits !== commitsBefore) this.deps.alerts?.notify();
   }
 }

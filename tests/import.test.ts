@@ -110,6 +110,9 @@ describe('organisation import', () => {
     const failing: Store = {
       read: (work) => real.read(work),
       readCached: (key, work) => real.readCached(key, work),
+      get commits() {
+        return real.commits;
+      },
       close: () => real.close(),
       transaction: (work) =>
         real.transaction((tx) => {

@@ -126,7 +126,8 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
     // This Playground's current user is Fang: a copy of the repo's config with the current user swapped.
     started = await startBotWithPlayground({
       yml: (repoYml) => playgroundConfigWithCurrentUser(repoYml, '29:fang'),
-      app: { alerts: { pollMs: 100 } },
+      // No poll during the test: the alert must go out because Dev's turn wrote it and woke the dispatcher.
+      app: { alerts: { pollMs: 600_000 } },
     });
     ({ app, client, config } = started);
     fang = config.currentUser;

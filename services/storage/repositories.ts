@@ -218,5 +218,7 @@ export interface Store {
    * process or any other). The result is shared and deeply frozen: it must be plain data.
    */
   readCached<T>(key: string, work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** How many write units of work this store has run: tells a caller whether its work wrote anything. */
+  readonly commits: number;
   close(): Promise<void>;
 }

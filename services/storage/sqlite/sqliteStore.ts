@@ -187,6 +187,10 @@ export class SqliteStore implements Store {
     return value;
   }
 
+  get commits(): number {
+    return this.writes;
+  }
+
   async close(): Promise<void> {
     await this.queue;
     this.db.close();
