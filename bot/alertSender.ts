@@ -3,7 +3,8 @@
  * connector failures into AlertSendError (status + Retry-After) for the dispatcher, which
  * owns retries and rate shaping.
  */
-import { type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { TurnContext, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import { alertCard } from '../cards';
 import { languageOf } from '../dialogs/language';
 import { AlertSendError, type AlertJob, type AlertSender } from '../services/alerts/alertDispatcher';
@@ -33,8 +34,16 @@ export class TeamsAlertSender implements AlertSender {
     );
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (context: TurnContext) => {
-        withoutSdkRetries(context.turnState.get(this.adapter.ConnectorClientKey));
-        await context.sendActivity(cardMessage(card));
+        const connector = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
+        withoutSdkRetries(connector);
+        // An alert is a new message in the conversation (POST .../activities). context.sendActivity
+        // would reply to the SDK's made-up continuation activity id instead, which in a channel
+        // is a reply in a thread rather than a new post.
+        const message = TurnContext.applyConversationReference(cardMessage(card), {
+          ...TurnContext.getConversationReference(context.activity),
+          activityId: undefined,
+        });
+        await connector.conversations.sendToConversation(context.activity.conversation.id, message);
       });
     } catch (err) {
       throw toSendError(err);

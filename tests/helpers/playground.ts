@@ -379,7 +379,7 @@ export class PlaygroundClient {
     conversationId: string,
     from: PlaygroundUser,
     text: string,
-    opts: { locale?: string } = {},
+    opts: { locale?: string; mentionBot?: boolean } = {},
   ): Promise<BotMessage[]> {
     const template = await this.request(
       'GET',
@@ -389,15 +389,19 @@ export class PlaygroundClient {
     const locale = opts.locale ?? 'en-US';
     const id = randomUUID();
     const tenantId = str(template, 'conversation', 'tenantId');
+    // In a channel Teams sends the bot only messages that @mention it: "<at>Bot</at> text" plus a mention entity.
+    const bot = field(template, 'recipient');
+    const at = `<at>${str(bot, 'name') ?? 'bot'}</at>`;
+    const mention = { type: 'mention', text: at, mentioned: { id: str(bot, 'id'), name: str(bot, 'name') } };
     const activity = {
       ...template,
       id,
       type: 'message',
-      text,
+      text: opts.mentionBot ? `${at} ${text}` : text,
       textFormat: 'plain',
       from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
       locale,
-      entities: [{ type: 'clientInfo', locale, platform: 'Web' }],
+      entities: [{ type: 'clientInfo', locale, platform: 'Web' }, ...(opts.mentionBot ? [mention] : [])],
       channelData: { tenant: { id: tenantId } },
     };
     return this.turn(
