@@ -2,7 +2,7 @@ import { NAMES, SOURCE, type Language } from '../services/domain/facts';
 import { deepFreeze } from '../services/domain/freeze';
 import type { BenefitView, BenefitsView, OfferView } from '../services/domain/views';
 import { execute } from './actions';
-import { cardBytes, expand } from './render';
+import { cardBytes, cardCacheEnabled, expand } from './render';
 import { offerLabel, remainingLabel, S, sourceLine, STATUS, STATUS_COLOR } from './strings';
 import template from './templates/benefits.json';
 import compactTemplate from './templates/benefitsCompact.json';
@@ -63,13 +63,14 @@ function benefitData(b: BenefitView, o: OfferView, lang: Language, showActivate:
 
 /**
  * Cards made from a shared (cached, frozen) view, by language and options: the same view asked
- * for again gives the same card without building its data and key. Fresh views never hit.
+ * for again gives the same card without building its data and key. Fresh views never hit;
+ * CARD_CACHE=off turns this off with the expansion memo.
  */
 const cardsByView = new WeakMap<BenefitsView, Map<string, AdaptiveCard>>();
 
 /** The main card: the organisation's offers, each benefit's status, expiry, incidents and IDs (R9, R11, R14). */
 export function benefitsCard(view: BenefitsView, lang: Language, opts: BenefitsCardOptions): AdaptiveCard {
-  if (!Object.isFrozen(view)) return buildBenefitsCard(view, lang, opts);
+  if (!cardCacheEnabled() || !Object.isFrozen(view)) return buildBenefitsCard(view, lang, opts);
   let cards = cardsByView.get(view);
   if (!cards) cardsByView.set(view, (cards = new Map()));
   const key = `${lang}\u0000${String(opts.showActivate)}\u0000${(opts.refreshUserIds ?? []).join('\u0000')}`;

@@ -22,6 +22,11 @@ export function setExpansionCache(on: boolean): void {
   expanded.clear();
 }
 
+/** Whether expanded cards may be remembered (CARD_CACHE). */
+export function cardCacheEnabled(): boolean {
+  return enabled;
+}
+
 /** Expands a JSON template with data; parsed templates are kept, since every turn reuses them. */
 export function expand(template: object, data: object): AdaptiveCard {
   let t = templates.get(template);
