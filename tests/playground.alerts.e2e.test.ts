@@ -39,6 +39,7 @@ import {
   type PlaygroundConfig,
   type PlaygroundUser,
   startBotWithPlayground,
+  userNamed,
   type BotWithPlayground,
 } from './helpers/playground';
 
@@ -69,11 +70,7 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
     if (!app) throw new Error('the bot did not start');
     return app;
   };
-  const user = (name: string): PlaygroundUser => {
-    const found = [config.currentUser, ...config.users].find((u) => u.name === name);
-    if (!found) throw new Error(`${name} is not in the Playground config`);
-    return found;
-  };
+  const user = (name: string): PlaygroundUser => userNamed(config, name);
   const quotaAlerts = () =>
     bot().store.read(async (tx) =>
       (await tx.outbox.list(DEMO_TENANT)).filter((a) => a.payload.kind === 'quotaThreshold'),

@@ -12,7 +12,7 @@
  */
 import { expect } from 'chai';
 import type { App } from '../bot/app';
-import { DEMO_TENANT } from './helpers/botHttp';
+import { DEMO_TENANT, DEMO_USERS } from './helpers/botHttp';
 import {
   adaptiveCards,
   PlaygroundClient,
@@ -21,10 +21,10 @@ import {
   type PlaygroundConfig,
   type PlaygroundUser,
   startBotWithPlayground,
+  userNamed,
   type BotWithPlayground,
 } from './helpers/playground';
 
-const DEV_AAD = '00000000-0000-4000-8000-000000000004';
 const ACTION_PACK_PRODUCT_SUPPORT = 'action-pack.productSupport';
 
 describe('end to end through the Agents Playground: quota alerts in a team channel', function () {
@@ -44,9 +44,7 @@ describe('end to end through the Agents Playground: quota alerts in a team chann
     return started.app;
   };
   const channelNamed = (name: string): string => {
-    const teams = (config.raw as { config?: { teams?: { channels?: { id: string; name: string }[] }[] } })
-      .config?.teams;
-    const id = teams?.flatMap((t) => t.channels ?? []).find((c) => c.name === name)?.id;
+    const id = config.channels.find((c) => c.name === name)?.id;
     if (!id) throw new Error(`no channel ${name} in the Playground config`);
     return id;
   };
@@ -56,9 +54,7 @@ describe('end to end through the Agents Playground: quota alerts in a team chann
     started = await startBotWithPlayground({ app: { alerts: { pollMs: 600_000 } } });
     config = started.config;
     avery = config.currentUser;
-    const found = config.users.find((u) => u.name === 'Dev Patel');
-    if (!found) throw new Error('Dev Patel is not in the Playground config');
-    dev = found;
+    dev = userNamed(config, DEMO_USERS.member.name);
     support = channelNamed('Support');
   });
 
@@ -81,7 +77,7 @@ describe('end to end through the Agents Playground: quota alerts in a team chann
 
   it('the next quota alert is posted into the channel as a new message', async () => {
     const services = bot().services;
-    const dev = { tenantId: DEMO_TENANT, aadObjectId: DEV_AAD };
+    const dev = { tenantId: DEMO_TENANT, aadObjectId: DEMO_USERS.member.aadObjectId };
     const open = (title: string) =>
       services.incidents.open(dev, {
         kind: 'onPremises',

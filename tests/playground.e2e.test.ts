@@ -13,7 +13,6 @@ import { expect } from 'chai';
 import type { App } from '../bot/app';
 import { VERBS } from '../cards';
 import { DEMO_TENANT } from './helpers/botHttp';
-import { PLAYGROUND_CONFIG_FILE } from '../scripts/playground';
 import { PROJECT_ROOT } from '../services/config';
 import {
   adaptiveCards,
@@ -27,6 +26,7 @@ import {
   type PlaygroundConfig,
   type PlaygroundUser,
   startBotWithPlayground,
+  userNamed,
   type BotWithPlayground,
 } from './helpers/playground';
 
@@ -47,11 +47,7 @@ describe('end to end through the Microsoft 365 Agents Playground', function () {
     if (!client) throw new Error('the Playground did not start');
     return client;
   };
-  const user = (name: string): PlaygroundUser => {
-    const found = [config.currentUser, ...config.users].find((u) => u.name === name);
-    if (!found) throw new Error(`${name} is not in ${PLAYGROUND_CONFIG_FILE}`);
-    return found;
-  };
+  const user = (name: string): PlaygroundUser => userNamed(config, name);
   const onlyCard = (messages: BotMessage[]) => {
     const cards = adaptiveCards(messages);
     expect(cards, visibleText(messages)).to.have.length(1);

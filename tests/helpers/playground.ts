@@ -78,7 +78,16 @@ export interface PlaygroundConfig {
   users: PlaygroundUser[];
   personalChatId: string;
   groupChatId: string;
+  /** The team channels of the config's teams. */
+  channels: { id: string; name: string }[];
   raw: unknown;
+}
+
+/** A person of the Playground config (the current user or one of `users`) by display name. */
+export function userNamed(config: PlaygroundConfig, name: string): PlaygroundUser {
+  const found = [config.currentUser, ...config.users].find((u) => u.name === name);
+  if (!found) throw new Error(`${name} is not in the Playground config`);
+  return found;
 }
 
 export interface CardAction {
@@ -328,6 +337,15 @@ export class PlaygroundClient {
       users: users.map(toUser),
       personalChatId,
       groupChatId,
+      channels: (Array.isArray(field(raw, 'config', 'teams'))
+        ? (field(raw, 'config', 'teams') as unknown[])
+        : []
+      )
+        .flatMap((team) => {
+          const channels = field(team, 'channels');
+          return Array.isArray(channels) ? channels : [];
+        })
+        .map((c) => ({ id: str(c, 'id') ?? '', name: str(c, 'name') ?? '' })),
       raw,
     };
   }
