@@ -106,12 +106,32 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     logic: (context) => bot.run(context),
     store,
     logger,
-    maxBodyBytes: config.maxBodyBytes,
+    limits: {
+      maxBodyBytes: config.maxBodyBytes,
+      maxConnections: config.maxConnections,
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    },
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
-  logger.info('bot listening', { url: `${url}/api/messages`, database: config.databasePath });
+  logger.info('bot listening', {
+    url: `${url}/api/messages`,
+    host: config.host,
+    database: config.databasePath,
+    channel: config.channelId,
+    authentication: config.microsoftAppId ? 'on' : 'off',
+  });
+  if (!config.microsoftAppId) {
+    logger.warn(
+      config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1'
+        ? 'authentication is off: listening on loopback only, replies go to loopback service URLs only'
+        : 'authentication is off and HOST exposes the bot beyond this machine: anyone who reaches it can act as any user; replies still go to loopback service URLs only',
+      { host: config.host },
+    );
+  }
   alerts?.start();
   return {
     server,

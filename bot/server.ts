@@ -1,63 +1,75 @@
 import restify from 'restify';
-import { AuthenticationError } from 'botframework-connector';
 import type { Store } from '../services/storage/repositories';
-import { InvalidActivityError, type PartnerSupportAdapter, type TurnLogic } from './adapter';
+import {
+  ForbiddenActivityError,
+  InvalidActivityError,
+  UnauthorizedError,
+  type AuthenticatedRequest,
+  type PartnerSupportAdapter,
+  type TurnLogic,
+} from './adapter';
+import { EdgeLog } from './edgeLog';
 import { errorFields, type Logger } from './logger';
+import { readJsonBody, RequestRejected } from './requestBody';
+
+export interface HttpLimits {
+  maxBodyBytes: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
 
 export interface ServerDeps {
   adapter: PartnerSupportAdapter;
   logic: TurnLogic;
   store: Store;
   logger: Logger;
-  maxBodyBytes: number;
+  limits: HttpLimits;
 }
 
-/** HTTP: POST /api/messages for Bot Framework activities, GET /healthz for probes. */
+/** Far deeper than any activity Teams sends (cards nest about 10 levels). */
+const MAX_JSON_DEPTH = 64;
+
+/**
+ * HTTP: POST /api/messages for Bot Framework activities, GET /healthz for probes.
+ * A request is refused as early and as cheaply as its fault allows: the token before the body,
+ * the size before reading it, the encoding and depth before parsing, the shape before a turn.
+ */
 export function createServer(deps: ServerDeps): restify.Server {
-  const { adapter, logic, store, logger } = deps;
+  const { adapter, logic, store, logger, limits } = deps;
   const server = restify.createServer({ name: 'partner-support-bot' });
-  // JSON only, size-capped: activities are small and there is no file upload.
-  // The typings omit bodyReader's maxBodySize, which jsonBodyParser passes on (restify 11).
-  const jsonOptions = {
-    maxBodySize: deps.maxBodyBytes,
-    mapParams: false,
-  } as restify.plugins.JsonBodyParserOptions;
-  server.use(restify.plugins.jsonBodyParser(jsonOptions));
+  applyHttpLimits(server, limits);
+  const edge = new EdgeLog(logger);
 
   server.on(
     'restifyError',
     (req: restify.Request, _res: restify.Response, err: Error, callback: () => void) => {
-      logger.warn('request rejected', {
-        method: req.method,
-        url: req.url,
-        reason: err.message,
-        name: err.name,
-      });
+      edge.warn('request rejected', { method: req.method, path: pathOf(req.url), reason: err.message });
       callback();
     },
   );
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    const body: unknown = req.body;
-    const fields = body as { id?: unknown; type?: unknown } | null;
-    const context = { activityId: fields?.id, activityType: fields?.type };
+    let context: Record<string, unknown> = {};
     try {
-      const outcome = await adapter.processBody(body, req.headers.authorization ?? '', logic);
+      const authenticated: AuthenticatedRequest = await adapter.authenticate(req.headers.authorization ?? '');
+      const body = await readJsonBody(req, { maxBytes: limits.maxBodyBytes, maxDepth: MAX_JSON_DEPTH });
+      context = activityContext(body);
+      const outcome = await adapter.processBody(body, authenticated, logic);
       if (outcome.body === undefined) {
         res.status(outcome.status);
         res.end();
       } else res.send(outcome.status, outcome.body);
     } catch (err) {
       // Callers get a generic body; the detail goes to the log, never a stack or an SDK message.
-      if (err instanceof InvalidActivityError) {
-        logger.warn('activity rejected', { ...context, reason: err.message });
-        res.send(400, { error: 'Not a valid Bot Framework activity.' });
-      } else if (err instanceof AuthenticationError) {
-        logger.warn('request refused: authentication failed', { ...context, detail: err.message });
-        res.send(401, { error: 'Unauthorized' });
+      const refusal = refusalOf(err);
+      if (refusal) {
+        edge.warn(refusal.log, { ...context, reason: refusal.reason });
+        answer(req, res, refusal.status, { error: refusal.body });
       } else {
         logger.error('request failed', { ...context, ...errorFields(err) });
-        if (!res.headersSent) res.send(500, { error: 'The bot could not process this activity.' });
+        answer(req, res, 500, { error: 'The bot could not process this activity.' });
       }
     }
   });
@@ -79,4 +91,78 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   return server;
+}
+
+/**
+ * Node's own timers answer 408 to a request whose headers or body come too slowly; they are
+ * checked every second (Node's default is every 30 s), and the connection cap closes sockets
+ * beyond it at once. Set before listen, which is when Node starts its checks.
+ */
+function applyHttpLimits(server: restify.Server, limits: HttpLimits): void {
+  const http = server.server as import('node:http').Server & { connectionsCheckingInterval: number };
+  http.headersTimeout = limits.headersTimeoutMs;
+  http.requestTimeout = limits.requestTimeoutMs;
+  http.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  http.connectionsCheckingInterval = Math.min(1000, limits.headersTimeoutMs);
+  http.maxConnections = limits.maxConnections;
+  http.maxHeadersCount = 100;
+}
+
+interface Refusal {
+  status: number;
+  body: string;
+  log: string;
+  reason: string;
+}
+
+function refusalOf(err: unknown): Refusal | null {
+  if (err instanceof UnauthorizedError)
+    return {
+      status: 401,
+      body: 'Unauthorized',
+      log: 'request refused: authentication failed',
+      reason: err.message,
+    };
+  if (err instanceof RequestRejected)
+    return {
+      status: err.status,
+      body: BODIES[err.status] ?? 'Bad request.',
+      log: 'request rejected',
+      reason: err.reason,
+    };
+  if (err instanceof InvalidActivityError)
+    return {
+      status: 400,
+      body: 'Not a valid Bot Framework activity.',
+      log: 'activity rejected',
+      reason: err.message,
+    };
+  if (err instanceof ForbiddenActivityError)
+    return { status: 403, body: 'Forbidden', log: 'activity refused', reason: err.message };
+  return null;
+}
+
+const BODIES: Record<number, string> = {
+  400: 'Not a valid Bot Framework activity.',
+  408: 'Request timed out.',
+  413: 'Request body too large.',
+  415: 'Send JSON (application/json, UTF-8), uncompressed or gzip, deflate or br.',
+};
+
+/** Answers unless the client is gone; a body left unread closes the connection after the answer. */
+function answer(req: restify.Request, res: restify.Response, status: number, body: unknown): void {
+  if (res.headersSent || res.destroyed || req.socket.destroyed) return;
+  if (!req.complete) res.header('Connection', 'close');
+  res.send(status, body);
+}
+
+/** What a log line may say about an activity: its id and type, short, never its content. */
+function activityContext(body: unknown): Record<string, unknown> {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as { id?: unknown; type?: unknown };
+  const clip = (v: unknown) => (typeof v === 'string' ? v.slice(0, 128) : undefined);
+  return { activityId: clip(fields.id), activityType: clip(fields.type) };
+}
+
+function pathOf(url: string | undefined): string {
+  return (url ?? '').split('?')[0].slice(0, 200);
 }

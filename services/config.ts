@@ -21,6 +21,20 @@ export interface Config {
   /** Lower-cased tenant ids; empty allows every tenant. */
   allowedTenants: string[];
   maxBodyBytes: number;
+  /** The one channel served (Teams); activities from any other channel are refused (403). */
+  channelId: string;
+  /**
+   * Hosts the bot posts replies to when authentication is on (Teams' Bot Connector). A token
+   * from another channel of the same registration names another host and is refused.
+   */
+  serviceUrlHosts: string[];
+  /** Open sockets at once; connections beyond it are closed at once. */
+  maxConnections: number;
+  /** Time allowed to send a request's headers, and the whole request, before a 408 (ms). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Idle time before a kept-alive connection is closed (ms). */
+  keepAliveTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Memoise expanded Adaptive Cards by their data. */
   cardCache: boolean;
@@ -126,7 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv,
     production,
     port: int('PORT', 3978, 0, 65535), // 0: any free port (tests)
-    host: get('HOST') ?? '0.0.0.0',
+    // Authentication off (no app id) is for local use: loopback only unless HOST says otherwise.
+    host: get('HOST') ?? (microsoftAppId ? '0.0.0.0' : '127.0.0.1'),
     databasePath: path.resolve(PROJECT_ROOT, get('DATABASE_PATH') ?? 'data/partner-support.sqlite'),
     seedFile: seedFile(seed, production),
     microsoftAppId,
@@ -135,6 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     microsoftAppType,
     allowedTenants,
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+    channelId: channel(get('SERVED_CHANNEL'), problems),
+    serviceUrlHosts: hosts(get('SERVICE_URL_HOSTS'), problems),
+    maxConnections: int('MAX_CONNECTIONS', 1024, 1, 100_000),
+    headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 5_000, 100, 120_000),
+    requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 10_000, 100, 300_000),
+    keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 30_000, 100, 600_000),
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     cardCache: oneOf('CARD_CACHE', 'on', ['on', 'off']) === 'on',
     readCache: oneOf('READ_CACHE', 'on', ['on', 'off']) === 'on',
@@ -145,6 +166,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       scanEveryMinutes: int('ALERT_SCAN_MINUTES', 60, 1, 24 * 60),
     },
   };
+  if (config.requestTimeoutMs < config.headersTimeoutMs) {
+    problems.push({
+      variable: 'HTTP_REQUEST_TIMEOUT_MS',
+      reason: `must be at least HTTP_HEADERS_TIMEOUT_MS (${config.headersTimeoutMs})`,
+    });
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
@@ -158,6 +185,42 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     console.error(err.message);
     process.exit(1);
   }
+}
+
+/** Bot Framework channel ids are short lower-case words (msteams, directline, emulator). */
+function channel(raw: string | undefined, problems: { variable: string; reason: string }[]): string {
+  if (raw === undefined) return 'msteams';
+  if (!/^[a-z][a-z0-9_-]{0,31}$/.test(raw)) {
+    problems.push({
+      variable: 'SERVED_CHANNEL',
+      reason: `must be a channel id such as msteams (got "${raw}")`,
+    });
+    return 'msteams';
+  }
+  return raw;
+}
+
+/** Teams' Bot Connector: the public cloud, then GCC, GCC High and DoD. */
+export const TEAMS_SERVICE_URL_HOSTS = [
+  'smba.trafficmanager.net',
+  'smba.infra.gcc.teams.microsoft.com',
+  'smba.infra.gov.teams.microsoft.us',
+  'smba.infra.dod.teams.microsoft.us',
+];
+
+function hosts(raw: string | undefined, problems: { variable: string; reason: string }[]): string[] {
+  if (raw === undefined) return TEAMS_SERVICE_URL_HOSTS;
+  const list = raw
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = list.filter((h) => !/^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/.test(h));
+  if (bad.length || list.length === 0)
+    problems.push({
+      variable: 'SERVICE_URL_HOSTS',
+      reason: `must be comma-separated host names (bad: ${bad.join(', ') || 'empty'})`,
+    });
+  return list;
 }
 
 /** The demo organisation seeds development databases; production seeds nothing unless told to. */

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { startApp, type App } from '../../bot/app';
+import type { AdapterOptions } from '../../bot/adapter';
 import { memoryLogger } from '../../bot/logger';
 import { loadConfig } from '../../services/config';
 import type { Clock } from '../../services/domain/clock';
@@ -71,7 +72,7 @@ export function activity(
 
 export async function startTestBot(
   env: Record<string, string> = {},
-  opts: { clock?: Clock } = {},
+  opts: { clock?: Clock; adapter?: AdapterOptions } = {},
 ): Promise<TestBot> {
   const root = path.resolve(__dirname, '../../..');
   const config = loadConfig({
@@ -83,7 +84,7 @@ export async function startTestBot(
     ...env,
   });
   const logs = memoryLogger();
-  const app = await startApp(config, logs, { clock: opts.clock });
+  const app = await startApp(config, logs, { clock: opts.clock, adapter: opts.adapter });
   const post: TestBot['post'] = async (a) => {
     const res = await fetch(`${app.url}/api/messages`, {
       method: 'POST',
