@@ -13,21 +13,22 @@ import {
   type AdaptiveCard,
 } from '../cards';
 import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
-import type { IncidentDrafts } from '../dialogs/incidentDrafts';
+import { draftFor, type IncidentDrafts } from '../dialogs/incidentDrafts';
 import { userRefOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
-import { BenefitRuleError, NotFoundError, RoleRequiredError } from '../services/domain/errors';
+import { NotFoundError, RoleRequiredError } from '../services/domain/errors';
 import type { Language } from '../services/domain/facts';
 import { INCIDENT_KINDS, type IncidentKind } from '../services/domain/types';
 import type { BenefitsView } from '../services/domain/views';
 import type { UserRef } from '../services/benefits/benefitService';
 import type { Services } from '../services/index';
 import type { StatePropertyAccessor } from 'botbuilder';
-import { errorFields, type Logger } from './logger';
-import { NO_IDENTITY, refusalFor, SORRY } from './replies';
+import { failureReply, type Reply } from './failureReply';
+import type { Logger } from './logger';
+import { NO_IDENTITY } from './replies';
 
 /** What a card action produces: a card that replaces the clicked one, or a short message. */
-export type CardActionResult = { card: AdaptiveCard } | { message: string };
+export type CardActionResult = Reply;
 
 interface ActionContext {
   context: TurnContext;
@@ -52,11 +53,12 @@ export interface CardActionDeps {
  * hints that the services check against the caller's organisation and roles.
  */
 export class CardActions {
-  private readonly handlers: Record<string, Handler>;
+  /** A Map, not an object: a verb such as "__proto__" or "toString" must not find Object.prototype's members. */
+  private readonly handlers: ReadonlyMap<string, Handler>;
 
   constructor(private readonly deps: CardActionDeps) {
     const { services } = deps;
-    this.handlers = {
+    const table: Record<string, Handler> = {
       [VERBS.refreshBenefits]: (a) => this.benefits(a),
       [VERBS.showBenefits]: (a) => this.benefits(a),
       [VERBS.startActivation]: async (a) => {
@@ -96,7 +98,7 @@ export class CardActions {
       [VERBS.confirmIncident]: async (a) => {
         const key = text(a.data.idempotencyKey);
         const drafts = await deps.drafts.get(a.context, {});
-        const draft = drafts[key];
+        const draft = draftFor(drafts, key);
         if (!draft) throw new NotFoundError('incident', key);
         const incident = await services.incidents.open(a.who, draft.input);
         draft.incidentId = incident.id;
@@ -107,7 +109,7 @@ export class CardActions {
         const key = text(a.data.idempotencyKey);
         if (key) {
           const drafts = await deps.drafts.get(a.context, {});
-          if (!drafts[key]?.incidentId) delete drafts[key];
+          if (draftFor(drafts, key) && !drafts[key].incidentId) delete drafts[key];
           await deps.drafts.set(a.context, drafts);
         }
         const dc = await deps.dialogs.createContext(a.context);
@@ -141,12 +143,13 @@ export class CardActions {
         };
       },
     };
+    this.handlers = new Map(Object.entries(table)); // own properties only
   }
 
   /** For adaptiveCard/action invokes: always a proper invoke response, well inside Teams' time limit. */
   async handleInvoke(
     context: TurnContext,
-    verb: string | undefined,
+    verb: unknown,
     data: unknown,
   ): Promise<AdaptiveCardInvokeResponse> {
     const result = await this.run(context, verb, data);
@@ -159,13 +162,15 @@ export class CardActions {
   }
 
   /** Runs a verb; refusals become their explaining card, failures a polite message and a log line. */
-  async run(context: TurnContext, verb: string | undefined, rawData: unknown): Promise<CardActionResult> {
+  async run(context: TurnContext, verb: unknown, rawData: unknown): Promise<CardActionResult> {
     const lang = languageOf(context.activity.locale);
     const who = userRefOf(context.activity);
     if (!who) return { message: NO_IDENTITY[lang] };
-    const handler = verb ? this.handlers[verb] : undefined;
+    const handler = typeof verb === 'string' ? this.handlers.get(verb) : undefined;
     if (!handler) {
-      this.deps.logger.warn('unknown card verb', { verb, activityId: context.activity.id });
+      // Old cards and forged ones: the verb as sent is logged only when short text, never an object.
+      const shown = typeof verb === 'string' ? verb.slice(0, 80) : `(${typeof verb})`;
+      this.deps.logger.warn('unknown card verb', { verb: shown, activityId: context.activity.id });
       return {
         message:
           lang === 'zh'
@@ -177,21 +182,7 @@ export class CardActions {
     try {
       return await handler({ context, who, lang, data });
     } catch (err) {
-      if (err instanceof BenefitRuleError) {
-        this.deps.logger.info('card action refused', {
-          verb,
-          code: err.code,
-          rules: err.rules,
-          activityId: context.activity.id,
-        });
-        return { card: refusalFor(err, lang) };
-      }
-      this.deps.logger.error('card action failed', {
-        verb,
-        activityId: context.activity.id,
-        ...errorFields(err),
-      });
-      return { message: SORRY[lang] };
+      return failureReply(this.deps, context, err, { verb });
     }
   }
 

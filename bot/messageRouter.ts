@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { DialogContextError, type DialogSet } from 'botbuilder-dialogs';
+import type { DialogSet } from 'botbuilder-dialogs';
 import {
   alertSettingsCard,
   answerCard,
@@ -15,14 +15,14 @@ import { userRefOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
 import { PROMPTS, remainingText } from '../dialogs/prompts';
 import type { IntentClassifier } from '../dialogs/understanding/classifier';
-import { BenefitRuleError } from '../services/domain/errors';
 import { NAMES, SOURCE, type Language } from '../services/domain/facts';
 import type { BenefitsView } from '../services/domain/views';
 import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
 import { saveConversationReference } from './conversationReferences';
-import { errorFields, type Logger } from './logger';
-import { cardMessage, NO_IDENTITY, refusalFor, SORRY } from './replies';
+import { failureReply } from './failureReply';
+import type { Logger } from './logger';
+import { cardMessage, NO_IDENTITY, replyActivity } from './replies';
 
 export interface MessageRouterDeps {
   services: Services;
@@ -68,7 +68,7 @@ export class MessageRouter {
       const value = context.activity.value as { verb?: unknown } | undefined;
       if (value && typeof value.verb === 'string') {
         const result = await this.deps.cardActions.run(context, value.verb, value);
-        await context.sendActivity('card' in result ? cardMessage(result.card) : result.message);
+        await context.sendActivity(replyActivity(result));
         return;
       }
 
@@ -100,20 +100,7 @@ export class MessageRouter {
       }
       await this.route(context, dc, understood.intent, understood.entities ?? {}, understood.language);
     } catch (thrown) {
-      // Dialogs wrap what a step throws; the refusal inside is what the user needs to see.
-      const err = thrown instanceof DialogContextError ? thrown.error : thrown;
-      await dc.cancelAllDialogs().catch(() => undefined);
-      if (err instanceof BenefitRuleError) {
-        this.deps.logger.info('request refused', {
-          code: err.code,
-          rules: err.rules,
-          activityId: context.activity.id,
-        });
-        await context.sendActivity(cardMessage(refusalFor(err, lang)));
-        return;
-      }
-      this.deps.logger.error('message failed', { activityId: context.activity.id, ...errorFields(err) });
-      await context.sendActivity(SORRY[lang]);
+      await context.sendActivity(replyActivity(await failureReply(this.deps, context, thrown)));
     }
   }
 

@@ -7,6 +7,13 @@ export function cardMessage(card: AdaptiveCard, text?: string): Partial<Activity
   return MessageFactory.attachment(CardFactory.adaptiveCard(card), text);
 }
 
+/** A card answer as a message with the card, a short answer as plain text. */
+export function replyActivity(
+  reply: { card: AdaptiveCard } | { message: string },
+): Partial<Activity> | string {
+  return 'card' in reply ? cardMessage(reply.card) : reply.message;
+}
+
 /** The card that explains a refusal and what to do about it. */
 export function refusalFor(
   err: BenefitRuleError,

@@ -13,6 +13,11 @@ export interface IncidentDraft {
 
 export type IncidentDrafts = Record<string, IncidentDraft>;
 
+/** The draft under a key taken from card data: own properties only ("__proto__" or "constructor" find none). */
+export function draftFor(drafts: IncidentDrafts, key: string): IncidentDraft | undefined {
+  return Object.hasOwn(drafts, key) ? drafts[key] : undefined;
+}
+
 /** Only the newest few are kept per user and conversation. */
 const MAX_DRAFTS = 5;
 

@@ -42,7 +42,7 @@ import {
   QuotaExceededError,
   RoleRequiredError,
 } from '../services/domain/errors';
-import type { Benefit, Incident } from '../services/domain/types';
+import type { Benefit, Incident, IncidentKind } from '../services/domain/types';
 import { createServices, type Services } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
@@ -895,6 +895,8 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
       who: Person;
       doc: () => unknown;
       kind: string;
+      /** The same kind as a card button carries it. */
+      kindId: IncidentKind;
       error: new (...args: never[]) => BenefitRuleError;
       rules: string[];
       /** The refusal card the user sees (MessageRouter): title, then paragraphs, then the source line. */
@@ -929,6 +931,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         who: ELI,
         doc: demoDoc,
         kind: 'On-premises product',
+        kindId: 'onPremises',
         error: NotAuthorizedError,
         rules: ['R4'],
         card: [
@@ -943,6 +946,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         who: ELI,
         doc: demoDoc,
         kind: 'Azure, for a CSP customer',
+        kindId: 'cspAzure',
         error: RoleRequiredError,
         rules: ['R3'],
         card: [
@@ -956,6 +960,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         who: DEV,
         doc: exhausted,
         kind: 'On-premises product',
+        kindId: 'onPremises',
         error: QuotaExceededError,
         rules: ['R11', 'R14'],
         card: [
@@ -971,6 +976,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         who: FANG,
         doc: signatureNotActive,
         kind: '云产品',
+        kindId: 'cloud',
         error: BenefitNotActivatedError,
         rules: ['R7', 'R8'],
         card: [
@@ -1021,6 +1027,20 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         expect((await bot.say(c.who, start(c.who).say)).map(shown)).to.deep.equal(start(c.who).replies);
         expect(await incidentsOf(s)).to.deep.equal([]);
         expect(await usedOf(s)).to.deep.equal(usedBefore);
+      });
+
+      it(`started by a card button with the kind (Action.Submit): ${c.name} — the refusal card, and the dialog is over`, async function () {
+        const { services, store: s } = await open(c.doc());
+        const bot = routerRun(services, s, classifier);
+
+        const replies = await bot.submit(c.who, { verb: 'incident.start', kind: c.kindId });
+        expect(replies).to.have.length(1);
+        expect(partsOf(adaptiveCardOf(replies[0])).texts).to.deep.equal(c.card);
+        expect(bot.activeDialog(), 'no dialog left waiting').to.equal(undefined);
+        expect(bot.logs.lines.filter((l) => l.level === 'error')).to.deep.equal([]);
+        expect(bot.logs.lines.find((l) => l.msg === 'request refused')?.fields.rules).to.deep.equal(c.rules);
+        expect((await bot.say(c.who, start(c.who).say)).map(shown)).to.deep.equal(start(c.who).replies);
+        expect(await incidentsOf(s)).to.deep.equal([]);
       });
     }
   });
@@ -1274,6 +1294,11 @@ function routerRun(services: Services, store: SqliteStore, classifier: IntentCla
     activeDialog: () => active,
     async say(who: Person, text: string): Promise<Partial<Activity>[]> {
       await adapter.processActivity(messageFrom(who, text));
+      return adapter.activeQueue.splice(0);
+    },
+    /** A card button's Action.Submit fallback: a message whose value carries the verb. */
+    async submit(who: Person, value: Record<string, unknown>): Promise<Partial<Activity>[]> {
+      await adapter.processActivity(messageFrom(who, undefined, value));
       return adapter.activeQueue.splice(0);
     },
   };
