@@ -25,6 +25,7 @@ import type { Services } from '../services/index';
 import type { StatePropertyAccessor } from 'botbuilder';
 import { errorFields, type Logger } from './logger';
 import { NO_IDENTITY, refusalFor, SORRY } from './replies';
+import { strangerRefusal } from './servedSenders';
 
 /** What a card action produces: a card that replaces the clicked one, or a short message. */
 export type CardActionResult = { card: AdaptiveCard } | { message: string };
@@ -85,6 +86,8 @@ export class CardActions {
         return { card: activationStatusCard(r.benefit, r.offer, a.lang) };
       },
       [VERBS.startIncident]: async (a) => {
+        const refusal = strangerRefusal(a.context); // the dialog would ask first, and nothing is kept for strangers
+        if (refusal) throw refusal;
         const kind = INCIDENT_KINDS.includes(a.data.kind as IncidentKind)
           ? (a.data.kind as IncidentKind)
           : undefined;
