@@ -71,7 +71,7 @@ export function activity(
 
 export async function startTestBot(
   env: Record<string, string> = {},
-  opts: { clock?: Clock } = {},
+  opts: { clock?: Clock; limiterNow?: () => number } = {},
 ): Promise<TestBot> {
   const root = path.resolve(__dirname, '../../..');
   const config = loadConfig({
@@ -83,7 +83,7 @@ export async function startTestBot(
     ...env,
   });
   const logs = memoryLogger();
-  const app = await startApp(config, logs, { clock: opts.clock });
+  const app = await startApp(config, logs, { clock: opts.clock, limiterNow: opts.limiterNow });
   const post: TestBot['post'] = async (a) => {
     const res = await fetch(`${app.url}/api/messages`, {
       method: 'POST',
