@@ -1,30 +1,93 @@
 /**
  * bench:bot — requests per second and latency over real HTTP on loopback, 10 connections:
- * (a) a bare CloudAdapter echo bot, (b) this bot answering "how many incidents do we have
- * left" with its benefits card. Both with deliveryMode expectReplies, measured in one run,
- * each server in its own process so autocannon does not share its event loop.
+ * (a) a bare CloudAdapter echo bot, (b) this bot answering questions about incidents and
+ * benefits with its cards. Traffic is what Teams sends: every request a new activity id, from
+ * 2,000 people in 100 organisations (imported into each bot's database before the run), in
+ * turn, in English and Chinese. Both with deliveryMode expectReplies, measured in one run, each
+ * server in its own process so autocannon does not share its event loop.
  * Usage: npm run bench:bot [-- --seconds 5 --rounds 3]
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import { systemClock } from '../services/domain/clock';
+import { importOrganisation } from '../services/organisations/importOrganisation';
+import { PROJECT_ROOT } from '../services/config';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { machine } from './machine';
 
-const TENANT = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
+const ORGANISATIONS = 100;
+const PEOPLE_PER_ORGANISATION = 20;
+const PEOPLE = ORGANISATIONS * PEOPLE_PER_ORGANISATION;
 
-function activity(text: string) {
+const hex12 = (n: number) => n.toString(16).padStart(12, '0');
+const tenantOf = (org: number) => `6f2c8a10-0000-4000-8000-${hex12(org + 1)}`;
+const personOf = (org: number, i: number) =>
+  `00000000-0000-4000-9000-${hex12(org * PEOPLE_PER_ORGANISATION + i + 1)}`;
+/** Every fourth person uses Teams in Chinese. */
+const chinese = (i: number) => i % 4 === 3;
+
+/** An organisation with the demo organisation's offers and 20 people: two admins, the rest members. */
+function organisationDoc(org: number, offers: unknown): Record<string, unknown> {
+  return {
+    organisation: { tenantId: tenantOf(org), mpnId: String(5_000_000 + org), name: `Bench Partner ${org}` },
+    users: Array.from({ length: PEOPLE_PER_ORGANISATION }, (_, i) => ({
+      aadObjectId: personOf(org, i),
+      name: `Person ${org}-${i}`,
+      email: `person${i}@org${org}.example`,
+      association: 'mpn',
+      roles: i === 0 ? ['globalAdmin'] : i === 1 ? ['mpnPartnerAdmin'] : i === 2 ? ['supportLead'] : [],
+      locale: chinese(i) ? 'zh-CN' : 'en-US',
+    })),
+    // The demo's requests were made by its two admins: here by this organisation's.
+    offers: JSON.parse(
+      JSON.stringify(offers)
+        .replaceAll('00000000-0000-4000-8000-000000000001', personOf(org, 0))
+        .replaceAll('00000000-0000-4000-8000-000000000002', personOf(org, 1)),
+    ) as unknown,
+  };
+}
+
+async function importPeople(database: string): Promise<void> {
+  const demo = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'examples/demo-org.json'), 'utf8')) as {
+    offers: unknown;
+  };
+  const store = SqliteStore.open(database);
+  try {
+    for (let org = 0; org < ORGANISATIONS; org++)
+      await importOrganisation(store, systemClock, organisationDoc(org, demo.offers), { actor: 'bench' });
+  } finally {
+    await store.close();
+  }
+}
+
+const QUESTIONS = {
+  en: ['how many incidents do we have left', 'show my benefits', 'what is the status of our activation'],
+  zh: ['剩余多少支持事件', '查看我的权益'],
+};
+
+/** The n-th request: people in turn (organisations interleaved), a new activity id each time. */
+function activity(n: number): string {
+  const person = n % PEOPLE;
+  const org = person % ORGANISATIONS;
+  const i = Math.floor(person / ORGANISATIONS);
+  const lang = chinese(i) ? 'zh' : 'en';
+  const questions = QUESTIONS[lang];
+  const tenantId = tenantOf(org);
+  const aadObjectId = personOf(org, i);
   return JSON.stringify({
     type: 'message',
-    id: 'bench',
+    id: randomUUID(),
     channelId: 'msteams',
     serviceUrl: 'http://127.0.0.1:9/',
-    locale: 'en-US',
-    text,
-    from: { id: '29:dev', name: 'Dev Patel', aadObjectId: '00000000-0000-4000-8000-000000000004' },
+    locale: lang === 'zh' ? 'zh-CN' : 'en-US',
+    text: questions[Math.floor(n / PEOPLE) % questions.length],
+    from: { id: `29:${aadObjectId}`, name: `Person ${org}-${i}`, aadObjectId },
     recipient: { id: '28:bot', name: 'Partner Support' },
-    conversation: { id: 'a:bench-personal', conversationType: 'personal', tenantId: TENANT },
-    channelData: { tenant: { id: TENANT } },
+    conversation: { id: `a:bench-${aadObjectId}`, conversationType: 'personal', tenantId },
+    channelData: { tenant: { id: tenantId } },
     deliveryMode: 'expectReplies',
   });
 }
@@ -46,14 +109,20 @@ function start(
   });
 }
 
-async function load(port: number, body: string, seconds: number) {
+/** Requests numbered from `first` on, shared by all connections; answers without `expect` are counted. */
+async function load(port: number, expect: RegExp, seconds: number, first: { n: number }) {
   const opts = {
     url: `http://127.0.0.1:${port}/api/messages`,
-    method: 'POST' as const,
-    headers: { 'content-type': 'application/json' },
-    body,
     connections: 10,
     duration: seconds,
+    requests: [
+      {
+        method: 'POST' as const,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req: autocannon.Request) => ({ ...req, body: activity(first.n++) }),
+      },
+    ],
+    verifyBody: (body: string | Buffer | undefined) => expect.test(String(body ?? '')),
   };
   await autocannon({ ...opts, duration: 1 }); // warm-up (1 s, counted in the commit rate of (d))
   return autocannon(opts);
@@ -95,9 +164,19 @@ interface Totals {
   p50: number[];
   errors: number;
   non2xx: number;
+  /** 200s whose body was not the expected answer (a dropped or refused turn would be one). */
+  mismatches: number;
 }
 
-const empty = (): Totals => ({ requests: 0, seconds: 0, p99: [], p50: [], errors: 0, non2xx: 0 });
+const empty = (): Totals => ({
+  requests: 0,
+  seconds: 0,
+  p99: [],
+  p50: [],
+  errors: 0,
+  non2xx: 0,
+  mismatches: 0,
+});
 
 function add(t: Totals, r: autocannon.Result, seconds: number): void {
   t.requests += r.requests.total;
@@ -106,6 +185,7 @@ function add(t: Totals, r: autocannon.Result, seconds: number): void {
   t.p50.push(r.latency.p50);
   t.errors += r.errors;
   t.non2xx += r.non2xx;
+  t.mismatches += r.mismatches;
 }
 
 const rate = (t: Totals) => t.requests / t.seconds;
@@ -123,7 +203,6 @@ function arg(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const seconds = arg('--seconds', 5);
   const rounds = arg('--rounds', 3);
-  const body = activity('how many incidents do we have left');
   const plan: {
     name: string;
     script: string;
@@ -134,7 +213,7 @@ async function main(): Promise<void> {
   }[] = [
     { name: '(a) bare CloudAdapter echo bot', script: 'echoBot.js', env: {}, expect: /You said/ },
     {
-      name: '(b) this bot, "how many incidents do we have left" + benefits card',
+      name: '(b) this bot: questions about incidents left, benefits and activation, answered with its cards',
       script: 'botServer.js',
       env: {},
       expect: /application\/vnd\.microsoft\.card\.adaptive/,
@@ -157,24 +236,29 @@ async function main(): Promise<void> {
   let commits = 0;
   try {
     for (const p of plan) servers.push({ ...p, ...(await start(p.script, p.env)) });
-    for (const s of servers) await check(s.port, body, s.expect);
+    for (const s of servers) if (s.database) await importPeople(s.database);
+    // Every person's first question once, checked: all of them are known and answered with a card.
+    for (const s of servers) for (let n = 0; n < PEOPLE; n += 97) await check(s.port, activity(n), s.expect);
     const totals = servers.map(empty);
+    const next = servers.map(() => ({ n: 0 }));
     for (let round = 0; round < rounds; round++) {
       for (const [i, s] of servers.entries()) {
         const writer =
           s.commitsPerSecond && s.database ? otherProcessWriter(s.database, s.commitsPerSecond) : null;
-        add(totals[i], await load(s.port, body, seconds), seconds);
+        add(totals[i], await load(s.port, s.expect, seconds, next[i]), seconds);
         if (writer) commits += await writer.stop();
       }
     }
     console.log(`machine: ${machine()}`);
     console.log(
-      `autocannon, 10 connections, loopback, deliveryMode expectReplies; ${rounds} alternating rounds of ${seconds} s per server`,
+      `autocannon, 10 connections, loopback, deliveryMode expectReplies; ${rounds} alternating rounds of ${seconds} s per server;` +
+        ` ${PEOPLE} people in ${ORGANISATIONS} organisations in turn, a new activity id per request`,
     );
     for (const [i, s] of servers.entries()) {
       const t = totals[i];
+      const turns = next[i].n; // warm-ups included
       console.log(
-        `${s.name}: ${rate(t).toFixed(0)} req/s, latency p50 ${Math.max(...t.p50)} ms, p99 ${Math.max(...t.p99)} ms (worst round), errors ${t.errors}, non-2xx ${t.non2xx}`,
+        `${s.name}: ${rate(t).toFixed(0)} req/s, latency p50 ${Math.max(...t.p50)} ms, p99 ${Math.max(...t.p99)} ms (worst round), errors ${t.errors}, non-2xx ${t.non2xx}, unexpected answers ${t.mismatches}; ${turns} turns, about ${(turns / PEOPLE).toFixed(1)} per person and ${(turns / ORGANISATIONS).toFixed(0)} per organisation`,
       );
     }
     const [a, b, c, d] = totals;

@@ -18,6 +18,7 @@ import { type Clock, systemClock } from '../services/domain/clock';
 import { createServices, type Services } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+import { StaleDataCleaner } from '../services/storage/staleData';
 import { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import { SendBudget } from '../services/alerts/sendBudget';
 import { createAdapter, type AdapterOptions } from './adapter';
@@ -30,7 +31,9 @@ import { PartnerSupportBot } from './partnerSupportBot';
 import { SORRY } from './replies';
 import { createServer } from './server';
 import { DatabaseStorage } from './stateStorage';
+import { isServed, ServedSenders } from './servedSenders';
 import { TenantGate } from './tenantGate';
+import { TurnLimiter } from './turnLimits';
 
 export interface App {
   server: restify.Server;
@@ -38,6 +41,8 @@ export interface App {
   store: SqliteStore;
   /** Null when ALERTS_ENABLED=false. */
   alerts: AlertDispatcher | null;
+  limiter: TurnLimiter;
+  staleData: StaleDataCleaner;
   url: string;
   close(): Promise<void>;
 }
@@ -47,6 +52,8 @@ export interface AppOptions {
   adapter?: AdapterOptions;
   /** Overrides of the alert dispatcher's timing and budget (tests). */
   alerts?: Partial<ConstructorParameters<typeof AlertDispatcher>[0]>;
+  /** The turn limiter's millisecond clock (tests); monotonic time by default. */
+  limiterNow?: () => number;
 }
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
@@ -80,8 +87,21 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     : null;
   const bot = new PartnerSupportBot({ store, clock, state, messages, cardActions, logger, alerts });
 
+  // First the limits (no database, no log line per dropped turn), then who is served, and only
+  // then anything that stores.
+  const limiter = new TurnLimiter(config.turnLimits, logger, options.limiterNow);
+  adapter.use(limiter);
   adapter.use(new TenantGate(config.allowedTenants, logger));
+  adapter.use(new ServedSenders(store));
   adapter.use(referenceRecorder(store, clock, logger));
+  const staleData = new StaleDataCleaner({
+    store,
+    clock,
+    log: logger,
+    stateIdleDays: config.staleData.stateIdleDays,
+    referenceIdleDays: config.staleData.referenceIdleDays,
+    everyMs: config.staleData.everyMinutes * 60_000,
+  });
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error('turn failed', {
       activityId: context.activity.id,
@@ -90,7 +110,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     });
     try {
       await state.delete(context); // a broken dialog must not trap the user
-      await state.saveChanges(context, true);
+      if (isServed(context)) await state.saveChanges(context, true);
       if (context.activity.type === 'message')
         await context.sendActivity(SORRY[languageOf(context.activity.locale)]);
     } catch (inner) {
@@ -133,13 +153,17 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     );
   }
   alerts?.start();
+  staleData.start();
   return {
     server,
     services,
     store,
     alerts,
+    limiter,
+    staleData,
     url,
     close: async () => {
+      await staleData.stop();
       await alerts?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
@@ -147,11 +171,11 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   };
 }
 
-/** Every message re-saves a missing or changed conversation reference (for proactive alerts). */
+/** Every message of a served person re-saves a missing or changed conversation reference (for proactive alerts). */
 function referenceRecorder(store: SqliteStore, clock: Clock, logger: Logger): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>) {
-      if (context.activity.type === 'message') {
+      if (context.activity.type === 'message' && isServed(context)) {
         await saveConversationReferenceIfChanged(store, clock, context.activity).catch((err) =>
           logger.warn('could not save conversation reference', {
             activityId: context.activity.id,

@@ -23,9 +23,15 @@ import type { BenefitsView } from '../services/domain/views';
 import type { UserRef } from '../services/benefits/benefitService';
 import type { Services } from '../services/index';
 import type { StatePropertyAccessor } from 'botbuilder';
+<<<<<<< HEAD
 import { failureReply, type Reply } from './failureReply';
 import type { Logger } from './logger';
 import { NO_IDENTITY } from './replies';
+=======
+import { errorFields, type Logger } from './logger';
+import { NO_IDENTITY, refusalFor, SORRY } from './replies';
+import { strangerRefusal } from './servedSenders';
+>>>>>>> wip-bounds
 
 /** What a card action produces: a card that replaces the clicked one, or a short message. */
 export type CardActionResult = Reply;
@@ -87,6 +93,8 @@ export class CardActions {
         return { card: activationStatusCard(r.benefit, r.offer, a.lang) };
       },
       [VERBS.startIncident]: async (a) => {
+        const refusal = strangerRefusal(a.context); // the dialog would ask first, and nothing is kept for strangers
+        if (refusal) throw refusal;
         const kind = INCIDENT_KINDS.includes(a.data.kind as IncidentKind)
           ? (a.data.kind as IncidentKind)
           : undefined;

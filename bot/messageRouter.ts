@@ -20,9 +20,15 @@ import type { BenefitsView } from '../services/domain/views';
 import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
 import { saveConversationReference } from './conversationReferences';
+<<<<<<< HEAD
 import { failureReply } from './failureReply';
 import type { Logger } from './logger';
 import { cardMessage, NO_IDENTITY, replyActivity } from './replies';
+=======
+import { errorFields, type Logger } from './logger';
+import { cardMessage, NO_IDENTITY, refusalFor, SORRY } from './replies';
+import { strangerRefusal } from './servedSenders';
+>>>>>>> wip-bounds
 
 export interface MessageRouterDeps {
   services: Services;
@@ -136,9 +142,13 @@ export class MessageRouter {
       case 'action.activate':
         await dc.beginDialog(ACTIVATION_DIALOG, {});
         return;
-      case 'action.openIncident':
+      case 'action.openIncident': {
+        // The dialog asks before it checks; a stranger's answer would find no dialog (nothing is stored for them).
+        const refusal = strangerRefusal(context);
+        if (refusal) throw refusal;
         await dc.beginDialog(INCIDENT_DIALOG, {});
         return;
+      }
       case 'action.myIncidents': {
         const incidents = await services.incidents.list(who, 'mine');
         await context.sendActivity(cardMessage(incidentListCard(incidents, lang, 'mine')));
@@ -184,6 +194,8 @@ export class MessageRouter {
         }
         // A message in a channel thread carries ";messageid=…": alerts go to the channel itself, as new posts.
         const channelId = context.activity.conversation.id.split(';')[0];
+        const refusal = strangerRefusal(context);
+        if (refusal) throw refusal; // before the reference is saved: nothing is stored for strangers
         await saveConversationReference(services.store, services.clock, {
           ...context.activity,
           conversation: { ...context.activity.conversation, id: channelId },

@@ -15,6 +15,7 @@ import { removeConversationReference, saveConversationReference } from './conver
 import type { Logger } from './logger';
 import type { MessageRouter } from './messageRouter';
 import { cardMessage } from './replies';
+import { isServed } from './servedSenders';
 
 export interface BotDeps {
   store: Store;
@@ -40,7 +41,7 @@ export class PartnerSupportBot extends TeamsActivityHandler {
         (m) => m.id === context.activity.recipient.id,
       );
       if (botAdded) {
-        await saveConversationReference(deps.store, deps.clock, context.activity);
+        if (isServed(context)) await saveConversationReference(deps.store, deps.clock, context.activity);
         await context.sendActivity(cardMessage(welcomeCard(languageOf(context.activity.locale))));
       }
       await next();
@@ -53,7 +54,7 @@ export class PartnerSupportBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
-      await saveConversationReference(deps.store, deps.clock, context.activity);
+      if (isServed(context)) await saveConversationReference(deps.store, deps.clock, context.activity);
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
@@ -69,11 +70,11 @@ export class PartnerSupportBot extends TeamsActivityHandler {
     return this.deps.cardActions.handleInvoke(context, value.action?.verb, value.action?.data);
   }
 
-  /** Dialog state is saved once per turn, after every handler ran. */
+  /** Dialog state is saved once per turn, after every handler ran; never for people the bot does not serve. */
   override async run(context: TurnContext): Promise<void> {
     const commitsBefore = this.deps.store.commits;
     await super.run(context);
-    await this.deps.state.saveChanges(context, false);
+    if (isServed(context)) await this.deps.state.saveChanges(context, false);
     // Only a turn that wrote can have queued an alert (another turn's write only wakes it early).
     if (this.deps.store.commits !== commitsBefore) this.deps.alerts?.notify();
   }

@@ -32,3 +32,15 @@ export const NO_IDENTITY = {
   en: 'I can only help people signed in to Microsoft Teams with their work account.',
   zh: '我只能为使用工作帐户登录 Microsoft Teams 的用户提供帮助。',
 } as const;
+
+/** Told once to a person over the per-person turn limit (bot/turnLimits.ts). */
+export const PERSON_TOO_FAST = {
+  en: 'You are sending messages faster than I can answer them, so I will skip new ones for a moment. Please wait a minute, then try again.',
+  zh: '你发送消息的速度超出了我的处理能力，我会暂时跳过新的消息。请稍等一分钟后再试。',
+} as const;
+
+/** Told once to each person while their organisation is over the per-tenant turn limit. */
+export const TENANT_TOO_BUSY = {
+  en: 'I am receiving more requests from your organisation than I can answer right now, so I will skip new ones for a moment. Please try again in a few minutes.',
+  zh: '我目前收到来自你所在组织的请求过多，暂时无法全部处理，会暂时跳过新的请求。请几分钟后再试。',
+} as const;

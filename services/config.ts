@@ -48,6 +48,20 @@ export interface Config {
     pollMs: number;
     scanEveryMinutes: number;
   };
+  /** Token buckets on incoming turns (bot/turnLimits.ts): a sender over one is told once, then dropped. */
+  turnLimits: {
+    enabled: boolean;
+    person: { burst: number; perMinute: number };
+    tenant: { burst: number; perMinute: number };
+  };
+  /** Deleting what nobody used for long (services/storage/staleData.ts). */
+  staleData: {
+    /** Dialog state (bot_state) not written for this many days. */
+    stateIdleDays: number;
+    /** Conversation references not written for this many days, except those alerts still need. */
+    referenceIdleDays: number;
+    everyMinutes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -164,6 +178,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tenantRatePerSecond: int('ALERT_TENANT_RATE_PER_SECOND', 50, 1, 1000),
       pollMs: int('ALERT_POLL_MS', 1000, 50, 60_000),
       scanEveryMinutes: int('ALERT_SCAN_MINUTES', 60, 1, 24 * 60),
+    },
+    // Defaults stop floods, not people (README, Configuration): a person may send 60 turns at
+    // once and 2 a second after that; a tenant 1,500 at once and 50 a second, the rate at which
+    // Teams lets the bot answer one tenant.
+    turnLimits: {
+      enabled: oneOf('TURN_LIMITS', 'on', ['on', 'off']) === 'on',
+      person: {
+        burst: int('PERSON_TURN_BURST', 60, 1, 1_000_000),
+        perMinute: int('PERSON_TURNS_PER_MINUTE', 120, 1, 10_000_000),
+      },
+      tenant: {
+        burst: int('TENANT_TURN_BURST', 1_500, 1, 1_000_000),
+        perMinute: int('TENANT_TURNS_PER_MINUTE', 3_000, 1, 10_000_000),
+      },
+    },
+    staleData: {
+      stateIdleDays: int('STATE_IDLE_DAYS', 30, 1, 3_650),
+      referenceIdleDays: int('REFERENCE_IDLE_DAYS', 365, 1, 36_500),
+      everyMinutes: int('STALE_DATA_CLEANUP_MINUTES', 60, 1, 7 * 24 * 60),
     },
   };
   if (config.requestTimeoutMs < config.headersTimeoutMs) {

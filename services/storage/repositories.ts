@@ -169,6 +169,8 @@ export interface StateRepository {
     at: IsoTimestamp,
   ): Promise<string>;
   delete(keys: string[]): Promise<void>;
+  /** Deletes up to `limit` entries last written before `before`; returns how many. */
+  deleteIdle(before: IsoTimestamp, limit: number): Promise<number>;
 }
 
 export type ConversationScope = 'personal' | 'channel' | 'groupChat';
@@ -191,6 +193,13 @@ export interface ConversationReferenceRepository {
   /** Users of the tenant who have a personal conversation with the bot. */
   usersWithPersonal(tenantId: string): Promise<Set<string>>;
   remove(tenantId: string, conversationId: string): Promise<void>;
+  /**
+   * Deletes up to `limit` references last written before `before`, except those proactive alerts
+   * may still need: the channel an organisation's alerts are routed to, the personal chat of a
+   * person the organisation knows (support leads and admins get alerts without writing), and any
+   * conversation with a delivery still queued. Returns how many were deleted.
+   */
+  deleteIdle(before: IsoTimestamp, limit: number): Promise<number>;
 }
 
 /** The repositories as seen inside one unit of work. */

@@ -72,7 +72,7 @@ export function activity(
 
 export async function startTestBot(
   env: Record<string, string> = {},
-  opts: { clock?: Clock; adapter?: AdapterOptions } = {},
+  opts: { clock?: Clock; adapter?: AdapterOptions; limiterNow?: () => number } = {},
 ): Promise<TestBot> {
   const root = path.resolve(__dirname, '../../..');
   const config = loadConfig({
@@ -84,7 +84,11 @@ export async function startTestBot(
     ...env,
   });
   const logs = memoryLogger();
-  const app = await startApp(config, logs, { clock: opts.clock, adapter: opts.adapter });
+  const app = await startApp(config, logs, {
+    clock: opts.clock,
+    adapter: opts.adapter,
+    limiterNow: opts.limiterNow,
+  });
   const post: TestBot['post'] = async (a) => {
     const res = await fetch(`${app.url}/api/messages`, {
       method: 'POST',

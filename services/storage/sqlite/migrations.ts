@@ -174,4 +174,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'indexes for deleting stale dialog state and conversation references',
+    sql: `
+      CREATE INDEX bot_state_by_updated ON bot_state (updated_at);
+      CREATE INDEX conversation_references_by_updated ON conversation_references (updated_at);
+    `,
+  },
 ];

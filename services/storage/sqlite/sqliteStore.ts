@@ -301,6 +301,9 @@ export class SqliteStore implements Store {
       stateInsert: db.prepare('INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, ?, ?, ?)'),
       stateUpdate: db.prepare('UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ?'),
       stateDelete: db.prepare('DELETE FROM bot_state WHERE key = ?'),
+      stateDeleteIdle: db.prepare(
+        'DELETE FROM bot_state WHERE key IN (SELECT key FROM bot_state WHERE updated_at < ? LIMIT ?)',
+      ),
       refUpsert: db.prepare(
         `INSERT INTO conversation_references (tenant_id, conversation_id, aad_object_id, scope, reference, updated_at)
          VALUES (@tenantId, @conversationId, @aadObjectId, @scope, @reference, @updatedAt)
@@ -314,6 +317,18 @@ export class SqliteStore implements Store {
       refPersonal: db.prepare(
         `SELECT * FROM conversation_references WHERE tenant_id = ? AND aad_object_id = ? AND scope = 'personal'
          ORDER BY updated_at DESC LIMIT 1`,
+      ),
+      refDeleteIdle: db.prepare(
+        `DELETE FROM conversation_references WHERE rowid IN (
+           SELECT r.rowid FROM conversation_references r
+           WHERE r.updated_at < @before
+             AND NOT EXISTS (SELECT 1 FROM alert_settings s
+                             WHERE s.tenant_id = r.tenant_id AND s.channel_conversation_id = r.conversation_id)
+             AND NOT (r.scope = 'personal' AND EXISTS (SELECT 1 FROM users u
+                             WHERE u.tenant_id = r.tenant_id AND u.aad_object_id = r.aad_object_id))
+             AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.state = 'queued'
+                             AND d.tenant_id = r.tenant_id AND d.conversation_id = r.conversation_id)
+           LIMIT @limit)`,
       ),
       refDelete: db.prepare(
         'DELETE FROM conversation_references WHERE tenant_id = ? AND conversation_id = ?',
@@ -462,6 +477,7 @@ export class SqliteStore implements Store {
         delete: async (keys) => {
           for (const key of keys) q.stateDelete.run(key);
         },
+        deleteIdle: async (before, limit) => q.stateDeleteIdle.run(before, limit).changes,
       },
       conversations: {
         upsert: async (ref) => {
@@ -480,6 +496,7 @@ export class SqliteStore implements Store {
         remove: async (tenantId, conversationId) => {
           q.refDelete.run(tenantId, conversationId);
         },
+        deleteIdle: async (before, limit) => q.refDeleteIdle.run({ before, limit }).changes,
       },
     };
   }

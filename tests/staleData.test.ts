@@ -1,0 +1,141 @@
+/** Stale dialog state and conversation references are deleted; what alerts still need is kept (real SQLite file). */
+import { expect } from 'chai';
+import { memoryLogger } from '../bot/logger';
+import { StaleDataCleaner } from '../services/storage/staleData';
+import type { StoredConversationReference } from '../services/storage/repositories';
+import { QUOTA_ALERT } from './helpers/alertFixtures';
+import { offer, TENANT, USERS, world, type TestWorld } from './helpers/fixtures';
+
+const STRANGER = '00000000-0000-4000-8000-00000000dead';
+const UNKNOWN_TENANT = '77777777-2222-4333-8444-555555555555';
+const DAY = 86_400_000;
+
+describe('stale data cleanup', () => {
+  let w: TestWorld;
+  const ago = (days: number) => new Date(w.clock.now().getTime() - days * DAY).toISOString();
+  const ref = (
+    conversationId: string,
+    scope: StoredConversationReference['scope'],
+    updatedAt: string,
+    opts: { aadObjectId?: string; tenantId?: string } = {},
+  ): StoredConversationReference => ({
+    tenantId: opts.tenantId ?? TENANT,
+    conversationId,
+    aadObjectId: opts.aadObjectId ?? null,
+    scope,
+    reference: { conversation: { id: conversationId } },
+    updatedAt,
+  });
+  const cleaner = (log = memoryLogger(), batch = 2) =>
+    new StaleDataCleaner({
+      store: w.store,
+      clock: w.clock,
+      log,
+      stateIdleDays: 30,
+      referenceIdleDays: 365,
+      everyMs: 60_000,
+      batch, // small: several transactions per pass
+    });
+
+  beforeEach(async () => {
+    w = await world([offer('ap', 'actionPack', null)]);
+    await w.store.transaction(async (tx) => {
+      for (const [key, days] of [
+        ['old-1', 31],
+        ['old-2', 45],
+        ['old-3', 400],
+        ['recent', 29],
+        ['today', 0],
+      ] as const)
+        await tx.state.write(key, { dialogStack: [] }, null, ago(days));
+      for (const r of [
+        ref('a:known-lead', 'personal', ago(800), { aadObjectId: USERS.supportLead }), // alerts reach them here
+        ref('a:stranger', 'personal', ago(400), { aadObjectId: STRANGER }),
+        ref('a:other-tenant', 'personal', ago(400), { aadObjectId: STRANGER, tenantId: UNKNOWN_TENANT }),
+        ref('19:routed@thread.tacv2', 'channel', ago(900)), // the organisation's alert channel
+        ref('19:unrouted@thread.tacv2', 'channel', ago(400)),
+        ref('19:queued@thread.tacv2', 'groupChat', ago(400)), // a delivery still queued to it
+        ref('19:recent@thread.tacv2', 'groupChat', ago(300)),
+      ])
+        await tx.conversations.upsert(r);
+      await tx.alertSettings.save(
+        {
+          tenantId: TENANT,
+          thresholds: ['half'],
+          pendingReminderDays: 5,
+          channelConversationId: '19:routed@thread.tacv2',
+        },
+        USERS.globalAdmin,
+        ago(900),
+      );
+      await tx.outbox.append(TENANT, QUOTA_ALERT, ago(1));
+      const [alert] = await tx.outbox.list(TENANT);
+      await tx.deliveries.add({
+        outboxId: alert.id,
+        tenantId: TENANT,
+        recipient: 'channel:19:queued@thread.tacv2',
+        conversationId: '19:queued@thread.tacv2',
+        state: 'queued',
+        lastError: null,
+        at: ago(1),
+      });
+    });
+  });
+  afterEach(() => w.close());
+
+  const stateKeys = () =>
+    (w.store.db.prepare('SELECT key FROM bot_state ORDER BY key').all() as { key: string }[]).map(
+      (r) => r.key,
+    );
+  const conversations = () =>
+    (
+      w.store.db
+        .prepare('SELECT conversation_id FROM conversation_references ORDER BY conversation_id')
+        .all() as {
+        conversation_id: string;
+      }[]
+    ).map((r) => r.conversation_id);
+
+  it('deletes only dialog state idle longer than STATE_IDLE_DAYS and references nobody needs', async () => {
+    const log = memoryLogger();
+    expect(await cleaner(log).runOnce()).to.deep.equal({ states: 3, references: 3 });
+    expect(stateKeys()).to.deep.equal(['recent', 'today']);
+    expect(conversations()).to.deep.equal([
+      '19:queued@thread.tacv2',
+      '19:recent@thread.tacv2',
+      '19:routed@thread.tacv2',
+      'a:known-lead',
+    ]);
+    expect(
+      log.lines.map((l) => [l.level, l.msg, l.fields.dialogStates, l.fields.conversationReferences]),
+    ).to.deep.equal([['info', 'stale data deleted', 3, 3]]);
+    // A second pass finds nothing and logs nothing.
+    expect(await cleaner(log).runOnce()).to.deep.equal({ states: 0, references: 0 });
+    expect(log.lines).to.have.length(1);
+  });
+
+  it('time moves on: what was recent becomes stale (injected clock)', async () => {
+    await cleaner().runOnce();
+    w.clock.set(new Date(w.clock.now().getTime() + 66 * DAY));
+    expect(await cleaner().runOnce()).to.deep.equal({ states: 2, references: 1 });
+    expect(stateKeys()).to.deep.equal([]);
+    expect(conversations()).not.to.include('19:recent@thread.tacv2');
+    expect(conversations()).to.include('a:known-lead');
+  });
+
+  it('runs on its own timer and stops on close', async () => {
+    const c = new StaleDataCleaner({
+      store: w.store,
+      clock: w.clock,
+      log: memoryLogger(),
+      stateIdleDays: 30,
+      referenceIdleDays: 365,
+      everyMs: 20,
+    });
+    c.start();
+    const until = Date.now() + 5_000;
+    while (stateKeys().length > 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await c.stop();
+    expect(stateKeys()).to.deep.equal(['recent', 'today']);
+  });
+});
