@@ -23,15 +23,10 @@ import type { BenefitsView } from '../services/domain/views';
 import type { UserRef } from '../services/benefits/benefitService';
 import type { Services } from '../services/index';
 import type { StatePropertyAccessor } from 'botbuilder';
-<<<<<<< HEAD
 import { failureReply, type Reply } from './failureReply';
 import type { Logger } from './logger';
 import { NO_IDENTITY } from './replies';
-=======
-import { errorFields, type Logger } from './logger';
-import { NO_IDENTITY, refusalFor, SORRY } from './replies';
 import { strangerRefusal } from './servedSenders';
->>>>>>> wip-bounds
 
 /** What a card action produces: a card that replaces the clicked one, or a short message. */
 export type CardActionResult = Reply;

@@ -20,15 +20,10 @@ import type { BenefitsView } from '../services/domain/views';
 import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
 import { saveConversationReference } from './conversationReferences';
-<<<<<<< HEAD
 import { failureReply } from './failureReply';
 import type { Logger } from './logger';
 import { cardMessage, NO_IDENTITY, replyActivity } from './replies';
-=======
-import { errorFields, type Logger } from './logger';
-import { cardMessage, NO_IDENTITY, refusalFor, SORRY } from './replies';
 import { strangerRefusal } from './servedSenders';
->>>>>>> wip-bounds
 
 export interface MessageRouterDeps {
   services: Services;
