@@ -33,6 +33,12 @@ export interface SqliteStoreOptions {
   migrations?: readonly Migration[];
   /** Keep readCached results until the database changes (default on; READ_CACHE=off for benchmarks). */
   readCache?: boolean;
+  /**
+   * FULL (default): in WAL mode every COMMIT syncs the WAL to disk before it returns, so an
+   * acknowledged incident or activation survives power loss. NORMAL syncs only at checkpoints
+   * and can lose the last commits on power loss (never on a process crash); benchmarks only.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 /** Write units of work run by every store of this process (tests open several on one file). */
@@ -150,7 +156,7 @@ export class SqliteStore implements Store {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const db = new Database(file, { timeout: options.busyTimeoutMs ?? 15_000 });
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrations ?? MIGRATIONS);
     return new SqliteStore(db, options.readCache ?? true);
