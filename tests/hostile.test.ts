@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import zlib from 'node:zlib';
+import { loadConfig } from '../services/config';
 import { activity, startTestBot, type TestBot } from './helpers/botHttp';
 import {
   publicPem,
@@ -291,3 +292,63 @@ function rawRequest(port: number, send: (s: net.Socket) => void): Promise<{ stat
     socket.on('error', () => undefined);
   });
 }
+
+describe('safe defaults with authentication off (local use)', function () {
+  this.timeout(30_000);
+
+  it('listens on loopback unless HOST says otherwise; with an app id, on every interface', () => {
+    expect(loadConfig({}).host).to.equal('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
+    expect(loadConfig({ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 's' }).host).to.equal('0.0.0.0');
+  });
+
+  it('says so at start, and refuses activities whose replies would leave the machine (403)', async () => {
+    const bot = await startTestBot({ ALERTS_ENABLED: 'false', HOST: '' });
+    try {
+      expect(
+        bot.logs.lines.some(
+          (l) => l.level === 'warn' && /authentication is off: listening on loopback/.test(l.msg),
+        ),
+      ).to.equal(true);
+      for (const serviceUrl of [
+        'http://10.0.0.1/',
+        'https://smba.trafficmanager.net/amer/',
+        'http://169.254.169.254/',
+      ]) {
+        const res = await bot.post(
+          activity('member', { type: 'message', text: 'help', serviceUrl, deliveryMode: 'normal' }),
+        );
+        expect(res.status, serviceUrl).to.equal(403);
+      }
+      const ok = await bot.post(activity('member', { type: 'message', text: 'help' }));
+      expect(ok.status).to.equal(200);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('closes connections beyond MAX_CONNECTIONS at once, and serves again when they go', async () => {
+    const bot = await startTestBot({ ALERTS_ENABLED: 'false', MAX_CONNECTIONS: '5' });
+    const port = Number(new URL(bot.app.url).port);
+    const open = (): Promise<net.Socket> =>
+      new Promise((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => resolve(s));
+        s.on('error', () => undefined);
+      });
+    try {
+      const held = await Promise.all([1, 2, 3, 4, 5].map(open));
+      const extra = await open();
+      const closedAt = await new Promise<number>((resolve) => {
+        const started = Date.now();
+        extra.on('close', () => resolve(Date.now() - started));
+        extra.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      expect(closedAt).to.be.below(1000);
+      held.forEach((s) => s.destroy());
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await fetch(`${bot.app.url}/healthz`)).status).to.equal(200);
+    } finally {
+      await bot.close();
+    }
+  });
+});
