@@ -3,11 +3,13 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
 import type { ServiceClientCredentialsFactory, AuthenticationConfiguration } from 'botframework-connector';
 import type { Config } from '../services/config';
 import { ReusedClientsAuthentication } from './connectorCache';
+import { isReplyFailure } from './connectorPolicy';
 import type { Logger } from './logger';
 
 export interface AdapterOptions {
@@ -38,7 +40,7 @@ export function createAdapter(
     options.credentialsFactory,
     options.authConfiguration,
   );
-  return new PartnerSupportAdapter(new ReusedClientsAuthentication(auth));
+  return new PartnerSupportAdapter(new ReusedClientsAuthentication(auth, config.replies));
 }
 
 /** The outcome of one POST /api/messages: an HTTP status and, for invokes, the body. */
@@ -50,6 +52,9 @@ export interface ActivityOutcome {
 /** The request body is not a Bot Framework activity (not an object, or no type). */
 export class InvalidActivityError extends Error {}
 
+/** turnState key: the connector failure that ended an earlier reply of this turn. */
+const REPLY_FAILED = Symbol('reply failed');
+
 /**
  * CloudAdapter with its HTTP entry point done here. CloudAdapter.process proves with zod that
  * the body is an object, twice, which costs about 50 µs a request (a seventh of a bare turn);
@@ -60,6 +65,25 @@ export class PartnerSupportAdapter extends CloudAdapter {
     const activity = activityFrom(body);
     const invokeResponse = await this.processActivity(authHeader, activity, logic);
     return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
+  }
+
+  /**
+   * Once a reply of a turn failed at the connector (timed out, refused), the turn's later sends
+   * (a "sorry" from some catch) fail at once with the same error instead of waiting again: a
+   * turn whose connector hangs ends within one REPLY_TIMEOUT_MS.
+   */
+  override async sendActivities(
+    context: TurnContext,
+    activities: Partial<Activity>[],
+  ): Promise<ResourceResponse[]> {
+    const failed: unknown = context.turnState.get(REPLY_FAILED);
+    if (failed) throw failed;
+    try {
+      return await super.sendActivities(context, activities);
+    } catch (err) {
+      if (isReplyFailure(err)) context.turnState.set(REPLY_FAILED, err);
+      throw err;
+    }
   }
 }
 

@@ -21,6 +21,7 @@ import type { BenefitsView } from '../services/domain/views';
 import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
 import { saveConversationReference } from './conversationReferences';
+import { isReplyFailure } from './connectorPolicy';
 import { errorFields, type Logger } from './logger';
 import { cardMessage, NO_IDENTITY, refusalFor, SORRY } from './replies';
 
@@ -102,6 +103,7 @@ export class MessageRouter {
     } catch (thrown) {
       // Dialogs wrap what a step throws; the refusal inside is what the user needs to see.
       const err = thrown instanceof DialogContextError ? thrown.error : thrown;
+      if (isReplyFailure(err)) throw err; // the connector failed: a "sorry" would fail too; onTurnError logs it
       await dc.cancelAllDialogs().catch(() => undefined);
       if (err instanceof BenefitRuleError) {
         this.deps.logger.info('request refused', {

@@ -21,6 +21,8 @@ export interface Config {
   /** Lower-cased tenant ids; empty allows every tenant. */
   allowedTenants: string[];
   maxBodyBytes: number;
+  /** Every call to the Bot Connector (replies, alerts): the most it may take, retries included, and how many retries. */
+  replies: { timeoutMs: number; maxRetries: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Memoise expanded Adaptive Cards by their data. */
   cardCache: boolean;
@@ -135,6 +137,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     microsoftAppType,
     allowedTenants,
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+    replies: {
+      timeoutMs: int('REPLY_TIMEOUT_MS', 10_000, 100, 120_000),
+      maxRetries: int('REPLY_MAX_RETRIES', 2, 0, 5),
+    },
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     cardCache: oneOf('CARD_CACHE', 'on', ['on', 'off']) === 'on',
     readCache: oneOf('READ_CACHE', 'on', ['on', 'off']) === 'on',
