@@ -2,7 +2,7 @@ import restify from 'restify';
 import { AuthenticationError } from 'botframework-connector';
 import type { Store } from '../services/storage/repositories';
 import { InvalidActivityError, type PartnerSupportAdapter, type TurnLogic } from './adapter';
-import { errorFields, type Logger } from './logger';
+import { errorFields, restifyLog, type Logger } from './logger';
 
 export interface ServerDeps {
   adapter: PartnerSupportAdapter;
@@ -15,7 +15,7 @@ export interface ServerDeps {
 /** HTTP: POST /api/messages for Bot Framework activities, GET /healthz for probes. */
 export function createServer(deps: ServerDeps): restify.Server {
   const { adapter, logic, store, logger } = deps;
-  const server = restify.createServer({ name: 'partner-support-bot' });
+  const server = restify.createServer({ name: 'partner-support-bot', log: restifyLog(logger) });
   // JSON only, size-capped: activities are small and there is no file upload.
   // The typings omit bodyReader's maxBodySize, which jsonBodyParser passes on (restify 11).
   const jsonOptions = {
