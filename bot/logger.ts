@@ -50,6 +50,8 @@ const CENSORED_PARTS =
   /authorization|token|secret|password|passwd|credential|cookie|apikey|privatekey|assertion/;
 /** Bearer tokens and JWTs (even cut short) inside free text: error messages, URLs. */
 const TOKEN_IN_TEXT = /\bBearer\s+[\w.~+/=-]+|\beyJ[\w-]{8,}(?:\.[\w-]*){0,2}/gi;
+/** Secret-looking query parameters in URLs (`?token=…`, `&sig=…`): the name stays, the value goes. */
+const SECRET_IN_QUERY = /([?&][\w.-]*(?:token|secret|password|sig|key|code)[\w.-]*=)[^&#\s"]*/gi;
 
 function censoredKey(key: string): boolean {
   const k = key.toLowerCase().replace(/[-_]/g, '');
@@ -59,7 +61,10 @@ function censoredKey(key: string): boolean {
 function boundedString(s: string, budget: { left: number }): string {
   // Tokens are censored before cutting, on a bounded prefix: the regex never sees a huge string.
   const kept = Math.min(MAX_STRING, Math.max(0, budget.left));
-  let out = s.slice(0, 2 * MAX_STRING).replace(TOKEN_IN_TEXT, REDACTED);
+  let out = s
+    .slice(0, 2 * MAX_STRING)
+    .replace(TOKEN_IN_TEXT, REDACTED)
+    .replace(SECRET_IN_QUERY, `$1${REDACTED}`);
   if (out.length > kept || s.length > 2 * MAX_STRING) out = `${out.slice(0, kept)}…[${s.length} chars]`;
   budget.left -= out.length;
   return out;

@@ -82,6 +82,7 @@ describe('the logger', () => {
         },
       },
       reason: `token refused: ${SECRETS.authorization}`,
+      url: `/api/messages?access_token=${SECRETS.token}&page=2`,
     });
     // An SDK error keeps the request it failed on (with the bot's own token) as a field.
     const err = Object.assign(new Error(`Unauthorized ${SECRETS.authorization}`), {
@@ -109,6 +110,7 @@ describe('the logger', () => {
       activity: { id: 'act-42', text: REDACTED, value: REDACTED, from: { id: '29:dev' } },
     });
     expect(first?.reason).to.equal(`token refused: ${REDACTED}`);
+    expect(first?.url).to.equal(`/api/messages?access_token=${REDACTED}&page=2`);
     expect(second?.err).to.deep.include({
       name: 'Error',
       statusCode: 401,
@@ -179,7 +181,7 @@ describe('the logger', () => {
 describe('the bot logs over HTTP', function () {
   this.timeout(30_000);
 
-  it('a request with an Authorization header and a message leaves neither in the logs, restify and the SDK included', async () => {
+  it('a refused request with an Authorization header and a message leaves neither in the logs; restify logs through the same pino', async () => {
     const bot = await startTestBot(
       { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRETS.password },
       { logger: 'json' },
