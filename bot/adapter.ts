@@ -3,6 +3,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
 import type {
@@ -14,6 +15,7 @@ import type {
 import { InvalidActivityError, parseActivity } from './activitySchema';
 import type { Config } from '../services/config';
 import { ReusedClientsAuthentication } from './connectorCache';
+import { isReplyFailure } from './connectorPolicy';
 import type { Logger } from './logger';
 
 export interface AdapterOptions {
@@ -44,7 +46,7 @@ export function createAdapter(
     options.credentialsFactory,
     options.authConfiguration,
   );
-  return new PartnerSupportAdapter(new ReusedClientsAuthentication(auth), {
+  return new PartnerSupportAdapter(new ReusedClientsAuthentication(auth, config.replies), {
     channelId: config.channelId,
     authenticationOn: Boolean(config.microsoftAppId),
     serviceUrlHosts: config.serviceUrlHosts,
@@ -75,6 +77,9 @@ export interface AuthenticatedRequest {
   /** The service URL the token was issued for; null when authentication is off. */
   serviceUrl: string | null;
 }
+
+/** turnState key: the connector failure that ended an earlier reply of this turn. */
+const REPLY_FAILED = Symbol('reply failed');
 
 /**
  * CloudAdapter with its HTTP entry point done here, in the order that keeps hostile requests
@@ -144,6 +149,25 @@ export class PartnerSupportAdapter extends CloudAdapter {
       return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(serviceUrl));
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * Once a reply of a turn failed at the connector (timed out, refused), the turn's later sends
+   * (a "sorry" from some catch) fail at once with the same error instead of waiting again: a
+   * turn whose connector hangs ends within one REPLY_TIMEOUT_MS.
+   */
+  override async sendActivities(
+    context: TurnContext,
+    activities: Partial<Activity>[],
+  ): Promise<ResourceResponse[]> {
+    const failed: unknown = context.turnState.get(REPLY_FAILED);
+    if (failed) throw failed;
+    try {
+      return await super.sendActivities(context, activities);
+    } catch (err) {
+      if (isReplyFailure(err)) context.turnState.set(REPLY_FAILED, err);
+      throw err;
     }
   }
 }

@@ -8,11 +8,8 @@ import type { ConnectorClient } from 'botframework-connector';
 import { alertCard } from '../cards';
 import { languageOf } from '../dialogs/language';
 import { AlertSendError, type AlertJob, type AlertSender } from '../services/alerts/alertDispatcher';
+import { withoutRetries } from './connectorPolicy';
 import { cardMessage } from './replies';
-
-interface PipelineOwner {
-  client?: { pipeline?: { removePolicy(options: { name: string }): unknown } };
-}
 
 export class TeamsAlertSender implements AlertSender {
   constructor(
@@ -35,7 +32,9 @@ export class TeamsAlertSender implements AlertSender {
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (context: TurnContext) => {
         const connector = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
-        withoutSdkRetries(connector);
+        // The dispatcher decides retries itself, with the rate budget knowing about each request;
+        // the call keeps its deadline (REPLY_TIMEOUT_MS).
+        withoutRetries(connector);
         // An alert is a new message in the conversation (POST .../activities). context.sendActivity
         // would reply to the SDK's made-up continuation activity id instead, which in a channel
         // is a reply in a thread rather than a new post.
@@ -49,16 +48,6 @@ export class TeamsAlertSender implements AlertSender {
       throw toSendError(err);
     }
   }
-}
-
-/**
- * The connector client retries 429 and 5xx inside the call (up to 3 times). The dispatcher
- * decides retries itself, with the rate budget knowing about each request, so that policy is
- * removed for alert sends. The client keeps its pipeline in a private field, hence the cast.
- */
-function withoutSdkRetries(client: unknown): void {
-  const pipeline = (client as PipelineOwner | undefined)?.client?.pipeline;
-  pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
 }
 
 function toSendError(err: unknown): AlertSendError {

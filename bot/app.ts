@@ -24,6 +24,7 @@ import { SendBudget } from '../services/alerts/sendBudget';
 import { createAdapter, type AdapterOptions } from './adapter';
 import { TeamsAlertSender } from './alertSender';
 import { CardActions } from './cardActions';
+import { isReplyFailure, replyFailureFields } from './connectorPolicy';
 import { saveConversationReferenceIfChanged } from './conversationReferences';
 import { errorFields, type Logger } from './logger';
 import { MessageRouter } from './messageRouter';
@@ -103,6 +104,15 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     everyMs: config.staleData.everyMinutes * 60_000,
   });
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    if (isReplyFailure(error)) {
+      // Nothing to answer with (the connector is what failed), and the dialog state is kept.
+      logger.error('reply not delivered: the Bot Connector failed', {
+        activityId: context.activity.id,
+        activityType: context.activity.type,
+        ...replyFailureFields(error),
+      });
+      return;
+    }
     logger.error('turn failed', {
       activityId: context.activity.id,
       activityType: context.activity.type,

@@ -9,6 +9,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Activity } from 'botbuilder';
+import { boundConnectorClient, type ReplyLimits } from './connectorPolicy';
 
 /** How many connector clients one process keeps (one per bot app id, service URL and audience). */
 const MAX_CLIENTS = 256;
@@ -19,13 +20,17 @@ const MAX_CLIENTS = 256;
  * clients hold nothing per turn (credentials fetch and cache their own tokens), so, as the
  * SDK's older BotFrameworkAdapter did, incoming turns reuse one client per app id, service
  * URL and audience. Proactive sends (createConnectorFactory) keep fresh clients, because the
- * alert sender changes its client's retry policy.
+ * alert sender changes its client's retry policy. Every client, shared or fresh, has its calls
+ * bounded in time and retries (connectorPolicy.ts).
  */
 export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
   private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    private readonly limits: ReplyLimits,
+  ) {
     super();
   }
 
@@ -35,7 +40,11 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
     const appId = appIdOf(result.claimsIdentity);
     return {
       ...result,
-      connectorFactory: new ReusedConnectorFactory(result.connectorFactory, appId, this.connectors),
+      connectorFactory: new ReusedConnectorFactory(
+        new BoundedConnectorFactory(result.connectorFactory, this.limits),
+        appId,
+        this.connectors,
+      ),
     };
   }
 
@@ -47,7 +56,7 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.inner.createConnectorFactory(claimsIdentity);
+    return new BoundedConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), this.limits);
   }
 
   createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
@@ -66,6 +75,19 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
 
   override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
     return this.inner.authenticateChannelRequest(authHeader);
+  }
+}
+
+class BoundedConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly inner: ConnectorFactory,
+    private readonly limits: ReplyLimits,
+  ) {
+    super();
+  }
+
+  async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    return boundConnectorClient(await this.inner.create(serviceUrl, audience), this.limits);
   }
 }
 

@@ -1,11 +1,17 @@
 /** `npm start`: read the configuration once, start the bot, stop cleanly on SIGINT/SIGTERM. */
 import { loadConfigOrExit } from '../services/config';
 import { startApp } from './app';
-import { createLogger, errorFields } from './logger';
+import { createLogger, errorFields, routeConsole } from './logger';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
+  // JSON lines only on stdout: the SDK's console output, Node's warnings and a crash go through the logger too.
+  routeConsole(logger);
+  process.on('uncaughtException', (err) => {
+    logger.error('uncaught exception: the bot stops', errorFields(err));
+    process.exit(1);
+  });
   const app = await startApp(config, logger);
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
@@ -17,6 +23,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(JSON.stringify({ level: 'error', msg: 'the bot could not start', ...errorFields(err) }));
+  // Not console: routeConsole may have made it a debug line.
+  createLogger('error').error('the bot could not start', errorFields(err));
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import type { DialogSet } from 'botbuilder-dialogs';
+import { DialogContextError, type DialogSet } from 'botbuilder-dialogs';
 import {
   alertSettingsCard,
   answerCard,
@@ -20,6 +20,7 @@ import type { BenefitsView } from '../services/domain/views';
 import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
 import { saveConversationReference } from './conversationReferences';
+import { isReplyFailure } from './connectorPolicy';
 import { failureReply } from './failureReply';
 import type { Logger } from './logger';
 import { cardMessage, NO_IDENTITY, replyActivity } from './replies';
@@ -101,6 +102,9 @@ export class MessageRouter {
       }
       await this.route(context, dc, understood.intent, understood.entities ?? {}, understood.language);
     } catch (thrown) {
+      // The connector failed: a "sorry" would fail too; onTurnError logs it once.
+      const inner = thrown instanceof DialogContextError ? thrown.error : thrown;
+      if (isReplyFailure(inner)) throw inner;
       await context.sendActivity(replyActivity(await failureReply(this.deps, context, thrown)));
     }
   }

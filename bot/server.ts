@@ -9,7 +9,7 @@ import {
   type TurnLogic,
 } from './adapter';
 import { EdgeLog } from './edgeLog';
-import { errorFields, type Logger } from './logger';
+import { errorFields, restifyLog, type Logger } from './logger';
 import { readJsonBody, RequestRejected } from './requestBody';
 
 export interface HttpLimits {
@@ -38,7 +38,7 @@ const MAX_JSON_DEPTH = 64;
  */
 export function createServer(deps: ServerDeps): restify.Server {
   const { adapter, logic, store, logger, limits } = deps;
-  const server = restify.createServer({ name: 'partner-support-bot' });
+  const server = restify.createServer({ name: 'partner-support-bot', log: restifyLog(logger) });
   applyHttpLimits(server, limits);
   const edge = new EdgeLog(logger);
 

@@ -35,6 +35,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Idle time before a kept-alive connection is closed (ms). */
   keepAliveTimeoutMs: number;
+  /** Every call to the Bot Connector (replies, alerts): the most it may take, retries included, and how many retries. */
+  replies: { timeoutMs: number; maxRetries: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Memoise expanded Adaptive Cards by their data. */
   cardCache: boolean;
@@ -170,6 +172,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 5_000, 100, 120_000),
     requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 10_000, 100, 300_000),
     keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 30_000, 100, 600_000),
+    replies: {
+      timeoutMs: int('REPLY_TIMEOUT_MS', 10_000, 100, 120_000),
+      maxRetries: int('REPLY_MAX_RETRIES', 2, 0, 5),
+    },
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     cardCache: oneOf('CARD_CACHE', 'on', ['on', 'off']) === 'on',
     readCache: oneOf('READ_CACHE', 'on', ['on', 'off']) === 'on',

@@ -5,7 +5,9 @@
  */
 import { expect } from 'chai';
 import type { TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import { InvalidActivityError } from '../bot/adapter';
+import { ReplyTimeoutError, withoutRetries } from '../bot/connectorPolicy';
 import { memoryLogger } from '../bot/logger';
 import { activity, startTestBot } from './helpers/botHttp';
 import { localAdapter, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
@@ -128,5 +130,137 @@ describe('the adapter', function () {
     );
     expect(proactive).to.be.an('object');
     expect(proactive).not.to.equal(clients[0]);
+  });
+});
+
+describe('replies cannot pin requests', function () {
+  this.timeout(30_000);
+  const TIMEOUT_MS = 400;
+  let fake: FakeConnector;
+  let bot: Awaited<ReturnType<typeof startTestBot>>;
+  before(async () => {
+    fake = await startFakeConnector();
+    bot = await startTestBot({ REPLY_TIMEOUT_MS: String(TIMEOUT_MS), REPLY_MAX_RETRIES: '2' });
+  });
+  after(async () => {
+    await bot.close();
+    await fake.close();
+  });
+
+  /** A message with normal delivery (replies go to the fake connector): HTTP status, time taken, what it logged. */
+  async function turn(conversationId: string, text = 'hello') {
+    const logged = bot.logs.lines.length;
+    const requests = fake.requests;
+    const started = performance.now();
+    const res = await bot.post({
+      ...activity('member', { type: 'message', text }, { conversationId }),
+      deliveryMode: 'normal',
+      serviceUrl: fake.url,
+    });
+    return {
+      status: res.status,
+      ms: performance.now() - started,
+      requests: fake.requests - requests,
+      problems: bot.logs.lines.slice(logged).filter((l) => l.level === 'warn' || l.level === 'error'),
+    };
+  }
+
+  it('a normal turn still delivers its reply, with no warning', async () => {
+    const t = await turn('a:reply-ok');
+    expect(t.status).to.equal(200);
+    expect(fake.messagesTo('a:reply-ok')).to.have.length.above(0);
+    expect(t.problems).to.deep.equal([]);
+  });
+
+  for (const how of ['silent', 'body'] as const) {
+    it(`a reply the connector never finishes (${how === 'silent' ? 'no answer' : 'headers, then no body'}) ends the turn within REPLY_TIMEOUT_MS; the request is answered and logged once`, async () => {
+      fake.hang(`a:hang-${how}`, Infinity, how);
+      const t = await turn(`a:hang-${how}`);
+      expect(t.status).to.equal(200);
+      expect(t.ms).to.be.below(TIMEOUT_MS + 1500);
+      expect(t.requests).to.equal(1); // a timed-out send may have arrived: it is not sent again
+      expect(t.problems.map((l) => [l.level, l.msg, l.fields.errorName])).to.deep.equal([
+        ['error', 'reply not delivered: the Bot Connector failed', 'ReplyTimeoutError'],
+      ]);
+      // The connector back: the next turn there is served normally.
+      fake.hang(`a:hang-${how}`, 0);
+      expect((await turn(`a:hang-${how}`)).problems).to.deep.equal([]);
+      expect(fake.messagesTo(`a:hang-${how}`)).to.have.length.above(0);
+    });
+  }
+
+  it('a 429 with Retry-After: 3600 is not waited for: one request, the turn ends at once, logged once with the status', async () => {
+    fake.script('a:throttled', 429, 1, 3600);
+    const t = await turn('a:throttled');
+    expect(t.status).to.equal(200);
+    expect(t.ms).to.be.below(1500);
+    expect(t.requests).to.equal(1);
+    expect(t.problems.map((l) => [l.msg, l.fields.statusCode])).to.deep.equal([
+      ['reply not delivered: the Bot Connector failed', 429],
+    ]);
+  });
+
+  it('transient statuses are retried, at most REPLY_MAX_RETRIES times, within the deadline', async () => {
+    const roomy = await startTestBot({ REPLY_TIMEOUT_MS: '5000', REPLY_MAX_RETRIES: '2' });
+    const send = async (conversationId: string) => {
+      const logged = roomy.logs.lines.length;
+      const requests = fake.requests;
+      const res = await roomy.post({
+        ...activity('member', { type: 'message', text: 'hello' }, { conversationId }),
+        deliveryMode: 'normal',
+        serviceUrl: fake.url,
+      });
+      expect(res.status).to.equal(200);
+      return {
+        requests: fake.requests - requests,
+        problems: roomy.logs.lines
+          .slice(logged)
+          .filter((l) => l.level === 'warn' || l.level === 'error')
+          .map((l) => [l.msg, l.fields.statusCode]),
+      };
+    };
+    try {
+      fake.script('a:flaky', 503, 1);
+      expect(await send('a:flaky')).to.deep.equal({ requests: 2, problems: [] });
+      expect(fake.messagesTo('a:flaky')).to.have.length.above(0);
+
+      fake.script('a:down', 429, Infinity, 0);
+      expect(await send('a:down')).to.deep.equal({
+        requests: 3, // 1 + REPLY_MAX_RETRIES
+        problems: [['reply not delivered: the Bot Connector failed', 429]],
+      });
+    } finally {
+      await roomy.close();
+    }
+
+    // With 400 ms in all, a 500 ms back-off does not fit: no retry, the turn ends.
+    fake.script('a:flaky-short', 503, 1);
+    const t = await turn('a:flaky-short');
+    expect(t.requests).to.equal(1);
+    expect(t.problems.map((l) => l.fields.statusCode)).to.deep.equal([503]);
+  });
+
+  it('proactive sends (alerts) have the same deadline, also without the client retries', async () => {
+    const adapter = localAdapter(memoryLogger(), { REPLY_TIMEOUT_MS: String(TIMEOUT_MS) });
+    const reference = {
+      serviceUrl: fake.url,
+      conversation: { id: 'a:proactive-hang', isGroup: false, conversationType: 'personal', name: '' },
+    };
+    fake.hang('a:proactive-hang', 2);
+    for (const noRetries of [false, true]) {
+      const started = performance.now();
+      const outcome = await adapter
+        .continueConversationAsync('', reference, async (context) => {
+          const connector = context.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+          if (noRetries) withoutRetries(connector);
+          await context.sendActivity('alert');
+        })
+        .then(
+          () => 'sent',
+          (err: unknown) => err,
+        );
+      expect(outcome).to.be.instanceOf(ReplyTimeoutError);
+      expect(performance.now() - started).to.be.below(TIMEOUT_MS + 1500);
+    }
   });
 });

@@ -268,6 +268,46 @@ describe('fake Bot Connector', () => {
     expect(fake.messages).to.have.length(0);
   });
 
+  it('hang: a send left unanswered, or answered 200 with a body that never ends; then normal again; close drops them', async () => {
+    await start();
+    fake.hang(PERSONAL, 1);
+    fake.hang(CHANNEL_THREAD, 1, 'body');
+    const silent = fetch(`${fake.url}${activitiesPath(PERSONAL)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(message(PERSONAL, 'hello')),
+      signal: AbortSignal.timeout(300),
+    });
+    await silent.then(
+      () => expect.fail('answered'),
+      (err: Error) => expect(err.name).to.equal('TimeoutError'),
+    );
+    const headersOnly = await fetch(`${fake.url}${activitiesPath(CHANNEL_THREAD)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(message(CHANNEL_THREAD, 'hello')),
+      signal: AbortSignal.timeout(300),
+    });
+    expect(headersOnly.status).to.equal(200);
+    await headersOnly.text().then(
+      () => expect.fail('the body ended'),
+      (err: Error) => expect(err.name).to.equal('TimeoutError'),
+    );
+    expect(fake.hung).to.equal(2);
+    expect(fake.messages).to.have.length(0);
+    expect((await sendTo(fake, PERSONAL, 'again')).status).to.equal(200);
+    expect(fake.messagesTo(PERSONAL)).to.have.length(1);
+
+    fake.hang(PERSONAL, Infinity);
+    const pending = sendTo(fake, PERSONAL, 'never').then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    await sleep(100);
+    await fake.close();
+    expect(await pending).to.equal('dropped');
+  });
+
   describe('with the real botframework ConnectorClient', () => {
     const client = () => new ConnectorClient(new MicrosoftAppCredentials('', ''), { baseUri: fake.url });
 

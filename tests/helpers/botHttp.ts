@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { startApp, type App } from '../../bot/app';
 import type { AdapterOptions } from '../../bot/adapter';
-import { memoryLogger } from '../../bot/logger';
+import { capturedLogger, memoryLogger } from '../../bot/logger';
 import { loadConfig } from '../../services/config';
 import type { Clock } from '../../services/domain/clock';
 import { tempDbPath } from './fixtures';
@@ -29,7 +29,8 @@ export interface BotActivity {
 
 export interface TestBot {
   app: App;
-  logs: ReturnType<typeof memoryLogger>;
+  /** `output`: the JSON lines as written, when started with `{ logger: 'json' }`. */
+  logs: ReturnType<typeof memoryLogger> & { output?: string[] };
   /** Posts an activity with deliveryMode expectReplies and returns the HTTP status and the bot's replies. */
   post(
     activity: Record<string, unknown>,
@@ -72,7 +73,13 @@ export function activity(
 
 export async function startTestBot(
   env: Record<string, string> = {},
-  opts: { clock?: Clock; adapter?: AdapterOptions; limiterNow?: () => number } = {},
+  /** logger 'json': the real pino logger, writing into memory (redaction and format tests). */
+  opts: {
+    clock?: Clock;
+    adapter?: AdapterOptions;
+    limiterNow?: () => number;
+    logger?: 'memory' | 'json';
+  } = {},
 ): Promise<TestBot> {
   const root = path.resolve(__dirname, '../../..');
   const config = loadConfig({
@@ -83,7 +90,7 @@ export async function startTestBot(
     SEED_ORGANISATION: path.join(root, 'examples/demo-org.json'),
     ...env,
   });
-  const logs = memoryLogger();
+  const logs = opts.logger === 'json' ? capturedLogger() : memoryLogger();
   const app = await startApp(config, logs, {
     clock: opts.clock,
     adapter: opts.adapter,

@@ -13,6 +13,8 @@
  * ones are recorded in `messages`. createConversation is neither scripted nor limited; if its body carries
  * an initial `activity`, that activity is recorded as a message to the new conversation.
  * Anything else (including POST .../activities/history) answers 404.
+ * `hang` makes the next sends to a conversation never answer (a connector that is down behind a
+ * load balancer), or answer 200 and never finish the body; `close` drops those sockets.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,6 +48,10 @@ export interface FakeConnector {
   requests: number; // all requests received on activity routes
   /** The next `times` sends to this conversation answer `status` (then normal again). times default 1; Infinity allowed (e.g. 403 forever = bot blocked). */
   script(conversationId: string, status: ScriptedStatus, times?: number, retryAfterSeconds?: number): void;
+  /** The next `times` sends to this conversation never answer ('silent'), or send a 200 status and headers but never the whole body ('body'); times 0 stops. Counted in `hung`, not in `messages`. */
+  hang(conversationId: string, times?: number, how?: 'silent' | 'body'): void;
+  /** How many sends were left hanging. */
+  hung: number;
   messagesTo(conversationId: string): RecordedMessage[];
   close(): Promise<void>;
 }
@@ -198,6 +204,7 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
   const conversationSends = new Map<string, number[]>(); // accepted send times, ascending
   const tenantSends = new Map<string | null, number[]>();
   const scripts = new Map<string, Script[]>();
+  const hangs = new Map<string, { remaining: number; how: 'silent' | 'body' }>();
   let activityCounter = 0;
   let conversationCounter = 0;
 
@@ -215,6 +222,11 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
       queue.push({ status, remaining: times, retryAfterSeconds });
       scripts.set(conversationId, queue);
     },
+    hang(conversationId, times = 1, how = 'silent') {
+      if (times > 0) hangs.set(conversationId, { remaining: times, how });
+      else hangs.delete(conversationId);
+    },
+    hung: 0,
     messagesTo(conversationId) {
       return fake.messages.filter((m) => m.conversationId === conversationId);
     },
@@ -348,6 +360,18 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
     }
 
     const { conversationId } = r;
+    const hang = hangs.get(conversationId);
+    if (hang) {
+      hang.remaining -= 1;
+      if (hang.remaining <= 0) hangs.delete(conversationId);
+      fake.hung += 1;
+      debug(`hanging (${hang.how}) on ${conversationId}`);
+      if (hang.how === 'body') {
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': '1000' });
+        res.write('{"id":"');
+      }
+      return; // never ended: only close() drops the socket
+    }
     const tenantId = tenantOf(parsed);
     const scripted = takeScript(conversationId);
     if (scripted) {
@@ -395,7 +419,7 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
   });
 }
 
-/** The bot's adapter with authentication off, as it talks to this fake connector in tests and benchmarks. */
-export function localAdapter(logger: Logger): PartnerSupportAdapter {
-  return createAdapter(loadConfig({ NODE_ENV: 'development', SEED_ORGANISATION: 'none' }), logger);
+/** The bot's adapter with authentication off, as it talks to this fake connector in tests and benchmarks; `env` adds settings (REPLY_TIMEOUT_MS...). */
+export function localAdapter(logger: Logger, env: Record<string, string> = {}): PartnerSupportAdapter {
+  return createAdapter(loadConfig({ NODE_ENV: 'development', SEED_ORGANISATION: 'none', ...env }), logger);
 }
