@@ -66,10 +66,16 @@ export function createServer(deps: ServerDeps): restify.Server {
       const refusal = refusalOf(err);
       if (refusal) {
         edge.warn(refusal.log, { ...context, reason: refusal.reason });
-        answer(req, res, refusal.status, { error: refusal.body });
+        await answer(req, res, refusal.status, { error: refusal.body }, limits.maxBodyBytes);
       } else {
         logger.error('request failed', { ...context, ...errorFields(err) });
-        answer(req, res, 500, { error: 'The bot could not process this activity.' });
+        await answer(
+          req,
+          res,
+          500,
+          { error: 'The bot could not process this activity.' },
+          limits.maxBodyBytes,
+        );
       }
     }
   });
@@ -149,11 +155,48 @@ const BODIES: Record<number, string> = {
   415: 'Send JSON (application/json, UTF-8), uncompressed or gzip, deflate or br.',
 };
 
-/** Answers unless the client is gone; a body left unread closes the connection after the answer. */
-function answer(req: restify.Request, res: restify.Response, status: number, body: unknown): void {
+/**
+ * Answers unless the client is gone. A body refused before it was read is first drained (up to
+ * the body cap, within the request timeout), so that the connection stays in step: answering
+ * while a client still sends its body, even with `Connection: close`, let a kept-alive client
+ * start its next request on a socket the server had stopped reading, which then got a 408.
+ * A body larger than the cap still closes the connection after the answer.
+ */
+async function answer(
+  req: restify.Request,
+  res: restify.Response,
+  status: number,
+  body: unknown,
+  maxBytes: number,
+): Promise<void> {
+  if (!req.complete && !(await drained(req, maxBytes))) res.header('Connection', 'close');
   if (res.headersSent || res.destroyed || req.socket.destroyed) return;
-  if (!req.complete) res.header('Connection', 'close');
   res.send(status, body);
+}
+
+/** Reads and discards what is left of a request body; false if it passes maxBytes or the client goes. */
+function drained(req: restify.Request, maxBytes: number): Promise<boolean> {
+  if (req.readableEnded) return Promise.resolve(true);
+  if (req.destroyed || req.socket.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let size = 0;
+    const finish = (ok: boolean) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      resolve(ok);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onClose = () => finish(false);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+    req.resume();
+  });
 }
 
 /** What a log line may say about an activity: its id and type, short, never its content. */

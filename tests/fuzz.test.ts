@@ -325,6 +325,14 @@ describe('a seeded fuzz of the bot process', function () {
     } finally {
       db.close();
     }
+    const notJson = bot.lines.filter((l) => {
+      try {
+        return typeof JSON.parse(l) !== 'object';
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson.slice(0, 3), 'lines on stdout or stderr that are not JSON').to.deep.equal([]);
     const errors = bot.lines.filter((l) => l.includes('"level":"error"') || l.includes('"level":50'));
     expect(errors.slice(0, 3), 'error-level log lines').to.deep.equal([]);
   });
