@@ -12,7 +12,12 @@ function load(): AC {
   g.window = dom.window;
   g.document = dom.window.document;
   g.HTMLElement = dom.window.HTMLElement;
-  g.navigator = dom.window.navigator;
+  // Node 21+ has its own read-only `navigator` (a getter): replace it rather than assign.
+  Object.defineProperty(globalThis, 'navigator', {
+    value: dom.window.navigator,
+    configurable: true,
+    writable: true,
+  });
   // A require, not an import: the browser build must load after the globals above exist.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   lib = require('adaptivecards/dist/adaptivecards.js') as AC;
