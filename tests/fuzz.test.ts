@@ -21,6 +21,12 @@ const SEED = 20261129;
 const REQUESTS = 10_000;
 const CONCURRENCY = 16;
 
+/** Resident memory of a process in KiB, from /proc (Linux). */
+function rssOf(pid: number | undefined): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
 /** mulberry32: small, fast, and the same sequence on every machine for one seed. */
 function prng(seed: number) {
   let a = seed >>> 0;
@@ -288,11 +294,14 @@ describe('a seeded fuzz of the bot process', function () {
       const a = activityFor(r, i, `${connector.url}/`);
       requests.push(encode(r, r.chance(0.6) ? mutate(r, a) : a));
     }
+    const rssSamples: number[] = []; // KiB, every 1,000 requests
     const statuses = new Map<number, number>();
     let next = 0;
     const worker = async () => {
       while (next < requests.length && !bot.exited) {
-        const { body, headers } = requests[next++];
+        const index = next++;
+        if (index % 1000 === 0) rssSamples.push(rssOf(bot.child.pid));
+        const { body, headers } = requests[index];
         const res = await fetch(`${bot.url}/api/messages`, {
           method: 'POST',
           headers,
@@ -304,8 +313,16 @@ describe('a seeded fuzz of the bot process', function () {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const summary = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
+    rssSamples.push(rssOf(bot.child.pid));
     console.log(`      statuses: ${JSON.stringify(summary)}`);
+    console.log(
+      `      bot process RSS (MB) every 1,000 requests: ${rssSamples.map((k) => Math.round(k / 1024)).join(' ')}`,
+    );
 
+    // Caches and the heap fill during the first half; after that memory must stay flat.
+    const half = rssSamples[Math.floor(rssSamples.length / 2)];
+    const secondHalfGrowthMb = (Math.max(...rssSamples.slice(rssSamples.length / 2)) - half) / 1024;
+    expect(secondHalfGrowthMb, 'RSS growth over the second half, MB').to.be.below(50);
     expect(bot.exited, 'the process is still running').to.equal(null);
     expect([...statuses.values()].reduce((a, b) => a + b, 0)).to.equal(REQUESTS);
     expect(statuses.get(500) ?? 0, 'answers of 500').to.equal(0);
