@@ -1,4 +1,5 @@
-import { TurnContext, type Activity } from 'botbuilder';
+import { isDeepStrictEqual } from 'node:util';
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
 import type { ConversationScope, Store } from '../services/storage/repositories';
@@ -12,7 +13,57 @@ export function scopeOf(activity: Partial<Activity>): ConversationScope {
   return 'personal';
 }
 
-/** Like saveConversationReference, but reads first so an unchanged reference costs no write. */
+/** A message in a channel thread carries ";messageid=…" in its conversation id: the conversation is the channel. */
+export function conversationRootOf(conversationId: string): string {
+  return conversationId.replace(/;messageid=.*$/i, '');
+}
+
+/**
+ * What is kept of a reference: where the conversation is reached, nothing of the message it came
+ * with. No activity id (new on every message; alerts are new posts anyway), the channel rather
+ * than the thread, and in a channel or group chat no user (whoever spoke last; a new post needs
+ * none). Applied to stored rows too, so that rows written before this compare equal.
+ */
+export function durableReference(
+  reference: Partial<ConversationReference>,
+  scope: ConversationScope,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    user: scope === 'personal' ? reference.user : undefined,
+    bot: reference.bot,
+    conversation: reference.conversation
+      ? { ...reference.conversation, id: conversationRootOf(reference.conversation.id) }
+      : undefined,
+    channelId: reference.channelId,
+    locale: reference.locale,
+    serviceUrl: reference.serviceUrl,
+  };
+  return JSON.parse(JSON.stringify(out)) as Record<string, unknown>; // as stored: no undefined
+}
+
+/**
+ * Whether a stored reference still reaches the conversation. In a channel or group chat the locale
+ * is the last speaker's: it alone does not rewrite the row (the one stored, the locale of whoever
+ * routed alerts there, stays the channel's alert language).
+ */
+function sameReference(
+  stored: Record<string, unknown>,
+  fresh: Record<string, unknown>,
+  scope: ConversationScope,
+): boolean {
+  const a = durableReference(stored, scope);
+  const b = durableReference(fresh, scope);
+  if (scope !== 'personal') {
+    delete a.locale;
+    delete b.locale;
+  }
+  return isDeepStrictEqual(a, b);
+}
+
+/**
+ * Like saveConversationReference, but reads first: an ordinary message to a conversation whose
+ * reference is stored writes nothing (each commit is an fsync and drops every cached read).
+ */
 export async function saveConversationReferenceIfChanged(
   store: Store,
   clock: Clock,
@@ -20,12 +71,13 @@ export async function saveConversationReferenceIfChanged(
 ): Promise<void> {
   const tenantId = tenantIdOf(activity);
   if (!tenantId || !activity.conversation?.id) return;
-  const stored = await store.readCached(
-    `conversation\u0000${tenantId}\u0000${activity.conversation.id}`,
-    (tx) => tx.conversations.get(tenantId, activity.conversation.id),
+  const conversationId = conversationRootOf(activity.conversation.id);
+  const stored = await store.readCached(`conversation\u0000${tenantId}\u0000${conversationId}`, (tx) =>
+    tx.conversations.get(tenantId, conversationId),
   );
-  const reference = TurnContext.getConversationReference(activity);
-  if (stored && JSON.stringify(stored.reference) === JSON.stringify(reference)) return;
+  const scope = scopeOf(activity);
+  const fresh = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+  if (stored && stored.scope === scope && sameReference(stored.reference, fresh, scope)) return;
   await saveConversationReference(store, clock, activity);
 }
 
@@ -37,32 +89,22 @@ export async function saveConversationReference(
 ): Promise<void> {
   const tenantId = tenantIdOf(activity);
   if (!tenantId || !activity.conversation?.id) return;
+  const conversationId = conversationRootOf(activity.conversation.id);
   const scope = scopeOf(activity);
-  const reference = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
+  const reference = durableReference(TurnContext.getConversationReference(activity), scope);
   const aadObjectId = scope === 'personal' ? (activity.from?.aadObjectId?.toLowerCase() ?? null) : null;
   const at = isoTimestamp(clock);
   await store.transaction(async (tx) => {
-    await tx.conversations.upsert({
-      tenantId,
-      conversationId: activity.conversation.id,
-      aadObjectId,
-      scope,
-      reference,
-      updatedAt: at,
-    });
+    await tx.conversations.upsert({ tenantId, conversationId, aadObjectId, scope, reference, updatedAt: at });
     // Alerts that found no way to this person go out now that there is one.
     if (aadObjectId)
-      await tx.deliveries.requeueUnreachable(
-        tenantId,
-        userRecipient(aadObjectId),
-        activity.conversation.id,
-        at,
-      );
+      await tx.deliveries.requeueUnreachable(tenantId, userRecipient(aadObjectId), conversationId, at);
   });
 }
 
 export async function removeConversationReference(store: Store, activity: Activity): Promise<void> {
   const tenantId = tenantIdOf(activity);
   if (!tenantId || !activity.conversation?.id) return;
-  await store.transaction((tx) => tx.conversations.remove(tenantId, activity.conversation.id));
+  const conversationId = conversationRootOf(activity.conversation.id);
+  await store.transaction((tx) => tx.conversations.remove(tenantId, conversationId));
 }

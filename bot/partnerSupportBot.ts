@@ -74,8 +74,25 @@ export class PartnerSupportBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const commitsBefore = this.deps.store.commits;
     await super.run(context);
-    if (isServed(context)) await this.deps.state.saveChanges(context, false);
+    if (isServed(context) && !onlyEmptyDefaults(this.deps.state.get(context)))
+      await this.deps.state.saveChanges(context, false);
     // Only a turn that wrote can have queued an alert (another turn's write only wakes it early).
     if (this.deps.store.commits !== commitsBefore) this.deps.alerts?.notify();
   }
+}
+
+/**
+ * State never stored that holds only what reading it put there (an empty dialog stack): a question
+ * in a new conversation, and in a channel every thread is one, would otherwise write a row that
+ * says nothing. State once stored is saved as usual (an ended dialog is written back empty).
+ */
+function onlyEmptyDefaults(state: Record<string, unknown> | undefined): boolean {
+  return state !== undefined && !('eTag' in state) && isEmpty(state);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.values(value).every(isEmpty);
+  return false;
 }
