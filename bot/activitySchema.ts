@@ -104,6 +104,9 @@ const activity = z
         path: ['channelData', 'tenant', 'id'],
         message: 'not a string',
       });
+    // The bot's own proactive turns carry this event; from outside it could pass the turn gates.
+    if (a.type === 'event' && typeof a.name === 'string' && a.name.toLowerCase() === 'continueconversation')
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['name'], message: 'not accepted from a channel' });
     // Card actions: the verb is looked up in a table, the data is read field by field.
     if (a.type === 'invoke' && a.name === 'adaptiveCard/action') {
       const action = (a.value as { action?: unknown } | undefined)?.action;

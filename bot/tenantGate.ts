@@ -1,6 +1,7 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { tenantIdOf } from '../dialogs/identity';
 import type { Logger } from './logger';
+import { isProactiveTurn } from './proactive';
 
 /**
  * Only the partner organisations this deployment serves may talk to it (ALLOWED_TENANTS).
@@ -19,7 +20,7 @@ export class TenantGate implements Middleware {
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    if (this.allowed.size === 0) return next();
+    if (this.allowed.size === 0 || isProactiveTurn(context)) return next();
     const tenantId = tenantIdOf(context.activity);
     if (tenantId && this.allowed.has(tenantId)) return next();
     this.logger.warn('activity refused: tenant not allowed', {

@@ -3,6 +3,7 @@ import { tenantIdOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
 import type { Logger } from './logger';
 import { PERSON_TOO_FAST, TENANT_TOO_BUSY } from './replies';
+import { isProactiveTurn } from './proactive';
 
 export interface TurnLimit {
   /** Turns accepted at once from a rested sender. */
@@ -120,7 +121,7 @@ export class TurnLimiter implements Middleware {
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    if (!this.config.enabled) return next();
+    if (!this.config.enabled || isProactiveTurn(context)) return next();
     const activity = context.activity;
     const tenantId = tenantIdOf(activity) ?? '';
     const aad = typeof activity.from?.aadObjectId === 'string' ? activity.from.aadObjectId.toLowerCase() : '';

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CloudAdapter } from 'botbuilder';
 import { TeamsAlertSender } from '../bot/alertSender';
+import { TenantGate } from '../bot/tenantGate';
+import { TurnLimiter } from '../bot/turnLimits';
 import { memoryLogger } from '../bot/logger';
 import { AlertDispatcher, type AlertSender } from '../services/alerts/alertDispatcher';
 import { userRecipient } from '../services/alerts/recipients';
@@ -77,6 +79,23 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
     expect(card).to.include(`${total / 2} of ${total} left`);
     expect(card).to.include('benefits.show'); // the action that opens the benefits card
     expect(fake.violations).to.deep.equal([]);
+  });
+
+  it("the bot's own alert turns pass the incoming-traffic gates: a tenant over its turn limit or off the allow-list still gets every alert", async () => {
+    // Both gates run as adapter middleware, which continueConversationAsync runs too: gated,
+    // the alert's callback would never run while the dispatcher counted it sent.
+    adapter.use(
+      new TurnLimiter(
+        { enabled: true, person: { burst: 1, perMinute: 1 }, tenant: { burst: 1, perMinute: 1 } },
+        log,
+      ),
+    );
+    adapter.use(new TenantGate(['00000000-0000-4000-8000-00000000aaaa'], log));
+    await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
+    await queueDeliveries(w.store, ['a:lead'], 3);
+    const counts = await dispatcher().drain();
+    expect(counts.sent).to.equal(3);
+    expect(fake.messagesTo('a:lead')).to.have.length(3);
   });
 
   it('muted support leads get nothing; unmuting brings the next alert back; only support leads may mute', async () => {

@@ -246,6 +246,11 @@ describe('hostile traffic, production configuration', function () {
       'verb __proto__': invoke({ type: 'Action.Execute', verb: '__proto__', data: {} }),
       'verb a number': invoke({ type: 'Action.Execute', verb: 7, data: {} }),
       'action a string': invoke('benefits.show'),
+      'the proactive ContinueConversation event from outside': JSON.stringify({
+        ...base,
+        type: 'event',
+        name: 'ContinueConversation',
+      }),
       'Action.Submit verb __proto__': JSON.stringify({ ...base, value: { verb: '__proto__' } }),
       'not JSON': '{"type":"message",',
       'an array': '[1,2]',
