@@ -12,7 +12,7 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { incidentConfirmCard } from '../cards';
+import { incidentConfirmCard, type CardRenderer } from '../cards';
 import { NAMES } from '../services/domain/facts';
 import { INCIDENT_KINDS, type IncidentKind, type Severity } from '../services/domain/types';
 import type { Services } from '../services/index';
@@ -63,6 +63,7 @@ export class IncidentDialog extends ComponentDialog {
   constructor(
     private readonly services: Services,
     private readonly drafts: StatePropertyAccessor<IncidentDrafts>,
+    private readonly cards: CardRenderer,
   ) {
     super(INCIDENT_DIALOG);
     this.addDialog(new ChoicePrompt(KIND, undefined, 'en-us'));
@@ -226,6 +227,7 @@ export class IncidentDialog extends ComponentDialog {
       createdAt: new Date().toISOString(),
     });
     const card = incidentConfirmCard(
+      this.cards,
       { ...input, benefitType: values.eligibility.plan, remaining: values.eligibility.remaining },
       lang,
       idempotencyKey,

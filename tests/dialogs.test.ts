@@ -5,6 +5,7 @@
  * the production MessageRouter on a TestAdapter, because that is where a refusal thrown by a dialog
  * becomes the card the user sees and the dialog is ended.
  */
+import { CardRenderer } from '../cards/render';
 import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -353,15 +354,16 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
 
   /** The incident dialog alone, with the drafts accessor and CardActions sharing the client's state. */
   function incidentRun(services: Services, who: Person, options?: IncidentDialogOptions): DialogRun {
+    const cards = new CardRenderer({ cache: true });
     const state = new ConversationState(new MemoryStorage());
     const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
     // CardActions wants the bot's DialogSet (only the start/cancel verbs use it); the client's is internal.
     const dialogs = new DialogSet(state.createProperty('DialogState'));
-    dialogs.add(new IncidentDialog(services, drafts));
-    const actions = new CardActions({ services, dialogs, drafts, logger: memoryLogger() });
+    dialogs.add(new IncidentDialog(services, drafts, cards));
+    const actions = new CardActions({ services, dialogs, drafts, logger: memoryLogger(), cards });
     const client = new DialogTestClient(
       'msteams',
-      new IncidentDialog(services, drafts),
+      new IncidentDialog(services, drafts, cards),
       options,
       [cardSubmits(actions)],
       state,
@@ -370,7 +372,11 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
   }
 
   function activationRun(services: Services, who: Person, options?: ActivationDialogOptions): DialogRun {
-    return new DialogRun(new DialogTestClient('msteams', new ActivationDialog(services), options), who);
+    const cards = new CardRenderer({ cache: true });
+    return new DialogRun(
+      new DialogTestClient('msteams', new ActivationDialog(services, cards), options),
+      who,
+    );
   }
 
   /** The review card's Confirm button, as Teams sends its Action.Submit fallback. */
@@ -1274,15 +1280,16 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
 // ---------------------------------------------------------------------------------------------------------
 
 function routerRun(services: Services, store: SqliteStore, classifier: IntentClassifier) {
+  const cards = new CardRenderer({ cache: true });
   const state = new PrivateConversationState(new DatabaseStorage(store, services.clock));
   const dialogs = new DialogSet(state.createProperty('dialogState'));
   const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
-  const all: Dialog[] = [new ActivationDialog(services), new IncidentDialog(services, drafts)];
+  const all: Dialog[] = [new ActivationDialog(services, cards), new IncidentDialog(services, drafts, cards)];
   all.forEach((d) => dialogs.add(d));
   expect(all.map((d) => d.id)).to.deep.equal([ACTIVATION_DIALOG, INCIDENT_DIALOG]);
   const logs = memoryLogger();
-  const cardActions = new CardActions({ services, dialogs, drafts, logger: logs });
-  const router = new MessageRouter({ services, dialogs, classifier, cardActions, logger: logs });
+  const cardActions = new CardActions({ services, dialogs, drafts, logger: logs, cards });
+  const router = new MessageRouter({ services, dialogs, classifier, cardActions, logger: logs, cards });
   let active: string | undefined;
   const adapter = new TestAdapter(async (context) => {
     await router.handle(context);
