@@ -5,8 +5,8 @@
  * the production MessageRouter on a TestAdapter, because that is where a refusal thrown by a dialog
  * becomes the card the user sees and the dialog is ended.
  */
-import { CardRenderer } from '../cards/render';
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import {
 } from 'botbuilder';
 import { DialogContextError, DialogSet, DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
+import { CardRenderer } from '../cards/render';
 import { CardActions } from '../bot/cardActions';
 import { memoryLogger } from '../bot/logger';
 import { MessageRouter } from '../bot/messageRouter';
@@ -1096,6 +1097,95 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
       await bot.say(BAO, '我想开一个事件');
       expect((await bot.say(BAO, '取消。')).map(shown).join(' ')).to.match(/已取消/);
       expect(bot.activeDialog()).to.equal(undefined);
+    });
+  });
+
+  describe('incident dialog state (issue 10 item 5: only what later steps use)', function () {
+    const classifierForRouter = createClassifier();
+    const UP_TO_SEVERITY = [
+      'open an incident',
+      'On-premises product',
+      'Windows Server 2022',
+      'Server stops',
+      'The server stops every night at 2 am.',
+    ];
+    const REST = ['B', 'yes', 'skip'];
+
+    /** Every stored bot state row of the file, parsed, read through another connection. */
+    const storedState = (s: SqliteStore): unknown[] => {
+      const db = new Database(s.db.name, { readonly: true });
+      try {
+        return (db.prepare('SELECT data FROM bot_state').pluck().all() as string[]).map((d) => JSON.parse(d));
+      } finally {
+        db.close();
+      }
+    };
+    /** The objects under `key` anywhere in a stored value. */
+    const found = (value: unknown, key: string): unknown[] => {
+      if (typeof value !== 'object' || value === null) return [];
+      const own = Object.hasOwn(value, key) ? [(value as Record<string, unknown>)[key]] : [];
+      return [...own, ...Object.values(value).flatMap((v) => found(v, key))];
+    };
+
+    it('keeps the plan, incidents left and contact offered, not the whole eligibility result', async function () {
+      const { services, store: s } = await open();
+      const bot = routerRun(services, s, classifierForRouter);
+      for (const a of UP_TO_SEVERITY) await bot.say(AVERY, a);
+      const state = storedState(s);
+      expect(found(state, 'eligibility')).to.deep.equal([]);
+      const offered = found(state, 'offered');
+      expect(offered).to.have.length(1);
+      expect(Object.keys(offered[0] as object).sort()).to.deep.equal(['contact', 'plan', 'remaining']);
+      for (const a of REST) await bot.say(AVERY, a);
+      const after = storedState(s);
+      expect(found(after, 'idempotencyKey'), 'a draft was saved').to.not.deep.equal([]);
+      expect(found(after, 'eligibility'), 'nor in the draft').to.deep.equal([]);
+    });
+
+    it('a dialog stored by the previous version (whole eligibility result) goes on to the same confirmation', async function () {
+      // The reference: the same answers with this version throughout.
+      const fresh = await open();
+      const freshBot = routerRun(fresh.services, fresh.store, classifierForRouter);
+      for (const a of UP_TO_SEVERITY) await freshBot.say(AVERY, a);
+      const expected: string[][] = [];
+      for (const a of REST) expected.push((await freshBot.say(AVERY, a)).map(shown));
+
+      const { services, store: s } = await open();
+      const bot = routerRun(services, s, classifierForRouter);
+      for (const a of UP_TO_SEVERITY) await bot.say(AVERY, a);
+      const eligibility = await services.incidents.eligibility(
+        { tenantId: TENANT, aadObjectId: AVERY.aadObjectId },
+        'onPremises',
+      );
+      // Rewritten as the previous version stored it, by another connection (as an upgrade would find it).
+      const db = new Database(s.db.name);
+      try {
+        const rows = db.prepare('SELECT key, data FROM bot_state').all() as { key: string; data: string }[];
+        let rewritten = 0;
+        for (const row of rows) {
+          const data = JSON.parse(row.data, (_key, value: unknown) => {
+            if (typeof value === 'object' && value !== null && Object.hasOwn(value, 'offered')) {
+              const previous: Record<string, unknown> = { ...value, eligibility };
+              delete previous.offered;
+              rewritten++;
+              return previous;
+            }
+            return value;
+          }) as unknown;
+          db.prepare('UPDATE bot_state SET data = ? WHERE key = ?').run(JSON.stringify(data), row.key);
+        }
+        expect(rewritten).to.equal(1);
+      } finally {
+        db.close();
+      }
+      expect(found(storedState(s), 'eligibility')).to.have.length(1);
+
+      const replies: string[][] = [];
+      for (const a of REST) replies.push((await bot.say(AVERY, a)).map(shown));
+      expect(replies).to.deep.equal(expected);
+      expect(replies[0].join(' ')).to.include('Avery Chen, avery.chen@contoso.example');
+      expect(bot.logs.lines.filter((l) => l.level === 'error')).to.deep.equal([]);
+      expect(found(storedState(s), 'eligibility'), 'the next save leaves it out').to.deep.equal([]);
     });
   });
 
