@@ -9,6 +9,7 @@
  * --full: 10,000 alerts across 2,000 conversations (physical limit 200 s).
  * Targets: ≥ 0.95 of the cap (physical-limit seconds / elapsed), 0 violations, 0 lost.
  */
+import { CardRenderer } from '../cards/render';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   try {
     const expected = await setUp(store, fake, o);
     const adapter = localAdapter(logger);
-    const sender = new TimedSender(new TeamsAlertSender(adapter, ''));
+    const sender = new TimedSender(new TeamsAlertSender(adapter, '', new CardRenderer({ cache: true })));
     const dispatcher = new AlertDispatcher({
       store,
       clock: systemClock,

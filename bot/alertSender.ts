@@ -5,7 +5,7 @@
  */
 import { TurnContext, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import { alertCard } from '../cards';
+import { alertCard, type CardRenderer } from '../cards';
 import { languageOf } from '../dialogs/language';
 import { AlertSendError, type AlertJob, type AlertSender } from '../services/alerts/alertDispatcher';
 import { withoutRetries } from './connectorPolicy';
@@ -15,12 +15,14 @@ export class TeamsAlertSender implements AlertSender {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
+    private readonly cards: CardRenderer,
   ) {}
 
   async send(job: AlertJob): Promise<void> {
     const reference = job.reference.reference as Partial<ConversationReference>;
     const lang = languageOf(job.locale ?? (reference as { locale?: string }).locale);
     const card = alertCard(
+      this.cards,
       {
         payload: job.alert.payload,
         organisationName: job.organisationName,

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { PrivateConversationState, type TurnContext, type Middleware } from 'botbuilder';
 import { DialogSet } from 'botbuilder-dialogs';
 import type restify from 'restify';
-import { setExpansionCache } from '../cards/render';
+import { CardRenderer } from '../cards/render';
 import { ActivationDialog } from '../dialogs/activationDialog';
 import { IncidentDialog } from '../dialogs/incidentDialog';
 import type { IncidentDrafts } from '../dialogs/incidentDrafts';
@@ -59,26 +59,27 @@ export interface AppOptions {
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  setExpansionCache(config.cardCache);
   const store = SqliteStore.open(config.databasePath, { readCache: config.readCache });
   const services = createServices(store, clock);
+  // This app's card memo (CARD_CACHE); nothing about cards is shared with another app in the process.
+  const cards = new CardRenderer({ cache: config.cardCache });
   await seed(config, services, logger);
 
   const state = new PrivateConversationState(new DatabaseStorage(store, clock));
   const dialogs = new DialogSet(state.createProperty('dialogState'));
   const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
-  dialogs.add(new ActivationDialog(services));
-  dialogs.add(new IncidentDialog(services, drafts));
+  dialogs.add(new ActivationDialog(services, cards));
+  dialogs.add(new IncidentDialog(services, drafts, cards));
 
   const classifier = createClassifier();
-  const cardActions = new CardActions({ services, dialogs, drafts, logger });
-  const messages = new MessageRouter({ services, dialogs, classifier, cardActions, logger });
+  const cardActions = new CardActions({ services, dialogs, drafts, logger, cards });
+  const messages = new MessageRouter({ services, dialogs, classifier, cardActions, logger, cards });
   const adapter = createAdapter(config, logger, options.adapter);
   const alerts = config.alerts.enabled
     ? new AlertDispatcher({
         store,
         clock,
-        sender: new TeamsAlertSender(adapter, config.microsoftAppId),
+        sender: new TeamsAlertSender(adapter, config.microsoftAppId, cards),
         log: logger,
         budget: new SendBudget({ tenantRatePerSecond: config.alerts.tenantRatePerSecond }),
         pollMs: config.alerts.pollMs,
@@ -86,7 +87,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         ...options.alerts,
       })
     : null;
-  const bot = new PartnerSupportBot({ store, clock, state, messages, cardActions, logger, alerts });
+  const bot = new PartnerSupportBot({ store, clock, state, messages, cardActions, logger, alerts, cards });
 
   // First the limits (no database, no log line per dropped turn), then who is served, and only
   // then anything that stores.

@@ -11,6 +11,7 @@ import {
   incidentListCard,
   VERBS,
   type AdaptiveCard,
+  type CardRenderer,
 } from '../cards';
 import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
 import { draftFor, type IncidentDrafts } from '../dialogs/incidentDrafts';
@@ -47,6 +48,7 @@ export interface CardActionDeps {
   dialogs: DialogSet;
   drafts: StatePropertyAccessor<IncidentDrafts>;
   logger: Logger;
+  cards: CardRenderer;
 }
 
 /**
@@ -64,16 +66,18 @@ export class CardActions {
       [VERBS.showBenefits]: (a) => this.benefits(a),
       [VERBS.startActivation]: async (a) => {
         const { benefit, offer } = await this.adminBenefit(a);
-        return { card: activationConfirmCard(benefit, offer, a.lang, `activation-${benefit.id}`) };
+        return {
+          card: activationConfirmCard(deps.cards, benefit, offer, a.lang, `activation-${benefit.id}`),
+        };
       },
       [VERBS.confirmActivation]: async (a) => {
         // R2 is checked again by the service, whatever the card says.
         const r = await services.activation.request(a.who, text(a.data.benefitId));
-        return { card: activationStatusCard(r.benefit, r.offer, a.lang, { canRecord: true }) };
+        return { card: activationStatusCard(deps.cards, r.benefit, r.offer, a.lang, { canRecord: true }) };
       },
       [VERBS.showRecordIdsForm]: async (a) => {
         const { benefit, offer } = await this.adminBenefit(a);
-        return { card: activationIdsFormCard(benefit, offer, a.lang) };
+        return { card: activationIdsFormCard(deps.cards, benefit, offer, a.lang) };
       },
       [VERBS.recordActivationIds]: async (a) => {
         const r = await services.activation.recordIds(
@@ -85,7 +89,7 @@ export class CardActions {
             contractId: text(a.data.contractId),
           },
         );
-        return { card: activationStatusCard(r.benefit, r.offer, a.lang) };
+        return { card: activationStatusCard(deps.cards, r.benefit, r.offer, a.lang) };
       },
       [VERBS.startIncident]: async (a) => {
         const refusal = strangerRefusal(a.context); // the dialog would ask first, and nothing is kept for strangers
@@ -106,7 +110,7 @@ export class CardActions {
         const incident = await services.incidents.open(a.who, draft.input);
         draft.incidentId = incident.id;
         await deps.drafts.set(a.context, drafts);
-        return { card: incidentCard(incident, a.lang, { canClose: incident.state === 'open' }) };
+        return { card: incidentCard(deps.cards, incident, a.lang, { canClose: incident.state === 'open' }) };
       },
       [VERBS.cancel]: async (a) => {
         const key = text(a.data.idempotencyKey);
@@ -121,15 +125,17 @@ export class CardActions {
       },
       [VERBS.closeIncident]: async (a) => {
         const incident = await services.incidents.close(a.who, text(a.data.incidentId));
-        return { card: incidentCard({ ...incident, replayed: false }, a.lang, { canClose: false }) };
+        return {
+          card: incidentCard(deps.cards, { ...incident, replayed: false }, a.lang, { canClose: false }),
+        };
       },
       [VERBS.myIncidents]: async (a) => {
         const incidents = await services.incidents.list(a.who, 'mine');
-        return { card: incidentListCard(incidents, a.lang, 'mine') };
+        return { card: incidentListCard(deps.cards, incidents, a.lang, 'mine') };
       },
-      [VERBS.help]: async (a) => ({ card: helpCard(a.lang) }),
+      [VERBS.help]: async (a) => ({ card: helpCard(deps.cards, a.lang) }),
       [VERBS.showAlertSettings]: async (a) => ({
-        card: alertSettingsCard(await services.alerts.view(a.who), a.lang),
+        card: alertSettingsCard(deps.cards, await services.alerts.view(a.who), a.lang),
       }),
       [VERBS.saveAlertSettings]: async (a) => {
         // Inputs arrive as the client sends them: a comma list and a number or string (re-validated, R2 re-checked).
@@ -142,7 +148,12 @@ export class CardActions {
           pendingReminderDays: typeof days === 'number' ? days : Number(text(days)),
         });
         return {
-          card: alertSettingsCard(view, a.lang, a.lang === 'zh' ? '提醒设置已保存' : 'Alert settings saved'),
+          card: alertSettingsCard(
+            deps.cards,
+            view,
+            a.lang,
+            a.lang === 'zh' ? '提醒设置已保存' : 'Alert settings saved',
+          ),
         };
       },
     };
@@ -191,7 +202,7 @@ export class CardActions {
 
   private async benefits(a: ActionContext): Promise<CardActionResult> {
     const view = await this.deps.services.benefits.view(a.who);
-    return { card: benefitsCardFor(view, a.lang, a.context) };
+    return { card: benefitsCardFor(this.deps.cards, view, a.lang, a.context) };
   }
 
   /** A benefit of the caller's organisation, for Global admins and MPN partner admins only (R2). */
@@ -211,10 +222,15 @@ export function findBenefit(view: BenefitsView, benefitId: string) {
 }
 
 /** Admins get the Activate buttons; in shared conversations others get the plain view and Teams refreshes per user. */
-export function benefitsCardFor(view: BenefitsView, lang: Language, context: TurnContext): AdaptiveCard {
+export function benefitsCardFor(
+  cards: CardRenderer,
+  view: BenefitsView,
+  lang: Language,
+  context: TurnContext,
+): AdaptiveCard {
   const personal = (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
   const invokedRefresh = context.activity.type === 'invoke';
-  return benefitsCard(view, lang, {
+  return benefitsCard(cards, view, lang, {
     showActivate: view.user.canActivate && (personal || invokedRefresh),
     refreshUserIds: context.activity.from?.id ? [context.activity.from.id] : undefined,
   });

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { DialogContextError, type DialogSet } from 'botbuilder-dialogs';
-import type { AdaptiveCard } from '../cards';
+import type { AdaptiveCard, CardRenderer } from '../cards';
 import { languageOf } from '../dialogs/language';
 import { BenefitRuleError } from '../services/domain/errors';
 import { errorFields, type Logger } from './logger';
@@ -12,6 +12,7 @@ export type Reply = { card: AdaptiveCard } | { message: string };
 export interface FailureDeps {
   dialogs: DialogSet;
   logger: Logger;
+  cards: CardRenderer;
 }
 
 /**
@@ -39,7 +40,7 @@ export async function failureReply(
   if (inDialog) await endAllDialogs(deps, context);
   if (err instanceof BenefitRuleError) {
     deps.logger.info('request refused', { ...at, code: err.code, rules: err.rules });
-    return { card: refusalFor(err, lang) };
+    return { card: refusalFor(deps.cards, err, lang) };
   }
   deps.logger.error('request failed', { ...at, ...errorFields(err) });
   return { message: SORRY[lang] };

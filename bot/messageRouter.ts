@@ -7,6 +7,7 @@ import {
   incidentCard,
   incidentListCard,
   welcomeCard,
+  type CardRenderer,
 } from '../cards';
 import { factAnswer, fallbackAnswer } from '../dialogs/answers';
 import { ACTIVATION_DIALOG } from '../dialogs/activationDialog';
@@ -32,6 +33,7 @@ export interface MessageRouterDeps {
   classifier: IntentClassifier;
   cardActions: CardActions;
   logger: Logger;
+  cards: CardRenderer;
 }
 
 /**
@@ -93,7 +95,7 @@ export class MessageRouter {
           return;
         }
         if (isInterruption('help', text)) {
-          await context.sendActivity(cardMessage(helpCard(lang)));
+          await context.sendActivity(cardMessage(helpCard(this.deps.cards, lang)));
           await dc.repromptDialog();
           return;
         }
@@ -120,7 +122,9 @@ export class MessageRouter {
     const who = userRefOf(context.activity)!;
     if (intent.startsWith('facts.')) {
       await context.sendActivity(
-        cardMessage(answerCard(factAnswer(intent as Parameters<typeof factAnswer>[0], lang), lang)),
+        cardMessage(
+          answerCard(this.deps.cards, factAnswer(intent as Parameters<typeof factAnswer>[0], lang), lang),
+        ),
       );
       return;
     }
@@ -128,13 +132,13 @@ export class MessageRouter {
       case 'action.showBenefits':
       case 'action.activationStatus': {
         const view = await services.benefits.view(who);
-        await context.sendActivity(cardMessage(benefitsCardFor(view, lang, context)));
+        await context.sendActivity(cardMessage(benefitsCardFor(this.deps.cards, view, lang, context)));
         return;
       }
       case 'action.incidentsRemaining': {
         const view = await services.benefits.view(who);
         await context.sendActivity(
-          cardMessage(benefitsCardFor(view, lang, context), remainingSummary(view, lang)),
+          cardMessage(benefitsCardFor(this.deps.cards, view, lang, context), remainingSummary(view, lang)),
         );
         return;
       }
@@ -150,23 +154,27 @@ export class MessageRouter {
       }
       case 'action.myIncidents': {
         const incidents = await services.incidents.list(who, 'mine');
-        await context.sendActivity(cardMessage(incidentListCard(incidents, lang, 'mine')));
+        await context.sendActivity(cardMessage(incidentListCard(this.deps.cards, incidents, lang, 'mine')));
         return;
       }
       case 'action.closeIncident': {
         if (entities.incidentId) {
           const closed = await services.incidents.close(who, entities.incidentId);
           await context.sendActivity(
-            cardMessage(incidentCard({ ...closed, replayed: false }, lang, { canClose: false })),
+            cardMessage(
+              incidentCard(this.deps.cards, { ...closed, replayed: false }, lang, { canClose: false }),
+            ),
           );
           return;
         }
         const open = (await services.incidents.list(who, 'mine')).filter((i) => i.state === 'open');
-        await context.sendActivity(cardMessage(incidentListCard(open, lang, 'mine')));
+        await context.sendActivity(cardMessage(incidentListCard(this.deps.cards, open, lang, 'mine')));
         return;
       }
       case 'action.alertSettings':
-        await context.sendActivity(cardMessage(alertSettingsCard(await services.alerts.view(who), lang)));
+        await context.sendActivity(
+          cardMessage(alertSettingsCard(this.deps.cards, await services.alerts.view(who), lang)),
+        );
         return;
       case 'action.muteAlerts':
       case 'action.unmuteAlerts': {
@@ -179,7 +187,7 @@ export class MessageRouter {
           : lang === 'zh'
             ? '配额提醒已恢复'
             : 'Quota alerts are on again';
-        await context.sendActivity(cardMessage(alertSettingsCard(view, lang, headline)));
+        await context.sendActivity(cardMessage(alertSettingsCard(this.deps.cards, view, lang, headline)));
         return;
       }
       case 'action.routeAlertsHere': {
@@ -202,21 +210,23 @@ export class MessageRouter {
         const view = await services.alerts.routeToChannel(who, channelId);
         const headline =
           lang === 'zh' ? '此频道将收到配额和到期提醒' : 'This channel will get quota and expiry alerts';
-        await context.sendActivity(cardMessage(alertSettingsCard(view, lang, headline)));
+        await context.sendActivity(cardMessage(alertSettingsCard(this.deps.cards, view, lang, headline)));
         return;
       }
       case 'help':
-        await context.sendActivity(cardMessage(helpCard(lang)));
+        await context.sendActivity(cardMessage(helpCard(this.deps.cards, lang)));
         return;
       case 'greeting':
-        await context.sendActivity(cardMessage(welcomeCard(lang, context.activity.from?.name)));
+        await context.sendActivity(
+          cardMessage(welcomeCard(this.deps.cards, lang, context.activity.from?.name)),
+        );
         return;
       case 'cancel':
         await context.sendActivity(PROMPTS.nothingToCancel[lang]);
         return;
       default: {
         const fallback = fallbackAnswer(lang);
-        await context.sendActivity(cardMessage(answerCard(fallback, lang)));
+        await context.sendActivity(cardMessage(answerCard(this.deps.cards, fallback, lang)));
       }
     }
   }

@@ -5,7 +5,7 @@ import {
   type PrivateConversationState,
   type TurnContext,
 } from 'botbuilder';
-import { welcomeCard } from '../cards';
+import { welcomeCard, type CardRenderer } from '../cards';
 import { languageOf } from '../dialogs/language';
 import type { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import type { Store } from '../services/storage/repositories';
@@ -24,6 +24,7 @@ export interface BotDeps {
   messages: MessageRouter;
   cardActions: CardActions;
   logger: Logger;
+  cards: CardRenderer;
   /** Woken after a turn that wrote, so an alert it queued goes out without waiting for the next poll. */
   alerts?: AlertDispatcher | null;
 }
@@ -42,7 +43,7 @@ export class PartnerSupportBot extends TeamsActivityHandler {
       );
       if (botAdded) {
         if (isServed(context)) await saveConversationReference(deps.store, deps.clock, context.activity);
-        await context.sendActivity(cardMessage(welcomeCard(languageOf(context.activity.locale))));
+        await context.sendActivity(cardMessage(welcomeCard(deps.cards, languageOf(context.activity.locale))));
       }
       await next();
     });

@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
-import { refusalCard, refusalFromError, type AdaptiveCard } from '../cards';
+import { refusalCard, refusalFromError, type AdaptiveCard, type CardRenderer } from '../cards';
 import type { Language } from '../services/domain/facts';
 import { BenefitRuleError } from '../services/domain/errors';
 
@@ -16,11 +16,12 @@ export function replyActivity(
 
 /** The card that explains a refusal and what to do about it. */
 export function refusalFor(
+  r: CardRenderer,
   err: BenefitRuleError,
   lang: Language,
   opts: { canActivate?: boolean } = {},
 ): AdaptiveCard {
-  return refusalCard({ ...refusalFromError(err), ...opts }, lang);
+  return refusalCard(r, { ...refusalFromError(err), ...opts }, lang);
 }
 
 export const SORRY = {

@@ -2,7 +2,7 @@ import { MESSAGES, NAMES, SOURCE, type Language } from '../services/domain/facts
 import type { BenefitView, OfferView } from '../services/domain/views';
 import { ACTIVATION_ID_PATTERN } from '../services/activation/activationService';
 import { execute } from './actions';
-import { expand } from './render';
+import type { CardRenderer } from './render';
 import { offerLabel, S, sourceLine, STATUS, when } from './strings';
 import formTemplate from './templates/activationIdsForm.json';
 import messageTemplate from './templates/message.json';
@@ -17,12 +17,14 @@ const footer = (lang: Language, rules: string) => sourceLine(lang, SOURCE[lang],
 
 /** Confirm before asking Microsoft to activate (R2, R8). */
 export function activationConfirmCard(
+  r: CardRenderer,
+
   benefit: BenefitView,
   offer: OfferView,
   lang: Language,
   requestKey: string,
 ): AdaptiveCard {
-  return expand(messageTemplate, {
+  return r.expand(messageTemplate, {
     title: lang === 'zh' ? '请求激活？' : 'Request activation?',
     titleColor: 'Default',
     subtitle: label(benefit, offer, lang),
@@ -44,6 +46,8 @@ export function activationConfirmCard(
 
 /** Where an activation stands: pending (a few days, R8), active with IDs (R9, R10), rejected, or not yet asked (R7). */
 export function activationStatusCard(
+  r: CardRenderer,
+
   benefit: BenefitView,
   offer: OfferView,
   lang: Language,
@@ -79,7 +83,7 @@ export function activationStatusCard(
   if (state === 'pending' && opts.canRecord)
     actions.push(execute(VERBS.showRecordIdsForm, S.recordIds[lang], { benefitId: benefit.id }));
   actions.push(execute(VERBS.showBenefits, S.showBenefits[lang]));
-  return expand(messageTemplate, {
+  return r.expand(messageTemplate, {
     title: STATUS[state][lang],
     titleColor: state === 'active' ? 'Good' : state === 'rejected' ? 'Attention' : 'Default',
     subtitle: label(benefit, offer, lang),
@@ -92,8 +96,13 @@ export function activationStatusCard(
 }
 
 /** For an admin: record the Access ID and Contract ID Microsoft issued (validated again by the service, R9). */
-export function activationIdsFormCard(benefit: BenefitView, offer: OfferView, lang: Language): AdaptiveCard {
-  return expand(formTemplate, {
+export function activationIdsFormCard(
+  r: CardRenderer,
+  benefit: BenefitView,
+  offer: OfferView,
+  lang: Language,
+): AdaptiveCard {
+  return r.expand(formTemplate, {
     title: S.recordIds[lang],
     subtitle: label(benefit, offer, lang),
     instructions:

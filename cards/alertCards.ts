@@ -8,7 +8,7 @@ import {
   type QuotaThreshold,
 } from '../services/domain/types';
 import { execute } from './actions';
-import { expand } from './render';
+import type { CardRenderer } from './render';
 import { offerLabel, S } from './strings';
 import settingsTemplate from './templates/alertSettings.json';
 import messageTemplate from './templates/message.json';
@@ -37,7 +37,7 @@ const STATE: Record<string, Record<Language, string>> = {
   rejected: { en: 'rejected', zh: '已拒绝' },
 };
 
-export function alertCard(view: AlertCardView, lang: Language): AdaptiveCard {
+export function alertCard(r: CardRenderer, view: AlertCardView, lang: Language): AdaptiveCard {
   const zh = lang === 'zh';
   const p = view.payload;
   const benefit = NAMES[p.benefitType][lang];
@@ -112,7 +112,7 @@ export function alertCard(view: AlertCardView, lang: Language): AdaptiveCard {
       );
       break;
   }
-  return expand(messageTemplate, {
+  return r.expand(messageTemplate, {
     title,
     titleColor: color,
     subtitle: view.organisationName,
@@ -137,7 +137,12 @@ const THRESHOLD_SHORT: Record<QuotaThreshold, Record<Language, string>> = {
 };
 
 /** A support lead's or admin's alert settings, with what just changed as the title. */
-export function alertSettingsCard(view: AlertSettingsView, lang: Language, headline?: string): AdaptiveCard {
+export function alertSettingsCard(
+  r: CardRenderer,
+  view: AlertSettingsView,
+  lang: Language,
+  headline?: string,
+): AdaptiveCard {
   const zh = lang === 'zh';
   const facts = [
     {
@@ -191,7 +196,7 @@ export function alertSettingsCard(view: AlertSettingsView, lang: Language, headl
       : '',
   ].filter(Boolean);
   const form = view.canConfigure;
-  return expand(settingsTemplate, {
+  return r.expand(settingsTemplate, {
     title: headline ?? (zh ? '提醒设置' : 'Alert settings'),
     subtitle: view.organisationName,
     paragraphs,

@@ -1,8 +1,7 @@
 import { NAMES, SOURCE, type Language } from '../services/domain/facts';
-import { deepFreeze } from '../services/domain/freeze';
 import type { BenefitView, BenefitsView, OfferView } from '../services/domain/views';
 import { execute } from './actions';
-import { cardBytes, cardCacheEnabled, expand } from './render';
+import type { CardRenderer } from './render';
 import { offerLabel, remainingLabel, S, sourceLine, STATUS, STATUS_COLOR } from './strings';
 import template from './templates/benefits.json';
 import compactTemplate from './templates/benefitsCompact.json';
@@ -62,24 +61,26 @@ function benefitData(b: BenefitView, o: OfferView, lang: Language, showActivate:
 }
 
 /**
- * Cards made from a shared (cached, frozen) view, by language and options: the same view asked
- * for again gives the same card without building its data and key. Fresh views never hit;
- * CARD_CACHE=off turns this off with the expansion memo.
+ * The main card: the organisation's offers, each benefit's status, expiry, incidents and IDs (R9, R11, R14).
+ * A shared (cached, frozen) view asked for again, in the same language and options, gives the same
+ * card without building its data and key (see CardRenderer.forView; CARD_CACHE=off turns it off).
  */
-const cardsByView = new WeakMap<BenefitsView, Map<string, AdaptiveCard>>();
-
-/** The main card: the organisation's offers, each benefit's status, expiry, incidents and IDs (R9, R11, R14). */
-export function benefitsCard(view: BenefitsView, lang: Language, opts: BenefitsCardOptions): AdaptiveCard {
-  if (!cardCacheEnabled() || !Object.isFrozen(view)) return buildBenefitsCard(view, lang, opts);
-  let cards = cardsByView.get(view);
-  if (!cards) cardsByView.set(view, (cards = new Map()));
-  const key = `${lang}\u0000${String(opts.showActivate)}\u0000${(opts.refreshUserIds ?? []).join('\u0000')}`;
-  let card = cards.get(key);
-  if (!card) cards.set(key, (card = deepFreeze(buildBenefitsCard(view, lang, opts))));
-  return card;
+export function benefitsCard(
+  r: CardRenderer,
+  view: BenefitsView,
+  lang: Language,
+  opts: BenefitsCardOptions,
+): AdaptiveCard {
+  const key = `benefits\u0000${lang}\u0000${String(opts.showActivate)}\u0000${(opts.refreshUserIds ?? []).join('\u0000')}`;
+  return r.forView(view, key, () => buildBenefitsCard(r, view, lang, opts));
 }
 
-function buildBenefitsCard(view: BenefitsView, lang: Language, opts: BenefitsCardOptions): AdaptiveCard {
+function buildBenefitsCard(
+  r: CardRenderer,
+  view: BenefitsView,
+  lang: Language,
+  opts: BenefitsCardOptions,
+): AdaptiveCard {
   const header = {
     title: S.benefitsTitle[lang],
     subtitle: `${view.organisation.name} · ${S.mpnId[lang]} ${view.organisation.mpnId} · ${S.asOf[lang]} ${view.asOf}`,
@@ -94,7 +95,7 @@ function buildBenefitsCard(view: BenefitsView, lang: Language, opts: BenefitsCar
     execute(VERBS.startIncident, S.openIncident[lang]),
     execute(VERBS.myIncidents, S.myIncidents[lang]),
   ];
-  let card = expand(template, {
+  let card = r.expand(template, {
     ...header,
     offers: view.offers.map((o) => ({
       label: offerLabel(o, lang),
@@ -103,14 +104,14 @@ function buildBenefitsCard(view: BenefitsView, lang: Language, opts: BenefitsCar
     })),
     actions: cardActions,
   });
-  if (cardBytes(card) > CARD_BYTE_BUDGET) {
+  if (r.cardBytes(card) > CARD_BYTE_BUDGET) {
     // Many offers: one line per benefit, and activation through the dialog instead of a button each.
     const canActivateAny =
       opts.showActivate &&
       view.offers.some(
         (o) => o.active && o.benefits.some((b) => b.status === 'notActivated' || b.status === 'rejected'),
       );
-    card = expand(compactTemplate, {
+    card = r.expand(compactTemplate, {
       ...header,
       offers: view.offers.map((o) => ({
         label: offerLabel(o, lang),

@@ -2,7 +2,7 @@ import { LINKS, SOURCE, type Language } from '../services/domain/facts';
 import type { BenefitType, Incident, IncidentKind, Severity } from '../services/domain/types';
 import type { IncidentView } from '../services/domain/views';
 import { execute, openUrl } from './actions';
-import { expand } from './render';
+import type { CardRenderer } from './render';
 import { KIND, planName, S, SEVERITY, sourceLine, when } from './strings';
 import incidentTemplate from './templates/incident.json';
 import listTemplate from './templates/incidentList.json';
@@ -20,6 +20,8 @@ function contactText(c: Incident['contact']): string {
 }
 
 export function incidentCard(
+  r: CardRenderer,
+
   incident: IncidentView,
   lang: Language,
   opts: { canClose: boolean },
@@ -42,7 +44,7 @@ export function incidentCard(
     );
   }
   actions.push(execute(VERBS.myIncidents, S.myIncidents[lang]));
-  return expand(incidentTemplate, {
+  return r.expand(incidentTemplate, {
     title: incident.id,
     stateLabel: STATE[incident.state][lang],
     stateColor: STATE[incident.state].color,
@@ -60,6 +62,8 @@ export function incidentCard(
 }
 
 export function incidentListCard(
+  r: CardRenderer,
+
   incidents: Incident[],
   lang: Language,
   scope: 'mine' | 'organisation',
@@ -72,7 +76,7 @@ export function incidentListCard(
       : lang === 'zh'
         ? '组织的支持事件'
         : 'Organisation’s support incidents';
-  return expand(listTemplate, {
+  return r.expand(listTemplate, {
     title,
     emptyText: lang === 'zh' ? '还没有支持事件。' : 'No support incidents yet.',
     rows: incidents.slice(0, 25).map((i) => ({
@@ -102,6 +106,8 @@ export interface IncidentDraftView {
 
 /** The last step of the incident dialog: confirm with the draft's idempotency key. */
 export function incidentConfirmCard(
+  r: CardRenderer,
+
   draft: IncidentDraftView,
   lang: Language,
   idempotencyKey: string,
@@ -116,7 +122,7 @@ export function incidentConfirmCard(
               ? `开立前剩余 ${draft.remaining} 个`
               : `${draft.remaining} left before this one`
         })`;
-  return expand(messageTemplate, {
+  return r.expand(messageTemplate, {
     title: lang === 'zh' ? '确认开立支持事件' : 'Confirm the support incident',
     titleColor: 'Default',
     subtitle: draft.title,

@@ -7,3 +7,4 @@ export { answerCard, helpCard, welcomeCard, type AnswerView } from './messageCar
 export { refusalCard, refusalFromError, type RefusalView } from './refusals';
 export type { AdaptiveCard } from './types';
 export { ALL_VERBS, VERBS, type Verb } from './verbs';
+export { CardRenderer, type CardRendererOptions } from './render';

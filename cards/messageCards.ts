@@ -1,6 +1,6 @@
 import { SOURCE, type Language } from '../services/domain/facts';
 import { execute, openUrl } from './actions';
-import { expand } from './render';
+import type { CardRenderer } from './render';
 import { S, sourceLine } from './strings';
 import messageTemplate from './templates/message.json';
 import type { AdaptiveCard } from './types';
@@ -40,8 +40,8 @@ const EXAMPLES = {
 };
 
 /** A fact from the source document, with its rule numbers and links. */
-export function answerCard(answer: AnswerView, lang: Language): AdaptiveCard {
-  return expand(messageTemplate, {
+export function answerCard(r: CardRenderer, answer: AnswerView, lang: Language): AdaptiveCard {
+  return r.expand(messageTemplate, {
     title: answer.title,
     titleColor: 'Default',
     subtitle: '',
@@ -56,8 +56,8 @@ export function answerCard(answer: AnswerView, lang: Language): AdaptiveCard {
   });
 }
 
-export function helpCard(lang: Language): AdaptiveCard {
-  return expand(messageTemplate, {
+export function helpCard(r: CardRenderer, lang: Language): AdaptiveCard {
+  return r.expand(messageTemplate, {
     title: lang === 'zh' ? '我能帮你做什么' : 'What I can do',
     titleColor: 'Default',
     subtitle: '',
@@ -73,10 +73,10 @@ export function helpCard(lang: Language): AdaptiveCard {
   });
 }
 
-export function welcomeCard(lang: Language, userName?: string): AdaptiveCard {
+export function welcomeCard(r: CardRenderer, lang: Language, userName?: string): AdaptiveCard {
   const hello =
     lang === 'zh' ? `你好${userName ? `，${userName}` : ''}！` : `Hello${userName ? `, ${userName}` : ''}!`;
-  return expand(messageTemplate, {
+  return r.expand(messageTemplate, {
     title: hello,
     titleColor: 'Default',
     subtitle: lang === 'zh' ? '合作伙伴技术支持助手' : 'Your partner support assistant',

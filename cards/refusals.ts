@@ -12,7 +12,7 @@ import {
 import { LINKS, MESSAGES, NAMES, SOURCE, type Language } from '../services/domain/facts';
 import type { ActivationState, BenefitType } from '../services/domain/types';
 import { execute, openUrl } from './actions';
-import { expand } from './render';
+import type { CardRenderer } from './render';
 import { S, sourceLine, STATUS } from './strings';
 import messageTemplate from './templates/message.json';
 import type { AdaptiveCard, CardAction } from './types';
@@ -235,9 +235,9 @@ function parts(r: RefusalView, lang: Language): Parts {
   }
 }
 
-export function refusalCard(refusal: RefusalView, lang: Language): AdaptiveCard {
+export function refusalCard(r: CardRenderer, refusal: RefusalView, lang: Language): AdaptiveCard {
   const p = parts(refusal, lang);
-  return expand(messageTemplate, {
+  return r.expand(messageTemplate, {
     title: p.title,
     titleColor: 'Attention',
     subtitle: '',

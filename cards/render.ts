@@ -2,61 +2,84 @@ import * as ACData from 'adaptivecards-templating';
 import { deepFreeze } from '../services/domain/freeze';
 import type { AdaptiveCard } from './types';
 
-/** Parsed templates, each with a number that keys its expansions below (templates are module constants). */
-const templates = new Map<object, { template: ACData.Template; id: number }>();
+const MAX_EXPANDED = 500;
+
+export interface CardRendererOptions {
+  /** Remember expanded cards (CARD_CACHE); off, every card is expanded afresh (benchmarks). */
+  cache: boolean;
+}
 
 /**
- * Expanded cards by template and data. Template expansion evaluates every binding through
- * adaptive-expressions (about 0.2 ms for the benefits card), while the same data comes back
- * often: everyone in an organisation sees the same benefits until an incident or activation
- * changes them. A remembered card is shared by every caller, so it is deeply frozen: code that
- * wants a variant copies the parts it changes (changing a frozen card throws).
+ * Expands card templates with data. One per app (created in bot/app.ts and passed to everything
+ * that builds cards): the switch and every memo live here, not in the module, so two apps in one
+ * process (tests, benchmarks) never share a cache or see each other's CARD_CACHE.
  */
-const expanded = new Map<string, AdaptiveCard>();
-const MAX_EXPANDED = 500;
-let enabled = true;
+export class CardRenderer {
+  readonly cacheEnabled: boolean;
+  /** Parsed templates, each with a number that keys its expansions below. */
+  private readonly templates = new Map<object, { template: ACData.Template; id: number }>();
+  /**
+   * Expanded cards by template and data. Template expansion evaluates every binding through
+   * adaptive-expressions (about 0.2 ms for the benefits card), while the same data comes back
+   * often: everyone in an organisation sees the same benefits until an incident or activation
+   * changes them. A remembered card is shared by every caller, so it is deeply frozen: code that
+   * wants a variant copies the parts it changes (changing a frozen card throws).
+   */
+  private readonly expanded = new Map<string, AdaptiveCard>();
+  private readonly sizes = new WeakMap<object, number>();
+  /**
+   * Cards made from a shared (cached, frozen) view, by a key the card builder chooses: the same
+   * view asked for again gives the same card without building its data and key (benefits card).
+   */
+  private readonly byView = new WeakMap<object, Map<string, AdaptiveCard>>();
 
-/** Set once at start from the configuration (CARD_CACHE). */
-export function setExpansionCache(on: boolean): void {
-  enabled = on;
-  expanded.clear();
-}
-
-/** Whether expanded cards may be remembered (CARD_CACHE). */
-export function cardCacheEnabled(): boolean {
-  return enabled;
-}
-
-/** Expands a JSON template with data; parsed templates are kept, since every turn reuses them. */
-export function expand(template: object, data: object): AdaptiveCard {
-  let t = templates.get(template);
-  if (!t) {
-    t = { template: new ACData.Template(template), id: templates.size };
-    templates.set(template, t);
+  constructor(options: CardRendererOptions) {
+    this.cacheEnabled = options.cache;
   }
-  if (!enabled) return t.template.expand({ $root: data }) as AdaptiveCard;
-  const key = `${t.id}\u0000${JSON.stringify(data)}`;
-  const hit = expanded.get(key);
-  if (hit !== undefined) {
-    // Least recently used goes first: re-insert on every hit.
-    expanded.delete(key);
-    expanded.set(key, hit);
-    return hit;
-  }
-  const card = deepFreeze(t.template.expand({ $root: data }) as AdaptiveCard);
-  expanded.set(key, card);
-  if (expanded.size > MAX_EXPANDED) expanded.delete(expanded.keys().next().value as string);
-  return card;
-}
 
-const sizes = new WeakMap<object, number>();
-
-/** A card's size as Teams counts it (UTF-16 code units × 2), remembered for shared cards. */
-export function cardBytes(card: object): number {
-  let size = sizes.get(card);
-  if (size === undefined) {
-    size = JSON.stringify(card).length * 2;
-    sizes.set(card, size);
+  /** Expands a JSON template with data; parsed templates are kept, since every turn reuses them. */
+  expand(template: object, data: object): AdaptiveCard {
+    let t = this.templates.get(template);
+    if (!t) {
+      t = { template: new ACData.Template(template), id: this.templates.size };
+      this.templates.set(template, t);
+    }
+    if (!this.cacheEnabled) return t.template.expand({ $root: data }) as AdaptiveCard;
+    const key = `${t.id}\u0000${JSON.stringify(data)}`;
+    const hit = this.expanded.get(key);
+    if (hit !== undefined) {
+      // Least recently used goes first: re-insert on every hit.
+      this.expanded.delete(key);
+      this.expanded.set(key, hit);
+      return hit;
+    }
+    const card = deepFreeze(t.template.expand({ $root: data }) as AdaptiveCard);
+    this.expanded.set(key, card);
+    if (this.expanded.size > MAX_EXPANDED) this.expanded.delete(this.expanded.keys().next().value as string);
+    return card;
   }
-  return size;
+
+  /**
+   * The card for a frozen (shared, cached) view and key, built once by `build` and frozen; fresh
+   * views and CARD_CACHE=off build every time. Entries go with the view (weakly held).
+   */
+  forView(view: object, key: string, build: () => AdaptiveCard): AdaptiveCard {
+    if (!this.cacheEnabled || !Object.isFrozen(view)) return build();
+    let cards = this.byView.get(view);
+    if (!cards) this.byView.set(view, (cards = new Map()));
+    let card = cards.get(key);
+    if (!card) cards.set(key, (card = deepFreeze(build())));
+    return card;
+  }
+
+  /** A card's size as Teams counts it (UTF-16 code units × 2), remembered for frozen (shared) cards. */
+  cardBytes(card: object): number {
+    if (!Object.isFrozen(card)) return JSON.stringify(card).length * 2;
+    let size = this.sizes.get(card);
+    if (size === undefined) {
+      size = JSON.stringify(card).length * 2;
+      this.sizes.set(card, size);
+    }
+    return size;
+  }
 }

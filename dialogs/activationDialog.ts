@@ -9,7 +9,7 @@ import {
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { activationStatusCard } from '../cards';
+import { activationStatusCard, type CardRenderer } from '../cards';
 import { RoleRequiredError } from '../services/domain/errors';
 import type { BenefitView, OfferView } from '../services/domain/views';
 import type { Services } from '../services/index';
@@ -41,7 +41,10 @@ interface ActivationState {
  * several, confirm, request → pending ("allow a few days", R8).
  */
 export class ActivationDialog extends ComponentDialog {
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: Services,
+    private readonly cards: CardRenderer,
+  ) {
     super(ACTIVATION_DIALOG);
     this.addDialog(new ChoicePrompt(CHOOSE, undefined, 'en-us'));
     this.addDialog(new ConfirmPrompt(CONFIRM, undefined, 'en-us', confirmChoiceDefaults()));
@@ -112,7 +115,7 @@ export class ActivationDialog extends ComponentDialog {
     const result = await this.services.activation.request(this.who(step), chosen.benefit.id); // R2 re-checked
     await step.context.sendActivity(
       MessageFactory.attachment(
-        CardFactory.adaptiveCard(activationStatusCard(result.benefit, result.offer, lang)),
+        CardFactory.adaptiveCard(activationStatusCard(this.cards, result.benefit, result.offer, lang)),
       ),
     );
     return step.endDialog(result);

@@ -12,10 +12,11 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { incidentConfirmCard } from '../cards';
+import { incidentConfirmCard, type CardRenderer } from '../cards';
 import { NAMES } from '../services/domain/facts';
 import { INCIDENT_KINDS, type IncidentKind, type Severity } from '../services/domain/types';
 import type { Services } from '../services/index';
+import type { IncidentEligibility } from '../services/incidents/incidentService';
 import { INCIDENT_FIELD_CHECKS } from '../services/incidents/validation';
 import { userRefOf } from './identity';
 import { saveDraft, type IncidentDrafts } from './incidentDrafts';
@@ -40,9 +41,16 @@ export interface IncidentDialogOptions {
   kind?: IncidentKind;
 }
 
+/**
+ * What later steps use of the eligibility check: the plan and incidents left for the confirmation
+ * card, and the person's own name and email, offered as the contact. Its benefit id and expiry are
+ * not kept in the dialog state (opening the incident checks eligibility again).
+ */
+type Offered = Pick<IncidentEligibility, 'plan' | 'remaining' | 'contact'>;
+
 interface Gathered {
   kind: IncidentKind;
-  eligibility: Awaited<ReturnType<Services['incidents']['eligibility']>>;
+  offered: Offered;
   product: string;
   title: string;
   description: string;
@@ -54,6 +62,21 @@ interface Gathered {
 const SEVERITIES: Severity[] = ['A', 'B', 'C'];
 
 /**
+ * The gathered values, with what the eligibility step offered. A dialog stored before `offered`
+ * existed kept the whole eligibility result instead; it goes on from that, and the next save
+ * leaves the rest out.
+ */
+function gathered(step: WaterfallStepContext): Gathered {
+  const values = step.values as Gathered & { eligibility?: IncidentEligibility };
+  if (!values.offered && values.eligibility) {
+    const { plan, remaining, contact } = values.eligibility;
+    values.offered = { plan, remaining, contact: { name: contact.name, email: contact.email } };
+  }
+  delete values.eligibility;
+  return values;
+}
+
+/**
  * Opening an incident: kind → eligibility (refused early, before any typing) → product,
  * title, description, severity, contact → a confirmation card carrying an idempotency key.
  * The incident is opened when the card is confirmed, so double clicks and Teams' retries
@@ -63,6 +86,7 @@ export class IncidentDialog extends ComponentDialog {
   constructor(
     private readonly services: Services,
     private readonly drafts: StatePropertyAccessor<IncidentDrafts>,
+    private readonly cards: CardRenderer,
   ) {
     super(INCIDENT_DIALOG);
     this.addDialog(new ChoicePrompt(KIND, undefined, 'en-us'));
@@ -127,7 +151,12 @@ export class IncidentDialog extends ComponentDialog {
         ? (step.result as IncidentKind)
         : INCIDENT_KINDS[(step.result as { index: number }).index];
     const eligibility = await this.services.incidents.eligibility(this.who(step), kind); // refusals end the dialog
-    Object.assign(step.values, { kind, eligibility } satisfies Partial<Gathered>);
+    const offered: Offered = {
+      plan: eligibility.plan,
+      remaining: eligibility.remaining,
+      contact: { name: eligibility.contact.name, email: eligibility.contact.email },
+    };
+    Object.assign(step.values, { kind, offered } satisfies Partial<Gathered>);
     if (eligibility.plan === 'cloudSolutionProvider')
       await step.context.sendActivity(PROMPTS.noIncidentConsumed[lang]);
     else {
@@ -166,10 +195,10 @@ export class IncidentDialog extends ComponentDialog {
   }
 
   private async askUseContact(step: WaterfallStepContext) {
-    const values = step.values as Gathered;
+    const values = gathered(step);
     values.severity = SEVERITIES[(step.result as { index: number }).index];
     const lang = languageOf(step.context.activity.locale);
-    const { name, email } = values.eligibility.contact;
+    const { name, email } = values.offered.contact;
     return step.prompt(USE_CONTACT, {
       prompt: PROMPTS.useContact(name, email)[lang],
       style: ListStyle.suggestedAction,
@@ -177,10 +206,10 @@ export class IncidentDialog extends ComponentDialog {
   }
 
   private async askContactName(step: WaterfallStepContext) {
-    const values = step.values as Gathered;
+    const values = gathered(step);
     if (step.result === true) {
-      values.contactName = values.eligibility.contact.name;
-      values.contactEmail = values.eligibility.contact.email;
+      values.contactName = values.offered.contact.name;
+      values.contactEmail = values.offered.contact.email;
       return step.next();
     }
     return step.prompt(TEXT.contactName, {
@@ -189,7 +218,7 @@ export class IncidentDialog extends ComponentDialog {
   }
 
   private async askContactEmail(step: WaterfallStepContext) {
-    const values = step.values as Gathered;
+    const values = gathered(step);
     if (values.contactEmail) return step.next();
     values.contactName = String(step.result).trim();
     return step.prompt(TEXT.contactEmail, {
@@ -198,7 +227,7 @@ export class IncidentDialog extends ComponentDialog {
   }
 
   private async askPhone(step: WaterfallStepContext) {
-    const values = step.values as Gathered;
+    const values = gathered(step);
     if (!values.contactEmail) values.contactEmail = String(step.result).trim();
     return step.prompt(TEXT.contactPhone, {
       prompt: PROMPTS.phone[languageOf(step.context.activity.locale)],
@@ -206,7 +235,7 @@ export class IncidentDialog extends ComponentDialog {
   }
 
   private async review(step: WaterfallStepContext) {
-    const values = step.values as Gathered;
+    const values = gathered(step);
     const lang = languageOf(step.context.activity.locale);
     const phoneRaw = String(step.result ?? '').trim();
     const phone = SKIP_WORDS.includes(phoneRaw.toLowerCase()) ? null : phoneRaw;
@@ -220,13 +249,10 @@ export class IncidentDialog extends ComponentDialog {
       contact: { name: values.contactName, email: values.contactEmail, phone },
       idempotencyKey,
     };
-    await saveDraft(this.drafts, step.context, {
-      input,
-      eligibility: values.eligibility,
-      createdAt: new Date().toISOString(),
-    });
+    await saveDraft(this.drafts, step.context, { input, createdAt: new Date().toISOString() });
     const card = incidentConfirmCard(
-      { ...input, benefitType: values.eligibility.plan, remaining: values.eligibility.remaining },
+      this.cards,
+      { ...input, benefitType: values.offered.plan, remaining: values.offered.remaining },
       lang,
       idempotencyKey,
     );

@@ -1,11 +1,9 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { IncidentEligibility } from '../services/incidents/incidentService';
 import type { OpenIncidentInput } from '../services/incidents/validation';
 
 /** An incident the dialog has gathered and the user has not confirmed yet, by idempotency key. */
 export interface IncidentDraft {
   input: OpenIncidentInput & { idempotencyKey: string };
-  eligibility: IncidentEligibility;
   createdAt: string;
   /** Set once opened, so a second click shows the same incident (the service replays the key). */
   incidentId?: string;
@@ -28,6 +26,8 @@ export async function saveDraft(
 ): Promise<void> {
   const drafts = await accessor.get(context, {});
   drafts[draft.input.idempotencyKey] = draft;
+  // Drafts stored by older versions also kept the whole eligibility result, which nothing reads.
+  for (const d of Object.values(drafts)) delete (d as IncidentDraft & { eligibility?: unknown }).eligibility;
   const keys = Object.keys(drafts).sort((a, b) => drafts[a].createdAt.localeCompare(drafts[b].createdAt));
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_DRAFTS))) delete drafts[old];
   await accessor.set(context, drafts);

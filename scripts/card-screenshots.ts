@@ -15,12 +15,17 @@ import {
   refusalFromError,
   type AdaptiveCard,
   alertCard,
+  CardRenderer,
 } from '../cards';
+
 import { fixedClock } from '../services/domain/clock';
 import { QuotaExceededError } from '../services/domain/errors';
 import { createServices } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+
+/** A renderer with its memo on, as the bot runs (CARD_CACHE=on). */
+const renderer = new CardRenderer({ cache: true });
 
 const ROOT = path.resolve(__dirname, '../..');
 const TENANT = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
@@ -81,14 +86,21 @@ async function cards(): Promise<[string, AdaptiveCard][]> {
   await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return [
-    ['benefits-card.en', benefitsCard(adminView, 'en', { showActivate: true })],
-    ['benefits-card.zh', benefitsCard(adminView, 'zh', { showActivate: true })],
-    ['incident-card', incidentCard(incident, 'en', { canClose: true })],
-    ['activation-pending', activationStatusCard(pending.benefit, pending.offer, 'en', { canRecord: true })],
-    ['refusal-quota', refusalCard(refusalFromError(new QuotaExceededError('productSupport', 20)), 'en')],
+    ['benefits-card.en', benefitsCard(renderer, adminView, 'en', { showActivate: true })],
+    ['benefits-card.zh', benefitsCard(renderer, adminView, 'zh', { showActivate: true })],
+    ['incident-card', incidentCard(renderer, incident, 'en', { canClose: true })],
+    [
+      'activation-pending',
+      activationStatusCard(renderer, pending.benefit, pending.offer, 'en', { canRecord: true }),
+    ],
+    [
+      'refusal-quota',
+      refusalCard(renderer, refusalFromError(new QuotaExceededError('productSupport', 20)), 'en'),
+    ],
     [
       'alert-card.zh',
       alertCard(
+        renderer,
         {
           payload: {
             kind: 'quotaThreshold',

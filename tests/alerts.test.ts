@@ -2,6 +2,7 @@
  * Quota alerts to support leads, delivered proactively through the real CloudAdapter to a
  * local fake Bot Connector that enforces Teams' rate limits and can answer 403/404/5xx.
  */
+import { CardRenderer } from '../cards/render';
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -47,7 +48,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
     new AlertDispatcher({
       store: w.store,
       clock: systemClock,
-      sender: new TeamsAlertSender(adapter, ''),
+      sender: new TeamsAlertSender(adapter, '', new CardRenderer({ cache: true })),
       log,
       baseBackoffMs: 50,
       maxBackoffMs: 400,
@@ -141,7 +142,7 @@ describe('quota alerts to support leads (issue: proactive, rate-shaped, never lo
       const d = new AlertDispatcher({
         store: w2.store,
         clock: systemClock,
-        sender: new TeamsAlertSender(adapter, ''),
+        sender: new TeamsAlertSender(adapter, '', new CardRenderer({ cache: true })),
         log,
       });
       await d.drain();

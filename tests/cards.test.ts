@@ -19,15 +19,21 @@ import {
   welcomeCard,
   type AdaptiveCard,
   type RefusalView,
+  CardRenderer,
 } from '../cards';
+
 import { factAnswer, fallbackAnswer } from '../dialogs/answers';
 import { FACT_INTENTS } from '../dialogs/understanding/intents';
 import * as errors from '../services/domain/errors';
 import type { Language } from '../services/domain/facts';
 import type { AlertPayload } from '../services/domain/types';
+import { deepFreeze } from '../services/domain/freeze';
 import type { BenefitsView } from '../services/domain/views';
 import { cardBytes, cardProblems } from './helpers/adaptiveCards';
 import { activeBenefit, incidentInput, offer, who, world } from './helpers/fixtures';
+
+/** A renderer with its memo on, as the bot runs (CARD_CACHE=on). */
+const renderer = new CardRenderer({ cache: true });
 
 const LANGS: Language[] = ['en', 'zh'];
 const MAX_BYTES = 28 * 1024;
@@ -96,23 +102,24 @@ describe('Adaptive Cards', function () {
         cards.push(
           [
             `benefits admin ${lang}`,
-            benefitsCard(adminView, lang, { showActivate: true, refreshUserIds: ['29:a'] }),
+            benefitsCard(renderer, adminView, lang, { showActivate: true, refreshUserIds: ['29:a'] }),
           ],
-          [`benefits member ${lang}`, benefitsCard(memberView, lang, { showActivate: false })],
-          [`incident on-prem ${lang}`, incidentCard(onPrem, lang, { canClose: true })],
-          [`incident replayed ${lang}`, incidentCard(replay, lang, { canClose: true })],
-          [`incident closed ${lang}`, incidentCard(closed, lang, { canClose: true })],
-          [`incident csp ${lang}`, incidentCard(csp, lang, { canClose: false })],
-          [`incident list ${lang}`, incidentListCard([onPrem, closed, csp], lang, 'mine')],
-          [`incident list empty ${lang}`, incidentListCard([], lang, 'organisation')],
-          [`help ${lang}`, helpCard(lang)],
-          [`welcome ${lang}`, welcomeCard(lang, 'Dev')],
-          [`fallback ${lang}`, answerCard(fallbackAnswer(lang), lang)],
+          [`benefits member ${lang}`, benefitsCard(renderer, memberView, lang, { showActivate: false })],
+          [`incident on-prem ${lang}`, incidentCard(renderer, onPrem, lang, { canClose: true })],
+          [`incident replayed ${lang}`, incidentCard(renderer, replay, lang, { canClose: true })],
+          [`incident closed ${lang}`, incidentCard(renderer, closed, lang, { canClose: true })],
+          [`incident csp ${lang}`, incidentCard(renderer, csp, lang, { canClose: false })],
+          [`incident list ${lang}`, incidentListCard(renderer, [onPrem, closed, csp], lang, 'mine')],
+          [`incident list empty ${lang}`, incidentListCard(renderer, [], lang, 'organisation')],
+          [`help ${lang}`, helpCard(renderer, lang)],
+          [`welcome ${lang}`, welcomeCard(renderer, lang, 'Dev')],
+          [`fallback ${lang}`, answerCard(renderer, fallbackAnswer(lang), lang)],
         );
         for (const plan of ['productSupport', 'signatureCloudSupport', 'cloudSolutionProvider'] as const) {
           cards.push([
             `incident confirm ${plan} ${lang}`,
             incidentConfirmCard(
+              renderer,
               {
                 ...incidentInput('onPremises'),
                 benefitType: plan,
@@ -125,16 +132,19 @@ describe('Adaptive Cards', function () {
         }
         for (const { b, o } of benefits) {
           cards.push(
-            [`activation status ${b.status} ${lang}`, activationStatusCard(b, o, lang, { canRecord: true })],
-            [`activation confirm ${b.id} ${lang}`, activationConfirmCard(b, o, lang, 'req')],
+            [
+              `activation status ${b.status} ${lang}`,
+              activationStatusCard(renderer, b, o, lang, { canRecord: true }),
+            ],
+            [`activation confirm ${b.id} ${lang}`, activationConfirmCard(renderer, b, o, lang, 'req')],
           );
         }
         cards.push([
           `activation IDs form ${lang}`,
-          activationIdsFormCard(benefits[0].b, benefits[0].o, lang),
+          activationIdsFormCard(renderer, benefits[0].b, benefits[0].o, lang),
         ]);
         for (const intent of FACT_INTENTS)
-          cards.push([`answer ${intent} ${lang}`, answerCard(factAnswer(intent, lang), lang)]);
+          cards.push([`answer ${intent} ${lang}`, answerCard(renderer, factAnswer(intent, lang), lang)]);
         // Every alert the dispatcher sends, and the alert settings card.
         const base = {
           benefitId: 'ap.productSupport',
@@ -175,6 +185,7 @@ describe('Adaptive Cards', function () {
           cards.push([
             `alert ${payload.kind} ${'threshold' in payload ? payload.threshold : ''} ${lang}`,
             alertCard(
+              renderer,
               {
                 payload,
                 organisationName: 'Fabrikam Partners',
@@ -188,11 +199,11 @@ describe('Adaptive Cards', function () {
         cards.push(
           [
             `alert settings lead ${lang}`,
-            alertSettingsCard(await w.services.alerts.view(who('supportLead')), lang),
+            alertSettingsCard(renderer, await w.services.alerts.view(who('supportLead')), lang),
           ],
           [
             `alert settings admin ${lang}`,
-            alertSettingsCard(await w.services.alerts.view(who('globalAdmin')), lang, 'x'),
+            alertSettingsCard(renderer, await w.services.alerts.view(who('globalAdmin')), lang, 'x'),
           ],
         );
       }
@@ -244,17 +255,17 @@ describe('Adaptive Cards', function () {
       for (const lang of LANGS) {
         const view: RefusalView = refusalFromError(err);
         codes.add(view.code);
-        const card = refusalCard(view, lang);
+        const card = refusalCard(renderer, view, lang);
         expectValid(`refusal ${err.code} ${lang}`, card);
       }
     }
     expect([...codes]).to.have.length(12);
     const quota = JSON.stringify(
-      refusalCard(refusalFromError(new errors.QuotaExceededError('productSupport', 20)), 'en'),
+      refusalCard(renderer, refusalFromError(new errors.QuotaExceededError('productSupport', 20)), 'en'),
     );
     expect(quota).to.include('https://partner.microsoft.com/support/partnersupport');
     expect(
-      JSON.stringify(refusalCard(refusalFromError(new errors.NotAuthorizedError('cspOnly')), 'zh')),
+      JSON.stringify(refusalCard(renderer, refusalFromError(new errors.NotAuthorizedError('cspOnly')), 'zh')),
     ).to.include('你无权执行此操作');
   });
 
@@ -263,29 +274,29 @@ describe('Adaptive Cards', function () {
       actions(card).map(
         (a) => `${String(a.verb)}:${String((a.data as { benefitId?: string })?.benefitId ?? '')}`,
       );
-    expect(verbsOf(benefitsCard(adminView, 'en', { showActivate: true }))).to.include.members([
+    expect(verbsOf(benefitsCard(renderer, adminView, 'en', { showActivate: true }))).to.include.members([
       'activation.start:silver-y.signatureCloudSupport',
       'activation.recordForm:silver-y.productSupport',
     ]);
     expect(
-      verbsOf(benefitsCard(adminView, 'en', { showActivate: false })).filter((v) =>
+      verbsOf(benefitsCard(renderer, adminView, 'en', { showActivate: false })).filter((v) =>
         v.startsWith('activation.'),
       ),
     ).to.deep.equal([]);
-    expect(verbsOf(benefitsCard(adminView, 'en', { showActivate: true }))).not.to.include(
+    expect(verbsOf(benefitsCard(renderer, adminView, 'en', { showActivate: true }))).not.to.include(
       'activation.start:old.productSupport',
     );
   });
 
   it('refresh.userIds is capped at 60', () => {
     const ids = Array.from({ length: 75 }, (_, i) => `29:user-${i}`);
-    const card = benefitsCard(memberView, 'en', { showActivate: false, refreshUserIds: ids });
+    const card = benefitsCard(renderer, memberView, 'en', { showActivate: false, refreshUserIds: ids });
     expect((card.refresh as { userIds: string[] }).userIds).to.have.length(MAX_REFRESH_USER_IDS);
-    expect(benefitsCard(memberView, 'en', { showActivate: false }).refresh).to.equal(undefined);
+    expect(benefitsCard(renderer, memberView, 'en', { showActivate: false }).refresh).to.equal(undefined);
   });
 
   it('the Chinese benefits card speaks Chinese with the exact numbers', () => {
-    const text = JSON.stringify(benefitsCard(memberView, 'zh', { showActivate: false }));
+    const text = JSON.stringify(benefitsCard(renderer, memberView, 'zh', { showActivate: false }));
     for (const s of [
       '技术支持权益',
       '剩余 1 个（共 10 个）',
@@ -307,7 +318,7 @@ describe('Adaptive Cards', function () {
     try {
       const view = await w.services.benefits.view(who('globalAdmin'));
       for (const lang of LANGS) {
-        const card = benefitsCard(view, lang, { showActivate: true, refreshUserIds: ['29:a'] });
+        const card = benefitsCard(renderer, view, lang, { showActivate: true, refreshUserIds: ['29:a'] });
         expectValid(`12 offers ${lang}`, card);
         const text = JSON.stringify(card);
         for (let i = 0; i < 12; i++) expect(text).to.include(`ACC-GOLD-${i}-0001`); // nothing dropped, only compacted
@@ -316,5 +327,28 @@ describe('Adaptive Cards', function () {
     } finally {
       await w.close();
     }
+  });
+
+  it('two renderers in one process share neither the CARD_CACHE switch nor a memo', () => {
+    // A shared (cached) view is frozen; each renderer gets its own copy of it.
+    const view = deepFreeze(structuredClone(adminView));
+    const on = new CardRenderer({ cache: true });
+    const first = benefitsCard(on, view, 'en', { showActivate: true });
+    // Another app's renderer with CARD_CACHE=off, created after: the first keeps remembering.
+    const off = new CardRenderer({ cache: false });
+    const a = benefitsCard(off, view, 'en', { showActivate: true });
+    const b = benefitsCard(off, view, 'en', { showActivate: true });
+    expect(a, 'off: built afresh every time').to.not.equal(b);
+    expect(Object.isFrozen(a), 'off: nothing shared, nothing frozen').to.equal(false);
+    expect(benefitsCard(on, view, 'en', { showActivate: true }), 'on: still remembered').to.equal(first);
+    expect(Object.isFrozen(first)).to.equal(true);
+    expect(on.cacheEnabled).to.equal(true);
+    // Two renderers that both remember do not serve each other's cards (memos are per app).
+    const other = new CardRenderer({ cache: true });
+    const fromOther = benefitsCard(other, view, 'en', { showActivate: true });
+    expect(fromOther).to.deep.equal(first);
+    expect(fromOther).to.not.equal(first);
+    expect(helpCard(other, 'en')).to.not.equal(helpCard(on, 'en'));
+    expect(helpCard(on, 'en')).to.equal(helpCard(on, 'en'));
   });
 });

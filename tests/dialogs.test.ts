@@ -6,6 +6,7 @@
  * becomes the card the user sees and the dialog is ended.
  */
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
 } from 'botbuilder';
 import { DialogContextError, DialogSet, DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
+import { CardRenderer } from '../cards/render';
 import { CardActions } from '../bot/cardActions';
 import { memoryLogger } from '../bot/logger';
 import { MessageRouter } from '../bot/messageRouter';
@@ -353,15 +355,16 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
 
   /** The incident dialog alone, with the drafts accessor and CardActions sharing the client's state. */
   function incidentRun(services: Services, who: Person, options?: IncidentDialogOptions): DialogRun {
+    const cards = new CardRenderer({ cache: true });
     const state = new ConversationState(new MemoryStorage());
     const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
     // CardActions wants the bot's DialogSet (only the start/cancel verbs use it); the client's is internal.
     const dialogs = new DialogSet(state.createProperty('DialogState'));
-    dialogs.add(new IncidentDialog(services, drafts));
-    const actions = new CardActions({ services, dialogs, drafts, logger: memoryLogger() });
+    dialogs.add(new IncidentDialog(services, drafts, cards));
+    const actions = new CardActions({ services, dialogs, drafts, logger: memoryLogger(), cards });
     const client = new DialogTestClient(
       'msteams',
-      new IncidentDialog(services, drafts),
+      new IncidentDialog(services, drafts, cards),
       options,
       [cardSubmits(actions)],
       state,
@@ -370,7 +373,11 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
   }
 
   function activationRun(services: Services, who: Person, options?: ActivationDialogOptions): DialogRun {
-    return new DialogRun(new DialogTestClient('msteams', new ActivationDialog(services), options), who);
+    const cards = new CardRenderer({ cache: true });
+    return new DialogRun(
+      new DialogTestClient('msteams', new ActivationDialog(services, cards), options),
+      who,
+    );
   }
 
   /** The review card's Confirm button, as Teams sends its Action.Submit fallback. */
@@ -1093,6 +1100,95 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
     });
   });
 
+  describe('incident dialog state (issue 10 item 5: only what later steps use)', function () {
+    const classifierForRouter = createClassifier();
+    const UP_TO_SEVERITY = [
+      'open an incident',
+      'On-premises product',
+      'Windows Server 2022',
+      'Server stops',
+      'The server stops every night at 2 am.',
+    ];
+    const REST = ['B', 'yes', 'skip'];
+
+    /** Every stored bot state row of the file, parsed, read through another connection. */
+    const storedState = (s: SqliteStore): unknown[] => {
+      const db = new Database(s.db.name, { readonly: true });
+      try {
+        return (db.prepare('SELECT data FROM bot_state').pluck().all() as string[]).map((d) => JSON.parse(d));
+      } finally {
+        db.close();
+      }
+    };
+    /** The objects under `key` anywhere in a stored value. */
+    const found = (value: unknown, key: string): unknown[] => {
+      if (typeof value !== 'object' || value === null) return [];
+      const own = Object.hasOwn(value, key) ? [(value as Record<string, unknown>)[key]] : [];
+      return [...own, ...Object.values(value).flatMap((v) => found(v, key))];
+    };
+
+    it('keeps the plan, incidents left and contact offered, not the whole eligibility result', async function () {
+      const { services, store: s } = await open();
+      const bot = routerRun(services, s, classifierForRouter);
+      for (const a of UP_TO_SEVERITY) await bot.say(AVERY, a);
+      const state = storedState(s);
+      expect(found(state, 'eligibility')).to.deep.equal([]);
+      const offered = found(state, 'offered');
+      expect(offered).to.have.length(1);
+      expect(Object.keys(offered[0] as object).sort()).to.deep.equal(['contact', 'plan', 'remaining']);
+      for (const a of REST) await bot.say(AVERY, a);
+      const after = storedState(s);
+      expect(found(after, 'idempotencyKey'), 'a draft was saved').to.not.deep.equal([]);
+      expect(found(after, 'eligibility'), 'nor in the draft').to.deep.equal([]);
+    });
+
+    it('a dialog stored by the previous version (whole eligibility result) goes on to the same confirmation', async function () {
+      // The reference: the same answers with this version throughout.
+      const fresh = await open();
+      const freshBot = routerRun(fresh.services, fresh.store, classifierForRouter);
+      for (const a of UP_TO_SEVERITY) await freshBot.say(AVERY, a);
+      const expected: string[][] = [];
+      for (const a of REST) expected.push((await freshBot.say(AVERY, a)).map(shown));
+
+      const { services, store: s } = await open();
+      const bot = routerRun(services, s, classifierForRouter);
+      for (const a of UP_TO_SEVERITY) await bot.say(AVERY, a);
+      const eligibility = await services.incidents.eligibility(
+        { tenantId: TENANT, aadObjectId: AVERY.aadObjectId },
+        'onPremises',
+      );
+      // Rewritten as the previous version stored it, by another connection (as an upgrade would find it).
+      const db = new Database(s.db.name);
+      try {
+        const rows = db.prepare('SELECT key, data FROM bot_state').all() as { key: string; data: string }[];
+        let rewritten = 0;
+        for (const row of rows) {
+          const data = JSON.parse(row.data, (_key, value: unknown) => {
+            if (typeof value === 'object' && value !== null && Object.hasOwn(value, 'offered')) {
+              const previous: Record<string, unknown> = { ...value, eligibility };
+              delete previous.offered;
+              rewritten++;
+              return previous;
+            }
+            return value;
+          }) as unknown;
+          db.prepare('UPDATE bot_state SET data = ? WHERE key = ?').run(JSON.stringify(data), row.key);
+        }
+        expect(rewritten).to.equal(1);
+      } finally {
+        db.close();
+      }
+      expect(found(storedState(s), 'eligibility')).to.have.length(1);
+
+      const replies: string[][] = [];
+      for (const a of REST) replies.push((await bot.say(AVERY, a)).map(shown));
+      expect(replies).to.deep.equal(expected);
+      expect(replies[0].join(' ')).to.include('Avery Chen, avery.chen@contoso.example');
+      expect(bot.logs.lines.filter((l) => l.level === 'error')).to.deep.equal([]);
+      expect(found(storedState(s), 'eligibility'), 'the next save leaves it out').to.deep.equal([]);
+    });
+  });
+
   describe('activation dialog', function () {
     /**
      * As shipped, Avery (Global admin) can activate two benefits: Silver Data Analytics' Signature Cloud
@@ -1274,15 +1370,16 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
 // ---------------------------------------------------------------------------------------------------------
 
 function routerRun(services: Services, store: SqliteStore, classifier: IntentClassifier) {
+  const cards = new CardRenderer({ cache: true });
   const state = new PrivateConversationState(new DatabaseStorage(store, services.clock));
   const dialogs = new DialogSet(state.createProperty('dialogState'));
   const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
-  const all: Dialog[] = [new ActivationDialog(services), new IncidentDialog(services, drafts)];
+  const all: Dialog[] = [new ActivationDialog(services, cards), new IncidentDialog(services, drafts, cards)];
   all.forEach((d) => dialogs.add(d));
   expect(all.map((d) => d.id)).to.deep.equal([ACTIVATION_DIALOG, INCIDENT_DIALOG]);
   const logs = memoryLogger();
-  const cardActions = new CardActions({ services, dialogs, drafts, logger: logs });
-  const router = new MessageRouter({ services, dialogs, classifier, cardActions, logger: logs });
+  const cardActions = new CardActions({ services, dialogs, drafts, logger: logs, cards });
+  const router = new MessageRouter({ services, dialogs, classifier, cardActions, logger: logs, cards });
   let active: string | undefined;
   const adapter = new TestAdapter(async (context) => {
     await router.handle(context);

@@ -100,6 +100,38 @@ describe('cached reads (READ_CACHE)', () => {
     expect(reads).to.equal(2);
   });
 
+  it('another connection of this process committing between two reads of one task drops it', async () => {
+    // No timer between the reads (one event-loop task), and the commit goes around every store:
+    // only data_version can tell, so it must be asked on each read, not remembered per task.
+    other = SqliteStore.open(w.dbPath);
+    const name = () =>
+      w.store.readCached('member-name', async (tx) => (await tx.users.get(TENANT, USERS.member))?.name);
+    expect(await name()).to.equal('member');
+    other.db.prepare("UPDATE users SET name = 'Renamed' WHERE aad_object_id = ?").run(USERS.member);
+    expect(await name()).to.equal('Renamed');
+  });
+
+  it('two stores on different files share no counter: one’s commits neither count nor drop the other’s cache', async () => {
+    const second = await world([offer('gold-y', 'gold', 'Security')]);
+    try {
+      const users = countingRead(w.store);
+      await users.read();
+      const commitsBefore = w.store.commits;
+      const secondBefore = second.store.commits;
+      await second.services.incidents.open(who('member'), incidentInput('onPremises'));
+      expect(second.store.commits).to.be.above(secondBefore);
+      expect(w.store.commits, 'this store’s own commits only').to.equal(commitsBefore);
+      await users.read();
+      expect(users.reads(), 'still cached').to.equal(1);
+      await w.services.incidents.open(who('member'), incidentInput('onPremises'));
+      expect(w.store.commits).to.be.above(commitsBefore);
+      await users.read();
+      expect(users.reads(), 'its own commit drops it').to.equal(2);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('the day is part of a benefits view: tomorrow’s view is read again', async () => {
     const today = await w.services.benefits.view(who('member'));
     const tomorrow = await createServices(w.store, fixedClock('2026-06-16T09:00:00Z')).benefits.view(

@@ -2,6 +2,7 @@
  * A separate bot process's alert dispatcher on one SQLite file: drains what is queued through
  * the real CloudAdapter and prints its counts as JSON. argv: dbPath owner tenantRatePerSecond
  */
+import { CardRenderer } from '../../cards/render';
 import { TeamsAlertSender } from '../../bot/alertSender';
 import { createLogger } from '../../bot/logger';
 import { AlertDispatcher } from '../../services/alerts/alertDispatcher';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const dispatcher = new AlertDispatcher({
     store,
     clock: systemClock,
-    sender: new TeamsAlertSender(adapter, ''),
+    sender: new TeamsAlertSender(adapter, '', new CardRenderer({ cache: true })),
     log: logger,
     owner,
     budget: new SendBudget({ tenantRatePerSecond: Number(rate) }),
