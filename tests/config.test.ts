@@ -93,4 +93,21 @@ describe('configuration', () => {
       loadConfig({ ALLOWED_TENANTS: '6F2C8A10-3B4D-4E5F-9A7B-1C2D3E4F5A6B' }).allowedTenants,
     ).to.deep.equal(['6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b']);
   });
+
+  it('the HTTP edge settings: Teams and its Bot Connector hosts by default, bad values named', () => {
+    const c = loadConfig({});
+    expect(c.channelId).to.equal('msteams');
+    expect(c.serviceUrlHosts).to.include('smba.trafficmanager.net');
+    expect([c.maxConnections, c.headersTimeoutMs, c.requestTimeoutMs]).to.deep.equal([1024, 5000, 10000]);
+    expect(loadConfig({ SERVICE_URL_HOSTS: '127.0.0.1, Example.org' }).serviceUrlHosts).to.deep.equal([
+      '127.0.0.1',
+      'example.org',
+    ]);
+    expect(problemsOf({ SERVED_CHANNEL: 'Teams!' })).to.deep.equal(['SERVED_CHANNEL']);
+    expect(problemsOf({ SERVICE_URL_HOSTS: 'http://x/' })).to.deep.equal(['SERVICE_URL_HOSTS']);
+    expect(problemsOf({ MAX_CONNECTIONS: '0' })).to.deep.equal(['MAX_CONNECTIONS']);
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).to.deep.equal([
+      'HTTP_REQUEST_TIMEOUT_MS',
+    ]);
+  });
 });
