@@ -9,88 +9,15 @@
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { systemClock } from '../services/domain/clock';
-import { importOrganisation } from '../services/organisations/importOrganisation';
-import { PROJECT_ROOT } from '../services/config';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { machine } from './machine';
+import { activity as populationActivity, importPeople, people, type Population } from './population';
 
-const ORGANISATIONS = 100;
-const PEOPLE_PER_ORGANISATION = 20;
-const PEOPLE = ORGANISATIONS * PEOPLE_PER_ORGANISATION;
-
-const hex12 = (n: number) => n.toString(16).padStart(12, '0');
-const tenantOf = (org: number) => `6f2c8a10-0000-4000-8000-${hex12(org + 1)}`;
-const personOf = (org: number, i: number) =>
-  `00000000-0000-4000-9000-${hex12(org * PEOPLE_PER_ORGANISATION + i + 1)}`;
-/** Every fourth person uses Teams in Chinese. */
-const chinese = (i: number) => i % 4 === 3;
-
-/** An organisation with the demo organisation's offers and 20 people: two admins, the rest members. */
-function organisationDoc(org: number, offers: unknown): Record<string, unknown> {
-  return {
-    organisation: { tenantId: tenantOf(org), mpnId: String(5_000_000 + org), name: `Bench Partner ${org}` },
-    users: Array.from({ length: PEOPLE_PER_ORGANISATION }, (_, i) => ({
-      aadObjectId: personOf(org, i),
-      name: `Person ${org}-${i}`,
-      email: `person${i}@org${org}.example`,
-      association: 'mpn',
-      roles: i === 0 ? ['globalAdmin'] : i === 1 ? ['mpnPartnerAdmin'] : i === 2 ? ['supportLead'] : [],
-      locale: chinese(i) ? 'zh-CN' : 'en-US',
-    })),
-    // The demo's requests were made by its two admins: here by this organisation's.
-    offers: JSON.parse(
-      JSON.stringify(offers)
-        .replaceAll('00000000-0000-4000-8000-000000000001', personOf(org, 0))
-        .replaceAll('00000000-0000-4000-8000-000000000002', personOf(org, 1)),
-    ) as unknown,
-  };
-}
-
-async function importPeople(database: string): Promise<void> {
-  const demo = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'examples/demo-org.json'), 'utf8')) as {
-    offers: unknown;
-  };
-  const store = SqliteStore.open(database);
-  try {
-    for (let org = 0; org < ORGANISATIONS; org++)
-      await importOrganisation(store, systemClock, organisationDoc(org, demo.offers), { actor: 'bench' });
-  } finally {
-    await store.close();
-  }
-}
-
-const QUESTIONS = {
-  en: ['how many incidents do we have left', 'show my benefits', 'what is the status of our activation'],
-  zh: ['剩余多少支持事件', '查看我的权益'],
-};
-
-/** The n-th request: people in turn (organisations interleaved), a new activity id each time. */
-function activity(n: number): string {
-  const person = n % PEOPLE;
-  const org = person % ORGANISATIONS;
-  const i = Math.floor(person / ORGANISATIONS);
-  const lang = chinese(i) ? 'zh' : 'en';
-  const questions = QUESTIONS[lang];
-  const tenantId = tenantOf(org);
-  const aadObjectId = personOf(org, i);
-  return JSON.stringify({
-    type: 'message',
-    id: randomUUID(),
-    channelId: 'msteams',
-    serviceUrl: 'http://127.0.0.1:9/',
-    locale: lang === 'zh' ? 'zh-CN' : 'en-US',
-    text: questions[Math.floor(n / PEOPLE) % questions.length],
-    from: { id: `29:${aadObjectId}`, name: `Person ${org}-${i}`, aadObjectId },
-    recipient: { id: '28:bot', name: 'Partner Support' },
-    conversation: { id: `a:bench-${aadObjectId}`, conversationType: 'personal', tenantId },
-    channelData: { tenant: { id: tenantId } },
-    deliveryMode: 'expectReplies',
-  });
-}
+const POPULATION: Population = { organisations: 100, peoplePerOrganisation: 20 };
+const ORGANISATIONS = POPULATION.organisations;
+const PEOPLE = people(POPULATION);
+const activity = (n: number) => populationActivity(POPULATION, n);
 
 function start(
   script: string,
@@ -236,7 +163,7 @@ async function main(): Promise<void> {
   let commits = 0;
   try {
     for (const p of plan) servers.push({ ...p, ...(await start(p.script, p.env)) });
-    for (const s of servers) if (s.database) await importPeople(s.database);
+    for (const s of servers) if (s.database) await importPeople(POPULATION, s.database);
     // Every person's first question once, checked: all of them are known and answered with a card.
     for (const s of servers) for (let n = 0; n < PEOPLE; n += 97) await check(s.port, activity(n), s.expect);
     const totals = servers.map(empty);
