@@ -1,5 +1,5 @@
 /**
- * The rules of the source document (shared/seed/FACTS.md), as data. Everything that speaks
+ * The rules of the source document (docs/RULES.md), as data. Everything that speaks
  * a number, a name or a message from the document takes it from here.
  */
 import type { BenefitType, CompetencyClass, OfferLevel, Role } from './types';
