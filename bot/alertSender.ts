@@ -8,7 +8,7 @@ import type { ConnectorClient } from 'botframework-connector';
 import { alertCard, type CardRenderer } from '../cards';
 import { languageOf } from '../dialogs/language';
 import { AlertSendError, type AlertJob, type AlertSender } from '../services/alerts/alertDispatcher';
-import { withoutRetries } from './connectorPolicy';
+import { parseRetryAfter, withoutRetries } from './connectorPolicy';
 import { cardMessage } from './replies';
 
 export class TeamsAlertSender implements AlertSender {
@@ -59,19 +59,8 @@ function toSendError(err: unknown): AlertSendError {
     response?: { headers?: unknown };
   };
   const status = typeof e.statusCode === 'number' ? e.statusCode : null;
-  const retryAfter = header(e.response?.headers, 'retry-after');
-  let retryAfterMs: number | null = null;
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    retryAfterMs = Number.isFinite(seconds)
-      ? seconds * 1000
-      : Math.max(0, Date.parse(retryAfter) - Date.now());
-  }
-  return new AlertSendError(
-    status,
-    e.message ?? String(err),
-    Number.isNaN(retryAfterMs) ? null : retryAfterMs,
-  );
+  const retryAfterMs = parseRetryAfter(header(e.response?.headers, 'retry-after'));
+  return new AlertSendError(status, e.message ?? String(err), retryAfterMs ?? null);
 }
 
 function header(headers: unknown, name: string): string | null {

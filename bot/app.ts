@@ -21,7 +21,7 @@ import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { StaleDataCleaner } from '../services/storage/staleData';
 import { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import { SendBudget } from '../services/alerts/sendBudget';
-import { createAdapter, type AdapterOptions } from './adapter';
+import { createAdapter, isLoopbackHost, type AdapterOptions } from './adapter';
 import { TeamsAlertSender } from './alertSender';
 import { CardActions } from './cardActions';
 import { isReplyFailure, replyFailureFields } from './connectorPolicy';
@@ -157,7 +157,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   });
   if (!config.microsoftAppId) {
     logger.warn(
-      config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1'
+      isLoopbackHost(config.host)
         ? 'authentication is off: listening on loopback only, replies go to loopback service URLs only'
         : 'authentication is off and HOST exposes the bot beyond this machine: anyone who reaches it can act as any user; replies still go to loopback service URLs only',
       { host: config.host },

@@ -160,7 +160,11 @@ function retryAfterMs(response: PipelineResponse): number | undefined {
     const ms = Number(response.headers.get(name));
     if (response.headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
   }
-  const raw = response.headers.get('retry-after');
+  return parseRetryAfter(response.headers.get('retry-after'));
+}
+
+/** A Retry-After header value (seconds or an HTTP date) in ms; undefined when absent or unreadable. */
+export function parseRetryAfter(raw: string | null | undefined): number | undefined {
   if (!raw) return undefined;
   const seconds = Number(raw);
   if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;

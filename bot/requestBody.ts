@@ -98,6 +98,19 @@ function receive(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   });
 }
 
+/**
+ * Reads and discards what is left of a request body refused before it was read: true once it
+ * ended within maxBytes; false if it passed them, failed, or the client went away.
+ */
+export async function drainBody(req: IncomingMessage, maxBytes: number): Promise<boolean> {
+  if (req.readableEnded) return true;
+  if (req.destroyed || req.socket.destroyed) return false;
+  return receive(req, maxBytes).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Inflates on the thread pool with zlib's own output cap, so a bomb stops at maxBytes. */
 function inflated(inflate: Inflate, raw: Buffer, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import {
 } from './adapter';
 import { EdgeLog } from './edgeLog';
 import { errorFields, restifyLog, type Logger } from './logger';
-import { readJsonBody, RequestRejected } from './requestBody';
+import { drainBody, readJsonBody, RequestRejected } from './requestBody';
 
 export interface HttpLimits {
   maxBodyBytes: number;
@@ -169,34 +169,9 @@ async function answer(
   body: unknown,
   maxBytes: number,
 ): Promise<void> {
-  if (!req.complete && !(await drained(req, maxBytes))) res.header('Connection', 'close');
+  if (!req.complete && !(await drainBody(req, maxBytes))) res.header('Connection', 'close');
   if (res.headersSent || res.destroyed || req.socket.destroyed) return;
   res.send(status, body);
-}
-
-/** Reads and discards what is left of a request body; false if it passes maxBytes or the client goes. */
-function drained(req: restify.Request, maxBytes: number): Promise<boolean> {
-  if (req.readableEnded) return Promise.resolve(true);
-  if (req.destroyed || req.socket.destroyed) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    let size = 0;
-    const finish = (ok: boolean) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('close', onClose);
-      resolve(ok);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) finish(false);
-    };
-    const onEnd = () => finish(true);
-    const onClose = () => finish(false);
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('close', onClose);
-    req.resume();
-  });
 }
 
 /** What a log line may say about an activity: its id and type, short, never its content. */
