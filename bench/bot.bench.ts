@@ -1,23 +1,36 @@
 /**
- * bench:bot — requests per second and latency over real HTTP on loopback, 10 connections:
- * (a) a bare CloudAdapter echo bot, (b) this bot answering questions about incidents and
- * benefits with its cards. Traffic is what Teams sends: every request a new activity id, from
- * 2,000 people in 100 organisations (imported into each bot's database before the run), in
- * turn, in English and Chinese. Both with deliveryMode expectReplies, measured in one run, each
- * server in its own process so autocannon does not share its event loop.
- * Usage: npm run bench:bot [-- --seconds 5 --rounds 3]
+ * bench:bot — requests per second and latency over real HTTP on loopback, 10 connections, every
+ * request with a new activity id, as Teams sends them; the people are 2,000 in 100 organisations
+ * (imported into each bot's database with importOrganisation before the run), in English and
+ * Chinese. Each server runs in its own process; all are measured in one run, in alternating rounds.
+ *   (a) a bare CloudAdapter echo bot;
+ *   (b) this bot: questions about incidents left, benefits and activation, answered with its cards;
+ *   (c) this bot under a mixed load (bench/mixed.ts): 70 % questions, 15 % incident dialog steps,
+ *       10 % incident confirmations, 5 % admins' card actions; afterwards every answered
+ *       confirmation's incident must exist exactly once in the database;
+ *   (d) as (b) while another process commits to its database 100 times a second;
+ *   (e) as (b) on a database of 10,000 organisations and 1,000,000 incidents (bench/largeDatabase.ts),
+ *       with the query plans of a question turn;
+ *   (f) as (b) with READ_CACHE=off CARD_CACHE=off.
+ * Usage: npm run bench:bot [-- --seconds 5 --rounds 3 --servers a,b,c,e]  (d and f on request)
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
-import { machine } from './machine';
+import { counts as databaseCounts, growDatabase, LARGE } from './largeDatabase';
+import { load as loadAverage, machine } from './machine';
+import { MixedTraffic } from './mixed';
 import { activity as populationActivity, importPeople, people, type Population } from './population';
+import { questionTurnPlans } from './queryPlans';
+import { startConnectorSink } from './connectorSink';
 
 const POPULATION: Population = { organisations: 100, peoplePerOrganisation: 20 };
 const ORGANISATIONS = POPULATION.organisations;
 const PEOPLE = people(POPULATION);
-const activity = (n: number) => populationActivity(POPULATION, n);
+/** Dialog turns a person needs from the card button to the confirmation card (bench/mixed.ts). */
+const STEPS_PER_DRAFT = 7;
 
 function start(
   script: string,
@@ -37,7 +50,13 @@ function start(
 }
 
 /** Requests numbered from `first` on, shared by all connections; answers without `expect` are counted. */
-async function load(port: number, expect: RegExp, seconds: number, first: { n: number }) {
+async function load(
+  port: number,
+  expect: RegExp,
+  seconds: number,
+  first: { n: number },
+  activity: (n: number) => string,
+) {
   const opts = {
     url: `http://127.0.0.1:${port}/api/messages`,
     connections: 10,
@@ -122,6 +141,71 @@ function arg(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+type Letter = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+
+interface Server {
+  letter: Letter;
+  name: string;
+  script: string;
+  env: Record<string, string>;
+  expect: RegExp;
+  /** Commits made to the bot's database by this (another) process while it is measured. */
+  commitsPerSecond?: number;
+  mixed?: MixedTraffic;
+  large?: boolean;
+}
+
+const CARD = /application\/vnd\.microsoft\.card\.adaptive/;
+
+const SERVERS: Record<Letter, Omit<Server, 'letter'>> = {
+  a: { name: '(a) bare CloudAdapter echo bot', script: 'echoBot.js', env: {}, expect: /You said/ },
+  b: {
+    name: '(b) questions: incidents left, benefits, activation, answered with its cards',
+    script: 'botServer.js',
+    env: {},
+    expect: CARD,
+  },
+  c: {
+    name: '(c) mixed: 70 % questions, 15 % incident dialog steps, 10 % confirmations, 5 % admin card actions',
+    script: 'botServer.js',
+    env: {},
+    expect: CARD,
+  },
+  d: {
+    name: '(d) as (b) while another process commits to its database 100 times a second',
+    script: 'botServer.js',
+    env: {},
+    expect: CARD,
+    commitsPerSecond: 100,
+  },
+  e: {
+    name: `(e) as (b) on ${LARGE.organisations.toLocaleString('en')} organisations and ${LARGE.incidents.toLocaleString('en')} incidents`,
+    script: 'botServer.js',
+    env: {},
+    expect: CARD,
+    large: true,
+  },
+  f: {
+    name: '(f) as (b) with READ_CACHE=off CARD_CACHE=off',
+    script: 'botServer.js',
+    env: { READ_CACHE: 'off', CARD_CACHE: 'off' },
+    expect: CARD,
+  },
+};
+
+function list(name: string, fallback: string): string[] {
+  const i = process.argv.indexOf(name);
+  return (i > 0 ? process.argv[i + 1] : fallback).split(',').map((x) => x.trim());
+}
+
+/** Stocks confirmation cards for the next measured round of (c), through the dialog (not measured). */
+async function stockDrafts(mixed: MixedTraffic, port: number, needed: number): Promise<void> {
+  const missing = needed - mixed.draftsWaiting;
+  if (missing <= 0) return;
+  await autocannon({ ...mixed.options(port, 'dialogs'), amount: Math.ceil(missing * STEPS_PER_DRAFT * 1.1) });
+  await mixed.settle(port);
+}
+
 /**
  * The servers are measured in alternating rounds (a, b, c, a, b, c, ...) and each one's rate is
  * its requests over its seconds: this machine's speed drifts by ±15 % over a minute, and
@@ -130,77 +214,156 @@ function arg(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const seconds = arg('--seconds', 5);
   const rounds = arg('--rounds', 3);
-  const plan: {
-    name: string;
-    script: string;
-    env: Record<string, string>;
-    expect: RegExp;
-    /** Commits made to the bot's database by this (another) process while it is measured. */
-    commitsPerSecond?: number;
-  }[] = [
-    { name: '(a) bare CloudAdapter echo bot', script: 'echoBot.js', env: {}, expect: /You said/ },
-    {
-      name: '(b) this bot: questions about incidents left, benefits and activation, answered with its cards',
-      script: 'botServer.js',
-      env: {},
-      expect: /application\/vnd\.microsoft\.card\.adaptive/,
-    },
-    {
-      name: '(c) the same with READ_CACHE=off CARD_CACHE=off (every turn reads the database and expands the card)',
-      script: 'botServer.js',
-      env: { READ_CACHE: 'off', CARD_CACHE: 'off' },
-      expect: /application\/vnd\.microsoft\.card\.adaptive/,
-    },
-    {
-      name: '(d) as (b) while another process commits to its database 100 times a second (each commit drops the caches)',
-      script: 'botServer.js',
-      env: {},
-      expect: /application\/vnd\.microsoft\.card\.adaptive/,
-      commitsPerSecond: 100,
-    },
-  ];
-  const servers: ((typeof plan)[number] & { child: ChildProcess; port: number; database?: string })[] = [];
+  const letters = list('--servers', 'a,b,c,e') as Letter[];
+  if (!letters.includes('a') || letters.some((l) => !SERVERS[l]))
+    throw new Error('--servers: a comma list of a–f, with a (the baseline)');
+  const servers: (Server & { child: ChildProcess; port: number; database?: string })[] = [];
   let commits = 0;
+  const loads: number[] = [];
+  const started = Date.now();
+  // Alerts the bot sends after incidents and activations are delivered (and counted) here.
+  const sink = await startConnectorSink();
+  const population: Population = { ...POPULATION, serviceUrl: sink.url };
+  const activity = (n: number) => populationActivity(population, n);
   try {
-    for (const p of plan) servers.push({ ...p, ...(await start(p.script, p.env)) });
-    for (const s of servers) if (s.database) await importPeople(POPULATION, s.database);
-    // Every person's first question once, checked: all of them are known and answered with a card.
+    for (const l of letters) {
+      const p: Server = { letter: l, ...SERVERS[l] };
+      if (l === 'c') p.mixed = new MixedTraffic(population);
+      servers.push({ ...p, ...(await start(p.script, p.env)) });
+    }
+    for (const s of servers) if (s.database) await importPeople(population, s.database);
+    for (const s of servers) {
+      if (!s.large || !s.database) continue;
+      const took = growDatabase(s.database, population);
+      const c = databaseCounts(s.database);
+      console.log(
+        `(e) database: ${c.organisations} organisations, ${c.incidents} incidents, generated with direct SQL in one transaction in ${took.toFixed(1)} s`,
+      );
+    }
+    // A sample of people's first question, checked: they are known and answered with a card.
     for (const s of servers) for (let n = 0; n < PEOPLE; n += 97) await check(s.port, activity(n), s.expect);
     const totals = servers.map(empty);
     const next = servers.map(() => ({ n: 0 }));
+    let mixedRate = 1000; // a first guess of (c)'s rate, to stock enough confirmations for a round
     for (let round = 0; round < rounds; round++) {
       for (const [i, s] of servers.entries()) {
+        if (s.mixed) await stockDrafts(s.mixed, s.port, Math.ceil(0.1 * (seconds + 1) * mixedRate * 1.3));
+        loads.push(os.loadavg()[0]);
         const writer =
           s.commitsPerSecond && s.database ? otherProcessWriter(s.database, s.commitsPerSecond) : null;
-        add(totals[i], await load(s.port, s.expect, seconds, next[i]), seconds);
+        const r = s.mixed
+          ? await mixedLoad(s.mixed, s.port, seconds)
+          : await load(s.port, s.expect, seconds, next[i], activity);
+        add(totals[i], r, seconds);
+        if (s.mixed) {
+          mixedRate = r.requests.total / seconds;
+          await s.mixed.settle(s.port);
+        }
         if (writer) commits += await writer.stop();
       }
     }
-    console.log(`machine: ${machine()}`);
-    console.log(
-      `autocannon, 10 connections, loopback, deliveryMode expectReplies; ${rounds} alternating rounds of ${seconds} s per server;` +
-        ` ${PEOPLE} people in ${ORGANISATIONS} organisations in turn, a new activity id per request`,
+    loads.push(os.loadavg()[0]);
+
+    const lines: string[] = [];
+    const say = (line = '') => {
+      console.log(line);
+      lines.push(line);
+    };
+    say(`machine: ${machine()}`);
+    say(
+      `load average (1 min) during the rounds: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} on ${os.cpus().length} cores (1/5/15 min now: ${loadAverage()})`,
     );
+    say(
+      `autocannon, 10 connections, loopback, deliveryMode expectReplies; ${rounds} alternating rounds of ${seconds} s per server (after 1 s of warm-up each);` +
+        ` ${PEOPLE} people in ${ORGANISATIONS} organisations, a new activity id per request; whole run ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
+    const a = totals[0];
     for (const [i, s] of servers.entries()) {
       const t = totals[i];
-      const turns = next[i].n; // warm-ups included
-      console.log(
-        `${s.name}: ${rate(t).toFixed(0)} req/s, latency p50 ${Math.max(...t.p50)} ms, p99 ${Math.max(...t.p99)} ms (worst round), errors ${t.errors}, non-2xx ${t.non2xx}, unexpected answers ${t.mismatches}; ${turns} turns, about ${(turns / PEOPLE).toFixed(1)} per person and ${(turns / ORGANISATIONS).toFixed(0)} per organisation`,
+      const mixedCounts = s.mixed
+        ? `; ${s.mixed.counts.question} questions, ${s.mixed.counts.step} dialog steps, ${s.mixed.counts.confirm} confirmations, ${s.mixed.counts.action} card actions (warm-ups included), ${s.mixed.counts.noDraft} confirmation slots without a draft; ${s.mixed.prepared} dialog turns between rounds to stock confirmation cards (not measured); ${sink.received()} alerts delivered to the connector stand-in`
+        : `; ${next[i].n} turns, about ${(next[i].n / PEOPLE).toFixed(1)} per person`;
+      say(
+        `${s.name}: ${rate(t).toFixed(0)} req/s (${(rate(t) / rate(a)).toFixed(2)} of (a)), latency p50 ${Math.max(...t.p50)} ms, p99 ${Math.max(...t.p99)} ms (worst round), errors ${t.errors}, non-2xx ${t.non2xx}, unexpected answers ${t.mismatches}${mixedCounts}`,
       );
     }
-    const [a, b, c, d] = totals;
-    const ratio = rate(b) / rate(a);
-    const p99 = Math.max(...b.p99);
-    console.log(
-      `ratio b/a: ${ratio.toFixed(2)} (target ≥ 0.70) ${ratio >= 0.7 ? 'MET' : 'NOT MET'}; p99 ${p99} ms (target ≤ 25) ${p99 <= 25 ? 'MET' : 'NOT MET'}`,
+    const target = (l: Letter, ratio: number, p99: number) => {
+      const i = servers.findIndex((s) => s.letter === l);
+      if (i < 0) return;
+      const r = rate(totals[i]) / rate(a);
+      const worst = Math.max(...totals[i].p99);
+      const errs = totals[i].errors + totals[i].non2xx + totals[i].mismatches;
+      say(
+        `(${l}) / (a) ${r.toFixed(2)} (target ≥ ${ratio}) ${r >= ratio ? 'MET' : 'NOT MET'}; p99 ${worst} ms (target ≤ ${p99}) ${worst <= p99 ? 'MET' : 'NOT MET'}; errors ${errs} (target 0) ${errs === 0 ? 'MET' : 'NOT MET'}`,
+      );
+    };
+    target('b', 0.75, 25);
+    target('c', 0.5, 50);
+    const bi = servers.findIndex((s) => s.letter === 'b');
+    const ei = servers.findIndex((s) => s.letter === 'e');
+    if (bi >= 0 && ei >= 0) {
+      const r = rate(totals[ei]) / rate(totals[bi]);
+      say(`(e) / (b) ${r.toFixed(2)} (target ≥ 0.90) ${r >= 0.9 ? 'MET' : 'NOT MET'}`);
+    }
+    const di = servers.findIndex((s) => s.letter === 'd');
+    if (di >= 0)
+      say(
+        `(d): another process committed ${(commits / (totals[di].seconds + rounds)).toFixed(0)} times a second`,
+      );
+
+    const mixedServer = servers.find((s) => s.mixed);
+    if (mixedServer?.mixed && mixedServer.database) {
+      const v = mixedServer.mixed.verify(mixedServer.database);
+      say(
+        `(c) incidents: ${v.answered} confirmations answered, ${mixedServer.mixed.unanswered.size} sent without an answer (in flight when a round ended);` +
+          ` ${v.incidents} incidents in the database; every answered one exactly once, no other: ${v.problems.length === 0 ? 'MET' : `NOT MET (${v.problems.length} problems)`}`,
+      );
+      for (const p of v.problems.slice(0, 10)) say(`  ${p}`);
+      for (const sample of mixedServer.mixed.samples) say(`  unexpected answer: ${sample}`);
+    }
+
+    say('');
+    say('| Server | Requests/s | ratio to (a) | p50 | p99 (worst round) | errors + non-2xx + unexpected |');
+    say('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const [i, s] of servers.entries()) {
+      const t = totals[i];
+      say(
+        `| ${s.name} | ${rate(t).toFixed(0)} | ${i === 0 ? '–' : (rate(t) / rate(a)).toFixed(2)} | ${Math.max(...t.p50)} ms | ${Math.max(...t.p99)} ms | ${t.errors + t.non2xx + t.mismatches} |`,
+      );
+    }
+    say(
+      `| load average (1 min) during the rounds | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${os.cpus().length} cores | | | | |`,
     );
-    console.log(`without the caches, c/a: ${(rate(c) / rate(a)).toFixed(2)}; p99 ${Math.max(...c.p99)} ms`);
-    console.log(
-      `with another process committing (${(commits / (d.seconds + rounds)).toFixed(0)} commits/s), d/a: ${(rate(d) / rate(a)).toFixed(2)}; p99 ${Math.max(...d.p99)} ms`,
-    );
+
+    const large = servers.find((s) => s.large);
+    if (large?.database) {
+      for (const s of servers) if (s !== large) s.child.kill('SIGTERM');
+      const plans = await questionTurnPlans(large.database, activity(0));
+      say('');
+      say(
+        `(e) query plans of one question turn ("${JSON.parse(activity(0)).text}"), ${plans.length} statements:`,
+      );
+      for (const p of plans)
+        say(`- ${p.scans ? 'SCAN ' : ''}\`${p.sql.slice(0, 160)}\`: ${p.plan.join('; ')}`);
+      const scans = plans.filter((p) => p.scans);
+      say(
+        scans.length ? `${scans.length} statements scan a table (see above)` : 'no statement scans a table',
+      );
+    }
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');
+    await sink.close();
   }
+}
+
+/** A measured round of the mixed load (after its 1 s warm-up); answers are checked by the traffic itself. */
+async function mixedLoad(mixed: MixedTraffic, port: number, seconds: number) {
+  const before = mixed.counts.unexpected;
+  await autocannon({ ...mixed.options(port, 'mixed'), duration: 1 });
+  await mixed.settle(port);
+  const r = await autocannon({ ...mixed.options(port, 'mixed'), duration: seconds });
+  r.mismatches += mixed.counts.unexpected - before;
+  return r;
 }
 
 main().catch((err) => {

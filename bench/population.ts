@@ -15,12 +15,14 @@ import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 export interface Population {
   organisations: number;
   peoplePerOrganisation: number;
+  /** Where the bot's proactive messages (alerts) go; by default a closed port (they fail and are retried). */
+  serviceUrl?: string;
 }
 
 export const people = (p: Population) => p.organisations * p.peoplePerOrganisation;
 
 const hex12 = (n: number) => n.toString(16).padStart(12, '0');
-const tenantOf = (org: number) => `6f2c8a10-0000-4000-8000-${hex12(org + 1)}`;
+export const tenantOf = (org: number) => `6f2c8a10-0000-4000-8000-${hex12(org + 1)}`;
 const personOf = (p: Population, org: number, i: number) =>
   `00000000-0000-4000-9000-${hex12(org * p.peoplePerOrganisation + i + 1)}`;
 /** Every fourth person uses Teams in Chinese. */
@@ -66,26 +68,60 @@ const QUESTIONS = {
   zh: ['剩余多少支持事件', '查看我的权益'],
 };
 
-/** The n-th request: people in turn (organisations interleaved), a new activity id each time. */
-export function activity(p: Population, n: number): string {
-  const person = n % people(p);
-  const org = person % p.organisations;
-  const i = Math.floor(person / p.organisations);
-  const lang = chinese(i) ? 'zh' : 'en';
-  const questions = QUESTIONS[lang];
+/** Person `i` of organisation `org`: ids, name and language, as Teams sends them. */
+export function person(p: Population, org: number, i: number) {
   const tenantId = tenantOf(org);
   const aadObjectId = personOf(p, org, i);
+  const lang: 'en' | 'zh' = chinese(i) ? 'zh' : 'en';
+  const serviceUrl = p.serviceUrl ?? 'http://127.0.0.1:9/';
+  return { org, i, tenantId, aadObjectId, lang, name: `Person ${org}-${i}`, admin: i < 2, serviceUrl };
+}
+
+export type Person = ReturnType<typeof person>;
+
+/**
+ * An activity from a person in their personal chat with the bot, as Teams sends it: a new
+ * activity id each time, replies asked back in the HTTP response (expectReplies).
+ */
+export function personActivity(who: Person, fields: Record<string, unknown>): string {
   return JSON.stringify({
     type: 'message',
     id: randomUUID(),
     channelId: 'msteams',
-    serviceUrl: 'http://127.0.0.1:9/',
-    locale: lang === 'zh' ? 'zh-CN' : 'en-US',
-    text: questions[Math.floor(n / people(p)) % questions.length],
-    from: { id: `29:${aadObjectId}`, name: `Person ${org}-${i}`, aadObjectId },
+    serviceUrl: who.serviceUrl,
+    locale: who.lang === 'zh' ? 'zh-CN' : 'en-US',
+    from: { id: `29:${who.aadObjectId}`, name: who.name, aadObjectId: who.aadObjectId },
     recipient: { id: '28:bot', name: 'Partner Support' },
-    conversation: { id: `a:bench-${aadObjectId}`, conversationType: 'personal', tenantId },
-    channelData: { tenant: { id: tenantId } },
+    conversation: { id: `a:bench-${who.aadObjectId}`, conversationType: 'personal', tenantId: who.tenantId },
+    channelData: { tenant: { id: who.tenantId } },
     deliveryMode: 'expectReplies',
+    ...fields,
   });
+}
+
+/** A card button pressed in Teams: an adaptiveCard/action invoke (Action.Execute) with its verb and data. */
+export function cardAction(who: Person, verb: string, data: Record<string, unknown>): string {
+  return personActivity(who, {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    value: { action: { type: 'Action.Execute', verb, data } },
+  });
+}
+
+/** The n-th person of the population: people in turn, organisations interleaved. */
+export function nthPerson(p: Population, n: number): Person {
+  const k = n % people(p);
+  return person(p, k % p.organisations, Math.floor(k / p.organisations));
+}
+
+/** A question a person asks, the n-th time round (the questions of bench:bot, in their language). */
+export function question(who: Person, round: number): string {
+  const questions = QUESTIONS[who.lang];
+  return questions[round % questions.length];
+}
+
+/** The n-th request: people in turn (organisations interleaved), a new activity id each time. */
+export function activity(p: Population, n: number): string {
+  const who = nthPerson(p, n);
+  return personActivity(who, { text: question(who, Math.floor(n / people(p))) });
 }
