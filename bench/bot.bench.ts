@@ -12,10 +12,11 @@
  *   (e) as (b) on a database of 10,000 organisations and 1,000,000 incidents (bench/largeDatabase.ts),
  *       with the query plans of a question turn;
  *   (f) as (b) with READ_CACHE=off CARD_CACHE=off.
- * Usage: npm run bench:bot [-- --seconds 5 --rounds 3 --servers a,b,c,e]  (d and f on request)
+ * Usage: npm run bench:bot [-- --seconds 5 --rounds 3 --servers a,b,c,e --profile <dir>]  (d and f on request)
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
@@ -25,6 +26,7 @@ import { MixedTraffic } from './mixed';
 import { activity as populationActivity, importPeople, people, type Population } from './population';
 import { questionTurnPlans } from './queryPlans';
 import { startConnectorSink } from './connectorSink';
+import { summarise } from './profileSummary';
 
 const POPULATION: Population = { organisations: 100, peoplePerOrganisation: 20 };
 const ORGANISATIONS = POPULATION.organisations;
@@ -35,9 +37,10 @@ const STEPS_PER_DRAFT = 7;
 function start(
   script: string,
   env: Record<string, string> = {},
+  flags: string[] = [],
 ): Promise<{ child: ChildProcess; port: number; database?: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, script)], {
+    const child = spawn(process.execPath, [...flags, path.join(__dirname, script)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, ...env },
     });
@@ -215,6 +218,8 @@ async function main(): Promise<void> {
   const seconds = arg('--seconds', 5);
   const rounds = arg('--rounds', 3);
   const letters = list('--servers', 'a,b,c,e') as Letter[];
+  // --profile <dir>: each server writes a CPU profile there when it stops (node --cpu-prof), summarised below.
+  const profileDir = list('--profile', '')[0] || null;
   if (!letters.includes('a') || letters.some((l) => !SERVERS[l]))
     throw new Error('--servers: a comma list of a–f, with a (the baseline)');
   const servers: (Server & { child: ChildProcess; port: number; database?: string })[] = [];
@@ -229,7 +234,8 @@ async function main(): Promise<void> {
     for (const l of letters) {
       const p: Server = { letter: l, ...SERVERS[l] };
       if (l === 'c') p.mixed = new MixedTraffic(population);
-      servers.push({ ...p, ...(await start(p.script, p.env)) });
+      const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, l)}`] : [];
+      servers.push({ ...p, ...(await start(p.script, p.env, profile)) });
     }
     for (const s of servers) if (s.database) await importPeople(population, s.database);
     for (const s of servers) {
@@ -352,7 +358,22 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const s of servers) s.child.kill('SIGTERM');
+    await Promise.all(
+      servers.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)))),
+    );
     await sink.close();
+  }
+  if (profileDir) {
+    for (const l of letters) {
+      const dir = path.join(profileDir, l);
+      const file = fs.existsSync(dir)
+        ? fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
+        : undefined;
+      if (!file) continue;
+      console.log('');
+      console.log(`CPU profile of ${SERVERS[l].name} (${path.join(dir, file)}), whole life of the process:`);
+      for (const line of summarise(path.join(dir, file))) console.log(line);
+    }
   }
 }
 

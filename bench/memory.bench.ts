@@ -7,14 +7,21 @@
  * Target: RSS ≤ 250 MB, and flat over the second half: the garbage collector makes RSS a saw
  * tooth, so "flat" is the least-squares trend of the second half's samples, over that half, at
  * most 10 % of their mean (the end-versus-halfway difference is printed too).
- * Usage: npm run bench:memory [-- --turns 100000 --caches off --node-options "--max-old-space-size=96"]
+ * The bot is started as `npm start` starts it (dist/bot/index.js with the node flags of package.json's
+ * start script); --node-options replaces those flags (labelled: not npm start); --breakdown adds a
+ * probe (bench/memoryProbe.ts) that prints heap, external and the rest of RSS with each sample.
+ * Usage: npm run bench:memory [-- --turns 100000 --caches off --node-options "--max-old-space-size=96" --breakdown]
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PERSON_TOO_FAST, TENANT_TOO_BUSY } from '../bot/replies';
-import { machine } from './machine';
+import os from 'node:os';
+import { PROJECT_ROOT } from '../services/config';
+import { startConnectorSink } from './connectorSink';
+import { load as loadAverage, machine } from './machine';
+import { startNodeFlags } from './startCommand';
 import { activity, importPeople, people, type Population } from './population';
 
 const POPULATION: Population = { organisations: 1_000, peoplePerOrganisation: 10 };
@@ -47,40 +54,84 @@ function slope(samples: { turns: number; rss: number }[]): number {
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
+/**
+ * The bot as `npm start` runs it: node with the start script's flags (unless --node-options says
+ * otherwise) on dist/bot/index.js, on a fresh database; resolves with its URL once it listens.
+ */
 function startBot(
   env: Record<string, string>,
   nodeOptions: string[],
-): Promise<{ child: ChildProcess; port: number; database: string }> {
+  database: string,
+): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeOptions, path.join(__dirname, 'botServer.js')], {
+    const child = spawn(process.execPath, [...nodeOptions, path.join(PROJECT_ROOT, 'dist/bot/index.js')], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env },
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATABASE_PATH: database,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
     });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /ready (\d+) (.+)/.exec(chunk.toString());
-      if (m) resolve({ child, port: Number(m[1]), database: m[2].trim() });
-    });
-    child.on('exit', (code) => reject(new Error(`botServer.js exited with ${code}`)));
+    let out = '';
+    const listening = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /"url":"http:\/\/127\.0\.0\.1:(\d+)\/api\/messages"/.exec(out);
+      if (m) {
+        child.stdout?.off('data', listening);
+        child.stdout?.resume(); // its log lines are not read further
+        resolve({ child, port: Number(m[1]) });
+      }
+    };
+    child.stdout?.on('data', listening);
+    child.on('exit', (code) =>
+      reject(new Error(`dist/bot/index.js exited with ${code}: ${out.slice(-500)}`)),
+    );
   });
+}
+
+/** The last process.memoryUsage() the probe wrote (--breakdown runs only), in MB. */
+function breakdown(file: string): string {
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+  if (!lines.length || !lines[lines.length - 1]) return '';
+  const m = JSON.parse(lines[lines.length - 1]) as Record<string, number>;
+  const mb = (k: string) => (m[k] / 2 ** 20).toFixed(0);
+  return ` [heap used ${mb('heapUsed')} of ${mb('heapTotal')}, external ${mb('external')} (array buffers ${mb('arrayBuffers')}), rest of RSS ${((m.rss - m.heapTotal - m.external) / 2 ** 20).toFixed(0)}]`;
 }
 
 async function main(): Promise<void> {
   const turns = Number(arg('--turns', '100000'));
   const caches = arg('--caches', 'on');
   const env: Record<string, string> = caches === 'off' ? { READ_CACHE: 'off', CARD_CACHE: 'off' } : {};
-  const nodeOptions = arg('--node-options', '').split(' ').filter(Boolean);
+  const override = process.argv.includes('--node-options');
+  const nodeOptions = override ? arg('--node-options', '').split(' ').filter(Boolean) : startNodeFlags();
+  const probe = process.argv.includes('--breakdown');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-memory-'));
+  const database = path.join(dir, 'bot.sqlite');
+  const probeFile = path.join(dir, 'memory.jsonl');
+  if (probe) {
+    nodeOptions.push('--require', path.join(__dirname, 'memoryProbe.js'));
+    env.MEMORY_PROBE_FILE = probeFile;
+  }
   const everyone = people(POPULATION);
   const started = Date.now();
-  const bot = await startBot(env, nodeOptions);
+  // Alerts after incidents and activations (none in this traffic) would be delivered here.
+  const sink = await startConnectorSink();
+  const population: Population = { ...POPULATION, serviceUrl: sink.url };
+  const bot = await startBot(env, nodeOptions, database);
   const pid = bot.child.pid;
   if (pid === undefined) throw new Error('the bot process has no pid');
+  const loads = [os.loadavg()[0]];
   try {
     console.log(`machine: ${machine()}`);
     console.log(
-      `bot pid ${pid}, caches ${caches}, node options ${nodeOptions.join(' ') || 'none'}; RSS at start ${rssMb(pid).toFixed(1)} MB`,
+      `bot pid ${pid}: node ${[...nodeOptions, 'dist/bot/index.js'].join(' ')} (${override ? 'flags from --node-options, NOT as npm start runs it' : "as npm start runs it: flags from package.json's start script"}${probe ? '; with the memory probe: a diagnosis run' : ''}), caches ${caches}; RSS at start ${rssMb(pid).toFixed(1)} MB`,
     );
     const importStart = Date.now();
-    await importPeople(POPULATION, bot.database);
+    await importPeople(population, database);
     const importSeconds = (Date.now() - importStart) / 1000;
     console.log(
       `imported ${POPULATION.organisations} organisations, ${everyone} people in ${importSeconds.toFixed(1)} s` +
@@ -102,7 +153,7 @@ async function main(): Promise<void> {
           {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            setupRequest: (req: autocannon.Request) => ({ ...req, body: activity(POPULATION, next.n++) }),
+            setupRequest: (req: autocannon.Request) => ({ ...req, body: activity(population, next.n++) }),
           },
         ],
         verifyBody: (body: string | Buffer | undefined) => {
@@ -118,12 +169,13 @@ async function main(): Promise<void> {
       counts.non2xx += r.non2xx;
       latencyP99 = Math.max(latencyP99, r.latency.p99);
       const rss = rssMb(pid);
+      loads.push(os.loadavg()[0]);
       samples.push({ turns: counts.answered + counts.errors, rss });
       // autocannon ends a run with a fixed amount on its 1 s tick: this rate is a lower bound.
       const seconds = (Date.now() - batchStart) / 1000;
       console.log(
         `${String(counts.answered + counts.errors).padStart(7)} turns: RSS ${rss.toFixed(1)} MB` +
-          ` (${seconds.toFixed(1)} s, p99 ${r.latency.p99} ms)`,
+          ` (${seconds.toFixed(1)} s, p99 ${r.latency.p99} ms, load ${os.loadavg()[0].toFixed(2)})${probe ? breakdown(probeFile) : ''}`,
       );
     }
 
@@ -160,11 +212,24 @@ async function main(): Promise<void> {
         ` (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %), trend ${trend >= 0 ? '+' : ''}${(trend * 100).toFixed(1)} % of its mean` +
         ` (flat: trend ≤ ${FLAT_GROWTH * 100} %) ${flat ? 'MET' : 'NOT MET'}`,
     );
-    console.log(`whole run ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `whole run ${((Date.now() - started) / 1000).toFixed(0)} s; load average (1 min) ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} on ${os.cpus().length} cores (1/5/15 min now: ${loadAverage()})`,
+    );
+    console.log('');
+    console.log(
+      '| Run (100,000 turns) | RSS idle | samples 5k–50k | samples 50k–100k | max | trend 2nd half | p99 (worst batch) | load (1 min) |',
+    );
+    console.log('| --- | --- | --- | --- | ---: | ---: | ---: | --- |');
+    console.log(
+      `| node ${nodeOptions.join(' ') || '(no flags)'}${override ? ' (not npm start)' : ' (npm start)'}, caches ${caches} | ${samples[0].rss.toFixed(0)} MB | ${range(firstHalf)} | ${range(secondHalf)} | **${max.toFixed(0)}** | ${trend >= 0 ? '+' : ''}${(trend * 100).toFixed(1)} % | ${latencyP99} ms | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`,
+    );
     if (counts.refused > 0 || counts.errors > 0 || counts.non2xx > 0 || counts.other > 0)
       console.log('WARNING: some turns were not answered with a card (see the counts above)');
   } finally {
     bot.child.kill('SIGTERM');
+    await new Promise((r) => bot.child.once('exit', r));
+    await sink.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
