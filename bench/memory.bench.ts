@@ -21,7 +21,7 @@ import os from 'node:os';
 import { PROJECT_ROOT } from '../services/config';
 import { startConnectorSink } from './connectorSink';
 import { load as loadAverage, machine } from './machine';
-import { startNodeFlags } from './startCommand';
+import { startNodeFlags } from '../tests/helpers/startCommand';
 import { activity, importPeople, people, type Population } from './population';
 
 const POPULATION: Population = { organisations: 1_000, peoplePerOrganisation: 10 };

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../services/config';
 import { load as loadAverage, machine } from './machine';
 import { importPeople, type Population } from './population';
-import { startNodeFlags } from './startCommand';
+import { startNodeFlags } from '../tests/helpers/startCommand';
 
 const POPULATION: Population = { organisations: 100, peoplePerOrganisation: 20 };
 const ENTRY = path.join(PROJECT_ROOT, 'dist/bot/index.js');

@@ -1,10 +1,11 @@
 /**
- * The built bot as its own process (`node dist/bot/index.js`), as `npm start` runs it: for
+ * The built bot as its own process (`node dist/bot/index.js` with `npm start`'s node flags, its heap cap included): for
  * tests that must see a process exit, or every line it writes to stdout and stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../services/config';
+import { startNodeFlags } from './startCommand';
 
 export interface BotProcess {
   child: ChildProcess;
@@ -17,7 +18,7 @@ export interface BotProcess {
 }
 
 export function startBotProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<BotProcess> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/bot/index.js')], {
+  const child = spawn(process.execPath, [...startNodeFlags(), path.join(PROJECT_ROOT, 'dist/bot/index.js')], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
