@@ -37,6 +37,10 @@ const CJK = /[\u3400-\u9fff]/;
 const ABOUT_ALERTS = /alert|notif|remind|提醒|通知/;
 const LATIN_WORD = /[a-z]+/g;
 const KNOWN = new Set([...KEY_WORDS, ...KNOWN_NEIGHBOURS]);
+/** Key words by first letter: a misspelling keeps its first letter. */
+const KEY_WORDS_BY_LETTER = new Map<string, string[]>();
+for (const key of KEY_WORDS)
+  KEY_WORDS_BY_LETTER.set(key[0], [...(KEY_WORDS_BY_LETTER.get(key[0]) ?? []), key]);
 const SLIP = new RegExp([...PINYIN_SLIPS.keys()].join('|'), 'g');
 
 /** Longer than this (characters), a message is searched for its question. */
@@ -78,8 +82,8 @@ function correctSpelling(word: string): string {
   if (limit === 0 || KNOWN.has(word)) return word;
   let best: string | null = null;
   let bestDistance = limit + 1;
-  for (const key of KEY_WORDS) {
-    if (key[0] !== word[0] || Math.abs(key.length - word.length) > limit) continue;
+  for (const key of KEY_WORDS_BY_LETTER.get(word[0]) ?? []) {
+    if (Math.abs(key.length - word.length) > limit) continue;
     const d = editDistance(word, key, limit);
     if (d > limit) continue;
     const tieWithSameLength =
