@@ -6,7 +6,8 @@
 import { TurnContext, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { alertCard, type CardRenderer } from '../cards';
-import { languageOf } from '../dialogs/language';
+import type { TraditionalChinese } from '../cards/traditional';
+import { chineseVariantOf, languageOf } from '../dialogs/language';
 import { AlertSendError, type AlertJob, type AlertSender } from '../services/alerts/alertDispatcher';
 import { parseRetryAfter, withoutRetries } from './connectorPolicy';
 import { cardMessage } from './replies';
@@ -16,12 +17,16 @@ export class TeamsAlertSender implements AlertSender {
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly cards: CardRenderer,
+    /** Alerts skip the turn's replies (bot/traditionalReplies.ts): zh-TW / zh-HK cards are converted here. */
+    private readonly traditional?: TraditionalChinese,
   ) {}
 
   async send(job: AlertJob): Promise<void> {
     const reference = job.reference.reference as Partial<ConversationReference>;
-    const lang = languageOf(job.locale ?? (reference as { locale?: string }).locale);
-    const card = alertCard(
+    const locale = job.locale ?? (reference as { locale?: string }).locale;
+    const lang = languageOf(locale);
+    const variant = chineseVariantOf(locale);
+    const simplified = alertCard(
       this.cards,
       {
         payload: job.alert.payload,
@@ -31,6 +36,7 @@ export class TeamsAlertSender implements AlertSender {
       },
       lang,
     );
+    const card = variant && this.traditional ? this.traditional.card(simplified, variant) : simplified;
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (context: TurnContext) => {
         const connector = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);

@@ -8,6 +8,7 @@ import { PrivateConversationState, type TurnContext, type Middleware } from 'bot
 import { DialogSet } from 'botbuilder-dialogs';
 import type restify from 'restify';
 import { CardRenderer } from '../cards/render';
+import { TraditionalChinese } from '../cards/traditional';
 import { ActivationDialog } from '../dialogs/activationDialog';
 import { IncidentDialog } from '../dialogs/incidentDialog';
 import type { IncidentDrafts } from '../dialogs/incidentDrafts';
@@ -34,6 +35,7 @@ import { createServer } from './server';
 import { DatabaseStorage } from './stateStorage';
 import { isServed, ServedSenders } from './servedSenders';
 import { TenantGate } from './tenantGate';
+import { TraditionalReplies } from './traditionalReplies';
 import { TurnLimiter } from './turnLimits';
 
 export interface App {
@@ -63,6 +65,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const services = createServices(store, clock);
   // This app's card memo (CARD_CACHE); nothing about cards is shared with another app in the process.
   const cards = new CardRenderer({ cache: config.cardCache });
+  // zh-TW / zh-HK answers: converters built on first use, converted cards remembered, per app.
+  const traditional = new TraditionalChinese();
   await seed(config, services, logger);
 
   const state = new PrivateConversationState(new DatabaseStorage(store, clock));
@@ -79,7 +83,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     ? new AlertDispatcher({
         store,
         clock,
-        sender: new TeamsAlertSender(adapter, config.microsoftAppId, cards),
+        sender: new TeamsAlertSender(adapter, config.microsoftAppId, cards, traditional),
         log: logger,
         budget: new SendBudget({ tenantRatePerSecond: config.alerts.tenantRatePerSecond }),
         pollMs: config.alerts.pollMs,
@@ -92,6 +96,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   // First the limits (no database, no log line per dropped turn), then who is served, and only
   // then anything that stores.
   const limiter = new TurnLimiter(config.turnLimits, logger, options.limiterNow);
+  adapter.use(new TraditionalReplies(traditional)); // first, so every reply of the turn is converted
   adapter.use(limiter);
   adapter.use(new TenantGate(config.allowedTenants, logger));
   adapter.use(new ServedSenders(store));

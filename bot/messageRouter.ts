@@ -46,7 +46,7 @@ const INTERRUPTIONS = {
     String.raw`^(?:please\s+)?(?:cancel|stop|quit|exit|abort|never\s?mind|forget it|start over)(?:\s+(?:it|this|that|please))?${END}|^(?:取消|算了|停止|退出|不要了|不用了)${END}`,
   ),
   help: new RegExp(
-    String.raw`^(?:help|help me|what can you do)${END}|^(?:帮助|帮忙|求助|你能做什么)${END}|^[?？]+$`,
+    String.raw`^(?:help|help me|what can you do)${END}|^(?:帮助|幫助|帮忙|幫忙|求助|你能做什么|你能做什麼)${END}|^[?？]+$`,
   ),
 };
 

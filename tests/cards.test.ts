@@ -29,6 +29,8 @@ import type { Language } from '../services/domain/facts';
 import type { AlertPayload } from '../services/domain/types';
 import { deepFreeze } from '../services/domain/freeze';
 import type { BenefitsView } from '../services/domain/views';
+import { Converter } from 'opencc-js';
+import { TraditionalChinese } from '../cards/traditional';
 import { cardBytes, cardProblems } from './helpers/adaptiveCards';
 import { activeBenefit, incidentInput, offer, who, world } from './helpers/fixtures';
 
@@ -286,6 +288,33 @@ describe('Adaptive Cards', function () {
     expect(verbsOf(benefitsCard(renderer, adminView, 'en', { showActivate: true }))).not.to.include(
       'activation.start:old.productSupport',
     );
+  });
+
+  it('every Chinese card in Traditional (zh-TW, zh-HK) is still valid, with only its shown words changed', () => {
+    const traditional = new TraditionalChinese();
+    // Character by character, a Traditional character converts to itself; a Simplified-only one does not.
+    const toTraditional = {
+      tw: Converter({ from: 'cn', to: 'tw' }),
+      hk: Converter({ from: 'cn', to: 'hk' }),
+    };
+    const chinese = cards.filter(([name]) => name.endsWith(' zh'));
+    expect(chinese.length).to.be.greaterThan(40);
+    for (const [name, card] of chinese) {
+      for (const variant of ['tw', 'hk'] as const) {
+        const converted = traditional.card(card, variant);
+        expectValid(`${name} ${variant}`, converted);
+        const simplifiedOnly = [...new Set(JSON.stringify(converted))].filter(
+          (c) => toTraditional[variant](c) !== c,
+        );
+        expect(simplifiedOnly, `${name} ${variant}: Simplified-only characters`).to.deep.equal([]);
+        if (name.startsWith('benefits admin'))
+          console.log(JSON.stringify(converted).match(/.{120}[权术剩余个开关状态].{40}/g));
+        // What comes back from a click (verbs, data, ids) is untouched.
+        expect(actions(converted).map((a) => [a.verb, a.data, a.id])).to.deep.equal(
+          actions(card).map((a) => [a.verb, a.data, a.id]),
+        );
+      }
+    }
   });
 
   it('refresh.userIds is capped at 60', () => {

@@ -10,6 +10,7 @@ import { languageOf } from '../language';
 import { TRAINING_SET, type Example } from './corpus';
 import type { Intent } from './intents';
 import { CONCEPTS, DOMAIN_CONCEPTS, NOT_ON_TOPIC_WITH, RULED_OUT_BY, STOPWORDS } from './lexicon';
+import { normalise } from './normalise';
 
 export interface Understood {
   intent: Intent;
@@ -25,13 +26,14 @@ type Vector = Map<string, number>;
 const INCIDENT_ID = /\binc-[a-z0-9]{4,12}\b/i;
 const CJK = /[\u3400-\u9fff]/;
 const CJK_RUN = /[\u3400-\u9fff]+/g;
+/** Intents that need no domain word, each with the lexicon concept it needs instead. */
+const CONVERSATIONAL: Partial<Record<Intent, string>> = { help: 'help', cancel: 'cancel', greeting: 'greet' };
 /** Below this similarity nothing was understood. */
 const MIN_SCORE = 0.28;
 
-function normalise(text: string): string {
+/** Already normalised text (normalise.ts) to the tokens features are made of. */
+function tokenText(text: string): string {
   return text
-    .normalize('NFKC')
-    .toLowerCase()
     .replace(INCIDENT_ID, ' incidentref ')
     .replace(/['’`]/g, '')
     .replace(/[^a-z0-9\u3400-\u9fff-]+/g, ' ')
@@ -45,7 +47,7 @@ function stem(word: string): string {
 function features(text: string): Map<string, number> {
   const f = new Map<string, number>();
   const add = (key: string, weight: number) => f.set(key, (f.get(key) ?? 0) + weight);
-  const norm = normalise(text);
+  const norm = tokenText(text);
   for (const [concept, pattern, weight = 2] of CONCEPTS) if (pattern.test(norm)) add(`k:${concept}`, weight);
   const latin = norm
     .replace(CJK_RUN, ' ')
@@ -96,7 +98,8 @@ export class IntentClassifier {
   private readonly exampleIntent: Int32Array;
 
   constructor(training: readonly Example[]) {
-    const docs = training.map((e) => ({ intent: e.intent, f: features(e.text) }));
+    // Training phrasings go through the same normalisation as messages.
+    const docs = training.map((e) => ({ intent: e.intent, f: features(normalise(e.text).text) }));
     const df = new Map<string, number>();
     for (const d of docs) for (const k of d.f.keys()) df.set(k, (df.get(k) ?? 0) + 1);
     this.idf = new Map([...df].map(([k, n]) => [k, Math.log((1 + docs.length) / (1 + n)) + 1]));
@@ -134,9 +137,17 @@ export class IntentClassifier {
     const language = answerLanguage(text, locale);
     const incidentId = INCIDENT_ID.exec(text)?.[0].toUpperCase();
     const entities = incidentId ? { incidentId } : {};
+    const normalised = normalise(text, locale);
+    // A long message is read for its question first, and whole only when that says nothing.
+    let best = this.score(normalised.question);
+    if (best.intent === 'none' && normalised.question !== normalised.text) best = this.score(normalised.text);
+    return { ...best, language, entities };
+  }
+
+  private score(text: string): { intent: Intent; score: number } {
     const f = features(text);
     const v = this.vectorise(f);
-    if (v.size === 0) return { intent: 'none', score: 0, language, entities };
+    if (v.size === 0) return { intent: 'none', score: 0 };
     const exampleScores = new Float64Array(this.examples.length);
     const centroidScores = new Float64Array(this.centroidIntents.length);
     for (const [k, x] of v) {
@@ -162,16 +173,19 @@ export class IntentClassifier {
       const score = 0.65 * nearest[i] + 0.35 * centroidScores[i];
       if (score > bestScore) [best, bestScore] = [intent, score];
     }
-    if (bestScore < MIN_SCORE) return { intent: 'none', score: bestScore, language, entities };
-    const conversational = best === 'help' || best === 'cancel' || best === 'greeting' || best === 'none';
+    if (bestScore < MIN_SCORE) return { intent: 'none', score: bestScore };
+    const ownWord = CONVERSATIONAL[best];
+    // "recommend a good book" is not a greeting: small talk needs its own word, not just alike n-grams.
+    if (ownWord && !has(ownWord)) return { intent: 'none', score: bestScore };
+    const conversational = ownWord !== undefined;
     const notEvidence = new Set(
       NOT_ON_TOPIC_WITH.filter(([concept, unless]) => has(concept) && !has(unless)).flatMap(([, , c]) => c),
     );
     const onTopic = [...v.keys()].some(
       (k) => k.startsWith('k:') && DOMAIN_CONCEPTS.has(k.slice(2)) && !notEvidence.has(k.slice(2)),
     );
-    if (!conversational && !onTopic) return { intent: 'none', score: bestScore, language, entities };
-    return { intent: best, score: Math.min(1, bestScore), language, entities };
+    if (!conversational && !onTopic) return { intent: 'none', score: bestScore };
+    return { intent: best, score: Math.min(1, bestScore) };
   }
 }
 

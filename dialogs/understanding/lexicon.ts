@@ -30,10 +30,9 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['signature', /signature|签名/],
   ['productSupport', /product supp?ort|produ?ct suport|产品支持|on.?prem|本地/],
   ['level', /\bgold\b|silver|action pack|membership level|each level|金牌|银牌|会员级别|每个.*级别/],
-  [
-    'entitlement',
-    /how many incidents does|entitle|include|\bget\b|包含|有多少个?事件|有几个事件|compare|比较/,
-  ],
+  ['entitlement', /how many incidents does|entitle|include|\bget\b|包含|有多少个?事件|有几个事件/],
+  // Not a domain concept: "哪里玩比较好" and "compare laptop prices" are not about benefits.
+  ['compare', /compare|比较/],
   ['competency', /competenc|能力/],
   ['cloud', /cloud|云/],
   ['csp', /\bcsp\b|cloud solution provider|云解决方案提供商|customers?\b|客户/],
@@ -62,7 +61,10 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['close', /\bclose|resolve|solved|关闭(?![^，。]{0,6}(提醒|通知))|解决/],
   ['mine', /\bmy\b|i opened|have i|我的|我开了/],
   ['status', /status|\byet\b|gone through|pending|状态|了吗|完成了吗|等待中/],
-  ['help', /\bhelp\b|what can you|how do i use|commands|what can i ask|帮助|能做什么|可以问|命令|怎么使用/],
+  [
+    'help',
+    /\bhelp\b|what can you|are you able|how do i use|commands|what can i ask|帮助|能做什么|可以问|命令|怎么使用/,
+  ],
   [
     'cancel',
     /\bcancel(?!.{0,30}(alert|notif))|\bstop\b(?!.{0,30}(alert|notif))|never ?mind|forget it|\bquit\b|\babort\b|取消(?![^，。]{0,6}(静音|提醒|通知))|停止(?![^，。]{0,6}(提醒|通知))|算了|不用了|退出/,

@@ -1,0 +1,139 @@
+/**
+ * One step before understanding (intents, and anything else that reads what people typed):
+ * Traditional characters to Simplified, Taiwan and Hong Kong words to the mainland ones,
+ * misspelt key words corrected, everyday synonyms mapped onto the lexicon's words, and, in a
+ * long message, the sentence that asks picked out. Pure: the same text and locale give the same
+ * result, and the classifier's training phrasings go through it too.
+ */
+import { Converter } from 'opencc-js';
+import { chineseVariantOf, type ChineseVariant } from '../language';
+import {
+  EN_SYNONYMS,
+  EN_SYNONYMS_NOT_ABOUT_ALERTS,
+  KEY_WORDS,
+  KNOWN_NEIGHBOURS,
+  PINYIN_SLIPS,
+  ZH_ALERTS,
+  ZH_REWRITES,
+  ZH_SYNONYMS_NOT_ABOUT_ALERTS,
+} from './everydayWords';
+
+export interface Normalised {
+  /** The whole message, normalised. */
+  text: string;
+  /** The sentence that asks (with the one before it when it leans on it); the whole text when short. */
+  question: string;
+}
+
+// Built once at import (about 25 ms for both) and never changed: converters are pure functions.
+// The way back (Simplified to Traditional, for answers) costs 110-160 ms each and is built lazily
+// by the app that needs it (bot/traditionalReplies.ts).
+const TO_SIMPLIFIED = {
+  tw: Converter({ from: 'twp', to: 'cn' }), // Taiwan phrases too: 軟體 → 软件, 啟用 → 激活
+  hk: Converter({ from: 'hk', to: 'cn' }),
+} as const;
+
+const CJK = /[\u3400-\u9fff]/;
+const ABOUT_ALERTS = /alert|notif|remind|提醒|通知/;
+const LATIN_WORD = /[a-z]+/g;
+const KNOWN = new Set([...KEY_WORDS, ...KNOWN_NEIGHBOURS]);
+/** Key words by first letter: a misspelling keeps its first letter. */
+const KEY_WORDS_BY_LETTER = new Map<string, string[]>();
+for (const key of KEY_WORDS)
+  KEY_WORDS_BY_LETTER.set(key[0], [...(KEY_WORDS_BY_LETTER.get(key[0]) ?? []), key]);
+const SLIP = new RegExp([...PINYIN_SLIPS.keys()].join('|'), 'g');
+
+/** Longer than this (characters), a message is searched for its question. */
+const LONG = 160;
+
+export function normalise(text: string, locale?: string): Normalised {
+  let t = text.normalize('NFKC').toLowerCase().trim();
+  const aboutAlerts = ABOUT_ALERTS.test(t);
+  if (CJK.test(t)) t = chinese(t, chineseVariantOf(locale) ?? 'tw', aboutAlerts);
+  t = t.replace(LATIN_WORD, correctSpelling);
+  for (const [pattern, replacement] of EN_SYNONYMS) t = t.replace(pattern, replacement);
+  if (!aboutAlerts)
+    for (const [pattern, replacement] of EN_SYNONYMS_NOT_ABOUT_ALERTS) t = t.replace(pattern, replacement);
+  return { text: t, question: t.length > LONG ? questionOf(t) : t };
+}
+
+function chinese(text: string, variant: ChineseVariant, aboutAlerts: boolean): string {
+  // Converting Simplified text is a no-op (tested on the whole corpus), so the locale only picks
+  // which Traditional variant to expect; someone on zh-CN who types Traditional is understood too.
+  let t = TO_SIMPLIFIED[variant](text);
+  t = t.replace(SLIP, (slip) => PINYIN_SLIPS.get(slip) ?? slip);
+  for (const [pattern, replacement] of ZH_REWRITES) t = t.replace(pattern, replacement);
+  const rewrites = aboutAlerts ? ZH_ALERTS : ZH_SYNONYMS_NOT_ABOUT_ALERTS;
+  for (const [pattern, replacement] of rewrites) t = t.replace(pattern, replacement);
+  return t;
+}
+
+/** The most edits a misspelling of a word this long may have: one, two from eight letters. */
+export function editLimit(length: number): number {
+  return length < 4 ? 0 : length < 8 ? 1 : 2;
+}
+
+/**
+ * A word that is neither a key word nor a real word close to one becomes the nearest key word
+ * with the same first letter, within editLimit; ties keep the word's length, else the word.
+ */
+function correctSpelling(word: string): string {
+  const limit = editLimit(word.length);
+  if (limit === 0 || KNOWN.has(word)) return word;
+  let best: string | null = null;
+  let bestDistance = limit + 1;
+  for (const key of KEY_WORDS_BY_LETTER.get(word[0]) ?? []) {
+    if (Math.abs(key.length - word.length) > limit) continue;
+    const d = editDistance(word, key, limit);
+    if (d > limit) continue;
+    const tieWithSameLength =
+      d === bestDistance && key.length === word.length && best?.length !== word.length;
+    if (d < bestDistance || tieWithSameLength) [best, bestDistance] = [key, d];
+  }
+  return best ?? word;
+}
+
+/**
+ * Optimal string alignment distance (a swap of two neighbouring letters is one edit), cut short:
+ * anything above `max` is returned as max + 1.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return Math.min(prev[b.length], max + 1);
+}
+
+const SENTENCE = /[^.!?。！？;；\n]+[.!?。！？;；\n]*/g;
+const ASKS =
+  /[?？]\s*$|^\s*(how|what|whats|when|where|which|who|why|can|could|would|will|do|does|did|is|are|has|have|should|please|pls|i need|i want|we need|we want|lets|let us|show|list|open|close|activate|tell)\b|吗|呢|么|多少|几|怎|如何|哪|什么|谁|请|帮我|我想|我要|能否|是否|可否/;
+
+/**
+ * The sentence that asks: the last one that is a question or a request. A short one ("How long
+ * does it take?") leans on the sentence before it, which comes along.
+ */
+export function questionOf(text: string): string {
+  const sentences = (text.match(SENTENCE) ?? [])
+    .map((s) => s.trim())
+    .filter((s) => /[a-z0-9\u3400-\u9fff]/.test(s));
+  if (sentences.length < 2) return text;
+  let i = sentences.length - 1;
+  while (i > 0 && !ASKS.test(sentences[i])) i--;
+  if (!ASKS.test(sentences[i])) i = sentences.length - 1;
+  const short = sentences[i].split(/\s+/).length < 5 && !CJK.test(sentences[i]);
+  return (short && i > 0 ? `${sentences[i - 1]} ${sentences[i]}` : sentences[i]).trim();
+}
