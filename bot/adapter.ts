@@ -64,7 +64,9 @@ export function createAdapter(
 export function certificateCredentials(config: Config): ServiceClientCredentialsFactory | undefined {
   if (!config.microsoftAppCertificatePath || !config.microsoftAppId) return undefined;
   const pem = fs.readFileSync(config.microsoftAppCertificatePath, 'utf8');
-  const key = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem);
+  const key = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(
+    pem,
+  );
   if (!key) throw new Error('MICROSOFT_APP_CERTIFICATE_PATH: no private key in the file');
   const thumbprint = new X509Certificate(pem).fingerprint.replace(/:/g, '');
   return new CertificateServiceClientCredentialsFactory(

@@ -240,7 +240,9 @@ function parts(r: RefusalView, lang: Language): Parts {
       };
     case 'consentRequired':
       return {
-        title: zh ? '你的组织尚未允许此应用读取角色' : 'Your organisation has not allowed this app to read roles yet',
+        title: zh
+          ? '你的组织尚未允许此应用读取角色'
+          : 'Your organisation has not allowed this app to read roles yet',
         paragraphs: [
           zh
             ? '在你的组织的全局管理员授予管理员同意之前，我无法核实谁可以激活权益或更改提醒。查看权益和提问不受影响。'

@@ -174,7 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   ) {
     problems.push({
       variable: 'MICROSOFT_APP_PASSWORD',
-      reason: 'is required with MICROSOFT_APP_ID (client secret), unless MICROSOFT_APP_CERTIFICATE_PATH is set',
+      reason:
+        'is required with MICROSOFT_APP_ID (client secret), unless MICROSOFT_APP_CERTIFICATE_PATH is set',
     });
   }
   const microsoftAppTenantId = get('MICROSOFT_APP_TENANT_ID') ?? '';
@@ -210,7 +211,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     microsoftAppTenantId,
     microsoftAppType,
     microsoftAppCertificatePath,
-    directory: directory(get, int, oneOf, problems, microsoftAppId, microsoftAppTenantId, microsoftAppPassword),
+    directory: directory(
+      get,
+      int,
+      oneOf,
+      problems,
+      microsoftAppId,
+      microsoftAppTenantId,
+      microsoftAppPassword,
+    ),
     allowedTenants,
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     channelId: channel(get('SERVED_CHANNEL'), problems),
@@ -296,7 +305,11 @@ function directory(
     });
     return '';
   };
-  const clientId = guid('ENTRA_CLIENT_ID', get('ENTRA_CLIENT_ID') ?? (appId || undefined), 'MICROSOFT_APP_ID');
+  const clientId = guid(
+    'ENTRA_CLIENT_ID',
+    get('ENTRA_CLIENT_ID') ?? (appId || undefined),
+    'MICROSOFT_APP_ID',
+  );
   const homeTenantId = guid(
     'ENTRA_TENANT_ID',
     get('ENTRA_TENANT_ID') ?? (appTenantId || undefined),
@@ -316,7 +329,10 @@ function directory(
   } else if (kind === 'certificate') {
     const certificatePath = readablePem('ENTRA_CERTIFICATE_PATH', get('ENTRA_CERTIFICATE_PATH'), problems);
     if (!get('ENTRA_CERTIFICATE_PATH'))
-      problems.push({ variable: 'ENTRA_CERTIFICATE_PATH', reason: 'is required with ENTRA_CREDENTIAL=certificate' });
+      problems.push({
+        variable: 'ENTRA_CERTIFICATE_PATH',
+        reason: 'is required with ENTRA_CREDENTIAL=certificate',
+      });
     credential = { kind: 'certificate', certificatePath: certificatePath ?? '' };
   } else if (kind === 'managedIdentity') {
     const mi = get('ENTRA_MANAGED_IDENTITY_CLIENT_ID');
@@ -337,8 +353,14 @@ function directory(
     clientId,
     homeTenantId,
     credential,
-    authorityHost: httpsUrl('ENTRA_AUTHORITY_HOST', get('ENTRA_AUTHORITY_HOST'), 'https://login.microsoftonline.com', problems),
-    disableInstanceDiscovery: oneOf('ENTRA_DISABLE_INSTANCE_DISCOVERY', 'false', ['true', 'false']) === 'true',
+    authorityHost: httpsUrl(
+      'ENTRA_AUTHORITY_HOST',
+      get('ENTRA_AUTHORITY_HOST'),
+      'https://login.microsoftonline.com',
+      problems,
+    ),
+    disableInstanceDiscovery:
+      oneOf('ENTRA_DISABLE_INSTANCE_DISCOVERY', 'false', ['true', 'false']) === 'true',
     graphBaseUrl: httpsUrl('GRAPH_BASE_URL', get('GRAPH_BASE_URL'), 'https://graph.microsoft.com', problems),
     roleCacheMinutes: int('ENTRA_ROLE_CACHE_MINUTES', 5, 1, 60),
     graph: {
@@ -358,7 +380,10 @@ function httpsUrl(name: string, raw: string | undefined, fallback: string, probl
   } catch {
     /* reported below */
   }
-  problems.push({ variable: name, reason: `must be an https URL such as ${fallback} (got "${raw.slice(0, 120)}")` });
+  problems.push({
+    variable: name,
+    reason: `must be an https URL such as ${fallback} (got "${raw.slice(0, 120)}")`,
+  });
   return fallback;
 }
 
@@ -370,7 +395,10 @@ function readablePem(name: string, raw: string | undefined, problems: Problems):
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    problems.push({ variable: name, reason: `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    problems.push({
+      variable: name,
+      reason: `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    });
     return null;
   }
   if (!/-----BEGIN CERTIFICATE-----/.test(text) || !/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(text)) {

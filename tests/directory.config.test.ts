@@ -27,7 +27,9 @@ describe('directory configuration', () => {
 
   it('the bot registration is SingleTenant by default (multi-tenant registrations are deprecated)', () => {
     expect(loadConfig({}).microsoftAppType).to.equal('SingleTenant');
-    expect(names({ MICROSOFT_APP_ID: APP, MICROSOFT_APP_PASSWORD: 'x' })).to.deep.equal(['MICROSOFT_APP_TENANT_ID']);
+    expect(names({ MICROSOFT_APP_ID: APP, MICROSOFT_APP_PASSWORD: 'x' })).to.deep.equal([
+      'MICROSOFT_APP_TENANT_ID',
+    ]);
   });
 
   it('entra with a secret: client and tenant default to the bot registration’s', () => {
@@ -76,7 +78,12 @@ describe('directory configuration', () => {
   });
 
   it('an unreadable certificate, and one without its private key: named at start', () => {
-    const base = { DIRECTORY: 'entra', ENTRA_CLIENT_ID: APP, ENTRA_TENANT_ID: TENANT, ENTRA_CREDENTIAL: 'certificate' };
+    const base = {
+      DIRECTORY: 'entra',
+      ENTRA_CLIENT_ID: APP,
+      ENTRA_TENANT_ID: TENANT,
+      ENTRA_CREDENTIAL: 'certificate',
+    };
     const missing = problems({ ...base, ENTRA_CERTIFICATE_PATH: '/nonexistent/bot.pem' });
     expect(missing.map((p) => p.variable)).to.deep.equal(['ENTRA_CERTIFICATE_PATH']);
     expect(missing[0].reason).to.include('cannot read');
@@ -96,7 +103,11 @@ describe('directory configuration', () => {
       credential: { kind: 'managedIdentity', managedIdentityClientId: null },
     });
     expect(
-      names({ ...base, ENTRA_CREDENTIAL: 'managedIdentity', ENTRA_MANAGED_IDENTITY_CLIENT_ID: 'my-identity' }),
+      names({
+        ...base,
+        ENTRA_CREDENTIAL: 'managedIdentity',
+        ENTRA_MANAGED_IDENTITY_CLIENT_ID: 'my-identity',
+      }),
     ).to.deep.equal(['ENTRA_MANAGED_IDENTITY_CLIENT_ID']);
     expect(names({ ...base, ENTRA_CREDENTIAL: 'password' })).to.deep.equal(['ENTRA_CREDENTIAL']);
   });
@@ -104,9 +115,9 @@ describe('directory configuration', () => {
   it('the bot’s own certificate: readable at start, and not together with a password', () => {
     const cert = makeCertificate();
     const base = { MICROSOFT_APP_ID: APP, MICROSOFT_APP_TENANT_ID: TENANT };
-    expect(loadConfig({ ...base, MICROSOFT_APP_CERTIFICATE_PATH: cert.combinedPath }).microsoftAppCertificatePath).to.equal(
-      cert.combinedPath,
-    );
+    expect(
+      loadConfig({ ...base, MICROSOFT_APP_CERTIFICATE_PATH: cert.combinedPath }).microsoftAppCertificatePath,
+    ).to.equal(cert.combinedPath);
     expect(names({ ...base, MICROSOFT_APP_CERTIFICATE_PATH: '/nonexistent.pem' })).to.deep.equal([
       'MICROSOFT_APP_CERTIFICATE_PATH',
     ]);

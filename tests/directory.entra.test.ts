@@ -10,7 +10,13 @@ import { ConsentRequiredError, RoleCheckUnavailableError } from '../services/dom
 import { createDirectoryCredential, type EntraConfig } from '../services/directory/credentials';
 import { EntraRoles } from '../services/directory/entraRoles';
 import { GraphClient } from '../services/directory/graphClient';
-import { GLOBAL_READER, makeCertificate, startFakeEntra, type FakeEntra, type TestCertificate } from './helpers/fakeEntra';
+import {
+  GLOBAL_READER,
+  makeCertificate,
+  startFakeEntra,
+  type FakeEntra,
+  type TestCertificate,
+} from './helpers/fakeEntra';
 
 const CLIENT_ID = '5a0e4a7c-1b2d-4c3e-8f9a-0b1c2d3e4f50';
 const HOME = '0c0f7d7e-1111-4222-8333-444455556666';
@@ -68,7 +74,12 @@ describe('Entra roles through Microsoft Graph (real @azure/identity, local HTTPS
       consentUrl,
       ca: fake.ca,
     });
-    return new EntraRoles(graph, { clientId: c.clientId, consentUrl, cacheMs: 60_000, now: () => performance.now() });
+    return new EntraRoles(graph, {
+      clientId: c.clientId,
+      consentUrl,
+      cacheMs: 60_000,
+      now: () => performance.now(),
+    });
   }
 
   const person = () => randomUUID();
@@ -189,7 +200,9 @@ describe('Entra roles through Microsoft Graph (real @azure/identity, local HTTPS
   });
 
   it('a wrong secret: the check is unavailable (and nothing is granted)', async () => {
-    const err = await roles({ ENTRA_CLIENT_SECRET: 'wrong' }).read(TENANT_A, person()).catch((e: unknown) => e);
+    const err = await roles({ ENTRA_CLIENT_SECRET: 'wrong' })
+      .read(TENANT_A, person())
+      .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(RoleCheckUnavailableError);
     expect((err as RoleCheckUnavailableError).reason).to.include('7000215');
   });
@@ -245,7 +258,9 @@ describe('Entra roles through Microsoft Graph (real @azure/identity, local HTTPS
   it('not consented: the sign-in service does not know the app in that tenant (AADSTS700016) → the consent link', async () => {
     const tenant = randomUUID();
     fake.unknownTenants.add(tenant);
-    const err = await roles().read(tenant, person()).catch((e: unknown) => e);
+    const err = await roles()
+      .read(tenant, person())
+      .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ConsentRequiredError);
     expect((err as ConsentRequiredError).consentUrl).to.equal(
       `${fake.authorityUrl}/${tenant}/adminconsent?client_id=${CLIENT_ID}`,
@@ -255,11 +270,17 @@ describe('Entra roles through Microsoft Graph (real @azure/identity, local HTTPS
   it('not consented: no service principal, or Graph permissions refused (403) → the consent link', async () => {
     const noApp = randomUUID();
     fake.tenant(noApp).servicePrincipalId = null;
-    expect(await roles().read(noApp, person()).catch((e: unknown) => e)).to.be.instanceOf(ConsentRequiredError);
+    expect(
+      await roles()
+        .read(noApp, person())
+        .catch((e: unknown) => e),
+    ).to.be.instanceOf(ConsentRequiredError);
     const noPermissions = randomUUID();
     fake.tenant(noPermissions).permissionsConsented = false;
-    expect(await roles().read(noPermissions, person()).catch((e: unknown) => e)).to.be.instanceOf(
-      ConsentRequiredError,
-    );
+    expect(
+      await roles()
+        .read(noPermissions, person())
+        .catch((e: unknown) => e),
+    ).to.be.instanceOf(ConsentRequiredError);
   });
 });

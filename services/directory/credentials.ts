@@ -25,7 +25,10 @@ export interface CredentialExtras {
 /** Entra's audience for a managed identity token used as a federated credential (workload identity federation). */
 export const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange/.default';
 
-export function createDirectoryCredential(config: EntraConfig, extras: CredentialExtras = {}): TokenCredential {
+export function createDirectoryCredential(
+  config: EntraConfig,
+  extras: CredentialExtras = {},
+): TokenCredential {
   const options = {
     authorityHost: config.authorityHost,
     additionallyAllowedTenants: ['*'],

@@ -91,7 +91,9 @@ export class EntraRoles {
       if (a.resourceId !== sp.id) continue; // only this app's roles, whatever the filter returned
       const value = sp.appRoles.find((r) => r.id === a.appRoleId)?.value ?? '';
       if (value === CSP_ONLY_APP_ROLE) association = 'cspOnly';
-      const role = Object.prototype.hasOwnProperty.call(APP_ROLE_VALUES, value) ? APP_ROLE_VALUES[value] : null;
+      const role = Object.prototype.hasOwnProperty.call(APP_ROLE_VALUES, value)
+        ? APP_ROLE_VALUES[value]
+        : null;
       if (role) roles.add(role);
     }
     return { roles: [...roles].sort(), association };

@@ -33,8 +33,23 @@ export function makeCertificate(subject = '127.0.0.1'): TestCertificate {
   const certPath = path.join(dir, 'cert.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2',
-      '-subj', `/CN=${subject}`, '-addext', 'subjectAltName=IP:127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${subject}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
     { stdio: 'ignore' },
   );
   const cert = fs.readFileSync(certPath, 'utf8');
@@ -50,7 +65,10 @@ export interface AppRoleDef {
 }
 
 /** The app roles of the bot's Entra app, with fixed ids as an app manifest gives them. */
-export const APP_ROLES: Record<'Benefits.Admin' | 'Csp.AdminAgent' | 'Support.Lead' | 'Account.CspOnly', AppRoleDef> = {
+export const APP_ROLES: Record<
+  'Benefits.Admin' | 'Csp.AdminAgent' | 'Support.Lead' | 'Account.CspOnly',
+  AppRoleDef
+> = {
   'Benefits.Admin': { id: '1b4f816e-5eaf-48b9-8613-7923830595ad', value: 'Benefits.Admin' },
   'Csp.AdminAgent': { id: '2c5a927f-6fb0-49ca-9724-8a34941606be', value: 'Csp.AdminAgent' },
   'Support.Lead': { id: '3d6ba380-70c1-4adb-a835-9b45a52717cf', value: 'Support.Lead' },
@@ -110,7 +128,9 @@ export interface FakeEntraOptions {
   federatedAssertion?: string;
 }
 
-export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & { certificate: TestCertificate }> {
+export async function startFakeEntra(
+  o: FakeEntraOptions,
+): Promise<FakeEntra & { certificate: TestCertificate }> {
   const certificate = makeCertificate();
   const tenants = new Map<string, TenantData>();
   const scripts: { status: number; remaining: number; retryAfter?: number }[] = [];
@@ -175,14 +195,31 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
     },
     close: async () => {
       for (const res of hung) res.destroy();
-      await Promise.all([authority, graph].map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
+      await Promise.all(
+        [authority, graph].map(
+          (s) =>
+            new Promise<void>((r) => {
+              s.close(() => r());
+              s.closeAllConnections();
+            }),
+        ),
+      );
       fs.rmSync(certificate.dir, { recursive: true, force: true });
     },
   };
 
-  const json = (res: import('node:http').ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const json = (
+    res: import('node:http').ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   };
 
@@ -208,11 +245,21 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
       }
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       const deny = (code: number, text: string) =>
-        json(res, 400, { error: 'invalid_client', error_description: `AADSTS${code}: ${text}`, error_codes: [code] });
+        json(res, 400, {
+          error: 'invalid_client',
+          error_description: `AADSTS${code}: ${text}`,
+          error_codes: [code],
+        });
       if (form.get('client_id') !== o.clientId || form.get('grant_type') !== 'client_credentials')
-        return deny(700016, `Application with identifier '${form.get('client_id')}' was not found in the directory.`);
+        return deny(
+          700016,
+          `Application with identifier '${form.get('client_id')}' was not found in the directory.`,
+        );
       if (fake.unknownTenants.has(tenantId))
-        return deny(700016, `Application with identifier '${o.clientId}' was not found in the directory '${tenantId}'.`);
+        return deny(
+          700016,
+          `Application with identifier '${o.clientId}' was not found in the directory '${tenantId}'.`,
+        );
       let kind: 'secret' | 'certificate' | 'assertion';
       const secret = form.get('client_secret');
       const assertion = form.get('client_assertion');
@@ -221,7 +268,11 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
         kind = 'secret';
       } else if (assertion !== null && assertion === o.federatedAssertion) {
         kind = 'assertion';
-      } else if (assertion !== null && o.clientCertificate && verifiesWith(assertion, o.clientCertificate, o.clientId, `${url.origin}${url.pathname}`)) {
+      } else if (
+        assertion !== null &&
+        o.clientCertificate &&
+        verifiesWith(assertion, o.clientCertificate, o.clientId, `${url.origin}${url.pathname}`)
+      ) {
         kind = 'certificate';
       } else {
         return deny(700027, 'Client assertion failed signature validation.');
@@ -241,7 +292,8 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
     const url = new URL(req.url ?? '/', fake.graphUrl);
     const auth = /^Bearer fake\.([0-9a-f-]{36})\.\d+$/.exec(req.headers.authorization ?? '');
     const tenantId = auth?.[1] ?? '';
-    const record = (status: number) => fake.graphRequests.push({ tenantId, path: url.pathname + url.search, status });
+    const record = (status: number) =>
+      fake.graphRequests.push({ tenantId, path: url.pathname + url.search, status });
     if (hangs > 0) {
       hangs -= 1;
       hung.push(res);
@@ -253,8 +305,17 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
       scripted.remaining -= 1;
       if (scripted.remaining <= 0) scripts.shift();
       record(scripted.status);
-      json(res, scripted.status, { error: { code: scripted.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable', message: 'scripted' } },
-        scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {});
+      json(
+        res,
+        scripted.status,
+        {
+          error: {
+            code: scripted.status === 429 ? 'TooManyRequests' : 'serviceNotAvailable',
+            message: 'scripted',
+          },
+        },
+        scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {},
+      );
       return;
     }
     if (!auth) {
@@ -268,7 +329,12 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
       json(res, status, body);
     };
     if (!t.permissionsConsented) {
-      answer(403, { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } });
+      answer(403, {
+        error: {
+          code: 'Authorization_RequestDenied',
+          message: 'Insufficient privileges to complete the operation.',
+        },
+      });
       return;
     }
     const page = <T>(items: T[]) => {
@@ -284,7 +350,10 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
     if ((m = /^\/v1\.0\/servicePrincipals\(appId='([^']+)'\)$/.exec(p))) {
       if (m[1] !== o.clientId || !t.servicePrincipalId)
         return answer(404, { error: { code: 'Request_ResourceNotFound', message: 'not found' } });
-      return answer(200, { id: t.servicePrincipalId, appRoles: Object.values(APP_ROLES).map((r) => ({ ...r, isEnabled: true })) });
+      return answer(200, {
+        id: t.servicePrincipalId,
+        appRoles: Object.values(APP_ROLES).map((r) => ({ ...r, isEnabled: true })),
+      });
     }
     if (p === '/v1.0/roleManagement/directory/roleAssignments') {
       const f = /^principalId eq '([0-9a-f-]{36})'$/.exec(filter);
@@ -293,10 +362,15 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
       return page(
         t.roleAssignments
           .filter((a) => a.principalId === f[1])
-          .map((a) => ({ ...a, ...(expand ? { roleDefinition: { id: a.roleDefinitionId, templateId: a.roleDefinitionId } } : {}) })),
+          .map((a) => ({
+            ...a,
+            ...(expand ? { roleDefinition: { id: a.roleDefinitionId, templateId: a.roleDefinitionId } } : {}),
+          })),
       );
     }
-    if ((m = /^\/v1\.0\/users\/([0-9a-f-]{36})\/transitiveMemberOf\/microsoft\.graph\.directoryRole$/.exec(p)))
+    if (
+      (m = /^\/v1\.0\/users\/([0-9a-f-]{36})\/transitiveMemberOf\/microsoft\.graph\.directoryRole$/.exec(p))
+    )
       return page(t.rolesViaGroups.get(m[1]) ?? []);
     if ((m = /^\/v1\.0\/users\/([0-9a-f-]{36})\/appRoleAssignments$/.exec(p))) {
       const f = /^resourceId eq ([0-9a-f-]{36})$/.exec(filter);
@@ -307,7 +381,9 @@ export async function startFakeEntra(o: FakeEntraOptions): Promise<FakeEntra & {
   });
 
   const listen = (s: https.Server) =>
-    new Promise<string>((resolve) => s.listen(0, '127.0.0.1', () => resolve(`https://127.0.0.1:${(s.address() as AddressInfo).port}`)));
+    new Promise<string>((resolve) =>
+      s.listen(0, '127.0.0.1', () => resolve(`https://127.0.0.1:${(s.address() as AddressInfo).port}`)),
+    );
   fake.authorityUrl = await listen(authority);
   fake.graphUrl = await listen(graph);
   return fake;
@@ -328,6 +404,16 @@ function verifiesWith(assertion: string, certPem: string, clientId: string, toke
     Buffer.from(s, 'base64url'),
   );
   if (!ok) return false;
-  const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { iss?: string; sub?: string; aud?: string; exp?: number };
-  return claims.iss === clientId && claims.sub === clientId && claims.aud === tokenUrl && (claims.exp ?? 0) * 1000 > Date.now();
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as {
+    iss?: string;
+    sub?: string;
+    aud?: string;
+    exp?: number;
+  };
+  return (
+    claims.iss === clientId &&
+    claims.sub === clientId &&
+    claims.aud === tokenUrl &&
+    (claims.exp ?? 0) * 1000 > Date.now()
+  );
 }
