@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -6,6 +8,7 @@ import {
   type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
+import { CertificateServiceClientCredentialsFactory } from 'botframework-connector';
 import type {
   AuthenticateRequestResult,
   AuthenticationConfiguration,
@@ -39,11 +42,12 @@ export function createAdapter(
     {
       MicrosoftAppId: config.microsoftAppId,
       MicrosoftAppPassword: config.microsoftAppPassword,
-      MicrosoftAppType: config.microsoftAppType,
+      // Without an app id authentication is off and no registration exists; the SDK insists on a tenant for SingleTenant.
+      MicrosoftAppType: config.microsoftAppId ? config.microsoftAppType : 'MultiTenant',
       MicrosoftAppTenantId: config.microsoftAppTenantId,
       ...options.authOverrides,
     } as ConfigurationBotFrameworkAuthenticationOptions,
-    options.credentialsFactory,
+    options.credentialsFactory ?? certificateCredentials(config),
     options.authConfiguration,
   );
   return new PartnerSupportAdapter(new ReusedClientsAuthentication(auth, config.replies), {
@@ -51,6 +55,26 @@ export function createAdapter(
     authenticationOn: Boolean(config.microsoftAppId),
     serviceUrlHosts: config.serviceUrlHosts,
   });
+}
+
+/**
+ * MICROSOFT_APP_CERTIFICATE_PATH: the bot signs its token requests with a certificate (thumbprint
+ * and private key) instead of sending a client secret. The file was checked at start (config.ts).
+ */
+export function certificateCredentials(config: Config): ServiceClientCredentialsFactory | undefined {
+  if (!config.microsoftAppCertificatePath || !config.microsoftAppId) return undefined;
+  const pem = fs.readFileSync(config.microsoftAppCertificatePath, 'utf8');
+  const key = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(
+    pem,
+  );
+  if (!key) throw new Error('MICROSOFT_APP_CERTIFICATE_PATH: no private key in the file');
+  const thumbprint = new X509Certificate(pem).fingerprint.replace(/:/g, '');
+  return new CertificateServiceClientCredentialsFactory(
+    config.microsoftAppId,
+    thumbprint,
+    key[0],
+    config.microsoftAppTenantId || undefined,
+  );
 }
 
 /** The outcome of one POST /api/messages: an HTTP status and, for invokes, the body. */

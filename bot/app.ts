@@ -16,6 +16,7 @@ import { languageOf } from '../dialogs/language';
 import { createClassifier } from '../dialogs/understanding/classifier';
 import type { Config } from '../services/config';
 import { type Clock, systemClock } from '../services/domain/clock';
+import { createDirectory, type DirectoryExtras } from '../services/directory/index';
 import { createServices, type Services } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
@@ -57,12 +58,15 @@ export interface AppOptions {
   alerts?: Partial<ConstructorParameters<typeof AlertDispatcher>[0]>;
   /** The turn limiter's millisecond clock (tests); monotonic time by default. */
   limiterNow?: () => number;
+  /** The Entra directory's trusted CA, assertion source and cache clock (tests). */
+  directory?: DirectoryExtras;
 }
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const store = SqliteStore.open(config.databasePath, { readCache: config.readCache });
-  const services = createServices(store, clock);
+  const directory = createDirectory(config.directory, store, logger, options.directory);
+  const services = createServices(store, clock, directory);
   // This app's card memo (CARD_CACHE); nothing about cards is shared with another app in the process.
   const cards = new CardRenderer({ cache: config.cardCache });
   // zh-TW / zh-HK answers: converters built on first use, converted cards remembered, per app.
@@ -99,7 +103,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   adapter.use(new TraditionalReplies(traditional)); // first, so every reply of the turn is converted
   adapter.use(limiter);
   adapter.use(new TenantGate(config.allowedTenants, logger));
-  adapter.use(new ServedSenders(store));
+  adapter.use(new ServedSenders(store, directory, logger));
   adapter.use(referenceRecorder(store, clock, logger));
   const staleData = new StaleDataCleaner({
     store,
@@ -159,6 +163,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     database: config.databasePath,
     channel: config.channelId,
     authentication: config.microsoftAppId ? 'on' : 'off',
+    directory: config.directory.kind,
   });
   if (!config.microsoftAppId) {
     logger.warn(

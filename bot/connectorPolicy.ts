@@ -17,6 +17,7 @@
  * requeues the alert with that Retry-After).
  */
 import { performance } from 'node:perf_hooks';
+import { parseRetryAfter } from '../services/net/retryAfter';
 import type { ConnectorClient } from 'botframework-connector';
 
 export interface ReplyLimits {
@@ -163,14 +164,7 @@ function retryAfterMs(response: PipelineResponse): number | undefined {
   return parseRetryAfter(response.headers.get('retry-after'));
 }
 
-/** A Retry-After header value (seconds or an HTTP date) in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(raw: string | null | undefined): number | undefined {
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const at = Date.parse(raw);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
+export { parseRetryAfter }; // one parser for replies, alerts and Microsoft Graph
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,8 +1,11 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { tenantIdOf } from '../dialogs/identity';
+import type { Directory } from '../services/directory/directory';
 import { UnknownOrganisationError, UnknownUserError } from '../services/domain/errors';
 import type { Store } from '../services/storage/repositories';
 import { scopeOf } from './conversationReferences';
+import type { Logger } from './logger';
+import { teamsProfile } from './teamsProfile';
 
 /**
  * Whom the bot serves: a tenant with a partner organisation and, for what people send, a person
@@ -21,14 +24,19 @@ const VERDICT = Symbol('servedSender');
 const TENANT_ONLY = new Set<string>([ActivityTypes.ConversationUpdate, ActivityTypes.InstallationUpdate]);
 
 export class ServedSenders implements Middleware {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Whether a person is known: listed in the organisation file, or (Entra) found on first contact. */
+    private readonly directory: Directory,
+    private readonly logger: Logger,
+  ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     context.turnState.set(VERDICT, await this.verdict(context));
     await next();
   }
 
-  /** A cached read: the answer changes only when an import changes the database. */
+  /** Cached reads: the organisation changes only when an import changes the database. */
   private async verdict(context: TurnContext): Promise<SenderVerdict> {
     const activity = context.activity;
     const tenantId = tenantIdOf(activity);
@@ -37,12 +45,15 @@ export class ServedSenders implements Middleware {
     const aadObjectId = typeof aad === 'string' && aad ? aad.toLowerCase() : null;
     const tenantOnly = TENANT_ONLY.has(activity.type) && scopeOf(activity) !== 'personal';
     if (!tenantOnly && !aadObjectId) return 'unknownPerson';
-    const key = tenantOnly ? `served\u0000${tenantId}` : `served\u0000${tenantId}\u0000${aadObjectId}`;
-    return this.store.readCached(key, async (tx): Promise<SenderVerdict> => {
-      if (!(await tx.organisations.get(tenantId))) return 'unknownTenant';
-      if (tenantOnly || (await tx.users.get(tenantId, aadObjectId!))) return 'served';
-      return 'unknownPerson';
-    });
+    const organisation = await this.store.readCached(`served\u0000${tenantId}`, async (tx) =>
+      Boolean(await tx.organisations.get(tenantId)),
+    );
+    if (!organisation) return 'unknownTenant';
+    if (tenantOnly) return 'served';
+    const known = await this.directory.recognise({ tenantId, aadObjectId: aadObjectId! }, () =>
+      teamsProfile(context, this.logger),
+    );
+    return known ? 'served' : 'unknownPerson';
   }
 }
 

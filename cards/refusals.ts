@@ -4,6 +4,7 @@ import {
   BenefitExpiredError,
   BenefitNotActivatedError,
   BenefitRuleError,
+  ConsentRequiredError,
   NotFoundError,
   QuotaExceededError,
   RoleRequiredError,
@@ -31,7 +32,9 @@ export type RefusalView =
   | { code: 'roleRequired'; action: RoleRequiredError['action'] }
   | { code: 'validation'; problems: readonly { path: string; reason: string }[] }
   | { code: 'notFound'; what: string; id: string }
-  | { code: 'activationState'; state: ActivationState; attempted: string };
+  | { code: 'activationState'; state: ActivationState; attempted: string }
+  | { code: 'roleCheckUnavailable' }
+  | { code: 'consentRequired'; consentUrl: string };
 
 export function refusalFromError(err: BenefitRuleError): RefusalView {
   if (err instanceof BenefitNotActivatedError)
@@ -45,7 +48,9 @@ export function refusalFromError(err: BenefitRuleError): RefusalView {
   if (err instanceof NotFoundError) return { code: 'notFound', what: err.what, id: err.id };
   if (err instanceof ActivationStateError)
     return { code: 'activationState', state: err.state, attempted: err.attempted };
+  if (err instanceof ConsentRequiredError) return { code: 'consentRequired', consentUrl: err.consentUrl };
   const simple = [
+    'roleCheckUnavailable',
     'notAuthorized',
     'noBenefits',
     'unknownUser',
@@ -221,6 +226,33 @@ function parts(r: RefusalView, lang: Language): Parts {
         ],
         rules: '',
         actions: [execute(VERBS.myIncidents, S.myIncidents[lang]), benefits],
+      };
+    case 'roleCheckUnavailable':
+      return {
+        title: zh ? '暂时无法核实你的角色' : "I can't check your role right now",
+        paragraphs: [
+          zh
+            ? '我无法从 Microsoft Entra ID 读取你的角色，因此这次没有执行此操作。请稍后重试。查看权益和提问不受影响。'
+            : 'I could not read your roles from Microsoft Entra ID, so I did not do this. Please try again later. You can still look at your benefits and ask questions.',
+        ],
+        rules: 'R1, R2',
+        actions: [benefits],
+      };
+    case 'consentRequired':
+      return {
+        title: zh
+          ? '你的组织尚未允许此应用读取角色'
+          : 'Your organisation has not allowed this app to read roles yet',
+        paragraphs: [
+          zh
+            ? '在你的组织的全局管理员授予管理员同意之前，我无法核实谁可以激活权益或更改提醒。查看权益和提问不受影响。'
+            : 'Until a Global admin of your organisation grants admin consent, I cannot check who may activate benefits or change alerts. You can still look at your benefits and ask questions.',
+          zh
+            ? '如果你是全局管理员，请打开下面的链接并接受。'
+            : 'If you are a Global admin, open the link below and accept.',
+        ],
+        rules: 'R1, R2',
+        actions: [openUrl(zh ? '授予管理员同意' : 'Grant admin consent', r.consentUrl), benefits],
       };
     case 'activationState':
       return {

@@ -2,9 +2,33 @@
  * Configuration, read once from the environment and validated. Every error names the
  * variable that is wrong, and all errors are reported together.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+/** Where people and their roles come from (services/directory). */
+export type DirectoryConfig =
+  | { kind: 'file' }
+  | {
+      kind: 'entra';
+      /** The bot's own Entra app (its app roles are read in every tenant). */
+      clientId: string;
+      /** The tenant the app is registered in. */
+      homeTenantId: string;
+      credential:
+        | { kind: 'secret'; secret: string }
+        | { kind: 'certificate'; certificatePath: string }
+        /** A managed identity's token as the federated credential (no secret); null: system-assigned. */
+        | { kind: 'managedIdentity'; managedIdentityClientId: string | null };
+      authorityHost: string;
+      disableInstanceDiscovery: boolean;
+      graphBaseUrl: string;
+      /** How long a person's roles are trusted for ordinary turns; privileged actions always ask again. */
+      roleCacheMinutes: number;
+      /** One role check, retries and Retry-After waits included, and how many retries. */
+      graph: { timeoutMs: number; maxRetries: number };
+    };
 
 export interface Config {
   nodeEnv: string;
@@ -18,6 +42,9 @@ export interface Config {
   microsoftAppPassword: string;
   microsoftAppTenantId: string;
   microsoftAppType: AppType;
+  /** The bot's certificate (PEM with its private key) instead of MICROSOFT_APP_PASSWORD; null when unused. */
+  microsoftAppCertificatePath: string | null;
+  directory: DirectoryConfig;
   /** Lower-cased tenant ids; empty allows every tenant. */
   allowedTenants: string[];
   maxBodyBytes: number;
@@ -121,20 +148,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reason: 'is required when NODE_ENV=production: without it anyone could post activities to the bot',
     });
   }
-  const microsoftAppType = oneOf<AppType>('MICROSOFT_APP_TYPE', 'MultiTenant', [
+  // New multi-tenant Azure Bot registrations are deprecated (2025-07-31); a single-tenant bot still serves other tenants.
+  const microsoftAppType = oneOf<AppType>('MICROSOFT_APP_TYPE', 'SingleTenant', [
     'MultiTenant',
     'SingleTenant',
     'UserAssignedMSI',
   ]);
   const microsoftAppPassword = get('MICROSOFT_APP_PASSWORD') ?? '';
-  if (microsoftAppId && microsoftAppType !== 'UserAssignedMSI' && !microsoftAppPassword) {
+  const microsoftAppCertificatePath = readablePem(
+    'MICROSOFT_APP_CERTIFICATE_PATH',
+    get('MICROSOFT_APP_CERTIFICATE_PATH'),
+    problems,
+  );
+  if (microsoftAppCertificatePath && microsoftAppPassword) {
+    problems.push({
+      variable: 'MICROSOFT_APP_CERTIFICATE_PATH',
+      reason: 'set either MICROSOFT_APP_PASSWORD or MICROSOFT_APP_CERTIFICATE_PATH, not both',
+    });
+  }
+  if (
+    microsoftAppId &&
+    microsoftAppType !== 'UserAssignedMSI' &&
+    !microsoftAppPassword &&
+    !get('MICROSOFT_APP_CERTIFICATE_PATH')
+  ) {
     problems.push({
       variable: 'MICROSOFT_APP_PASSWORD',
-      reason: 'is required with MICROSOFT_APP_ID (client secret)',
+      reason:
+        'is required with MICROSOFT_APP_ID (client secret), unless MICROSOFT_APP_CERTIFICATE_PATH is set',
     });
   }
   const microsoftAppTenantId = get('MICROSOFT_APP_TENANT_ID') ?? '';
-  if (microsoftAppType !== 'MultiTenant' && !GUID.test(microsoftAppTenantId)) {
+  // Without an app id authentication is off (local runs): no registration, no tenant to name.
+  if (microsoftAppId && microsoftAppType !== 'MultiTenant' && !GUID.test(microsoftAppTenantId)) {
     problems.push({
       variable: 'MICROSOFT_APP_TENANT_ID',
       reason: `must be a tenant GUID when MICROSOFT_APP_TYPE=${microsoftAppType}`,
@@ -164,6 +210,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     microsoftAppPassword,
     microsoftAppTenantId,
     microsoftAppType,
+    microsoftAppCertificatePath,
+    directory: directory(
+      get,
+      int,
+      oneOf,
+      problems,
+      microsoftAppId,
+      microsoftAppTenantId,
+      microsoftAppPassword,
+    ),
     allowedTenants,
     maxBodyBytes: int('MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     channelId: channel(get('SERVED_CHANNEL'), problems),
@@ -224,6 +280,132 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     console.error(err.message);
     process.exit(1);
   }
+}
+
+type Problems = { variable: string; reason: string }[];
+
+/** DIRECTORY=entra: every variable it needs checked here, so that a bad one stops the start (named). */
+function directory(
+  get: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  oneOf: <T extends string>(name: string, fallback: T, allowed: readonly T[]) => T,
+  problems: Problems,
+  appId: string,
+  appTenantId: string,
+  appPassword: string,
+): DirectoryConfig {
+  if (oneOf('DIRECTORY', 'file', ['file', 'entra']) === 'file') return { kind: 'file' };
+  const guid = (name: string, value: string | undefined, fallbackName: string) => {
+    if (value && GUID.test(value)) return value.toLowerCase();
+    problems.push({
+      variable: name,
+      reason: value
+        ? `must be a GUID (got "${value.slice(0, 80)}")`
+        : `is required with DIRECTORY=entra (or set ${fallbackName})`,
+    });
+    return '';
+  };
+  const clientId = guid(
+    'ENTRA_CLIENT_ID',
+    get('ENTRA_CLIENT_ID') ?? (appId || undefined),
+    'MICROSOFT_APP_ID',
+  );
+  const homeTenantId = guid(
+    'ENTRA_TENANT_ID',
+    get('ENTRA_TENANT_ID') ?? (appTenantId || undefined),
+    'MICROSOFT_APP_TENANT_ID',
+  );
+  const kind = get('ENTRA_CREDENTIAL');
+  let credential: Extract<DirectoryConfig, { kind: 'entra' }>['credential'] = { kind: 'secret', secret: '' };
+  if (kind === 'secret' || kind === undefined) {
+    const secret = get('ENTRA_CLIENT_SECRET') ?? appPassword;
+    if (!secret)
+      problems.push({
+        variable: 'ENTRA_CLIENT_SECRET',
+        reason:
+          'is required with DIRECTORY=entra and ENTRA_CREDENTIAL=secret (or set MICROSOFT_APP_PASSWORD, or choose ENTRA_CREDENTIAL=certificate or managedIdentity)',
+      });
+    credential = { kind: 'secret', secret };
+  } else if (kind === 'certificate') {
+    const certificatePath = readablePem('ENTRA_CERTIFICATE_PATH', get('ENTRA_CERTIFICATE_PATH'), problems);
+    if (!get('ENTRA_CERTIFICATE_PATH'))
+      problems.push({
+        variable: 'ENTRA_CERTIFICATE_PATH',
+        reason: 'is required with ENTRA_CREDENTIAL=certificate',
+      });
+    credential = { kind: 'certificate', certificatePath: certificatePath ?? '' };
+  } else if (kind === 'managedIdentity') {
+    const mi = get('ENTRA_MANAGED_IDENTITY_CLIENT_ID');
+    if (mi && !GUID.test(mi))
+      problems.push({
+        variable: 'ENTRA_MANAGED_IDENTITY_CLIENT_ID',
+        reason: `must be the user-assigned managed identity's client id, a GUID (got "${mi.slice(0, 80)}")`,
+      });
+    credential = { kind: 'managedIdentity', managedIdentityClientId: mi ?? null };
+  } else {
+    problems.push({
+      variable: 'ENTRA_CREDENTIAL',
+      reason: `must be one of secret, certificate, managedIdentity (got "${kind.slice(0, 80)}")`,
+    });
+  }
+  return {
+    kind: 'entra',
+    clientId,
+    homeTenantId,
+    credential,
+    authorityHost: httpsUrl(
+      'ENTRA_AUTHORITY_HOST',
+      get('ENTRA_AUTHORITY_HOST'),
+      'https://login.microsoftonline.com',
+      problems,
+    ),
+    disableInstanceDiscovery:
+      oneOf('ENTRA_DISABLE_INSTANCE_DISCOVERY', 'false', ['true', 'false']) === 'true',
+    graphBaseUrl: httpsUrl('GRAPH_BASE_URL', get('GRAPH_BASE_URL'), 'https://graph.microsoft.com', problems),
+    roleCacheMinutes: int('ENTRA_ROLE_CACHE_MINUTES', 5, 1, 60),
+    graph: {
+      // Inside Teams' few seconds for an answer, with room for the reply itself.
+      timeoutMs: int('GRAPH_TIMEOUT_MS', 4_000, 100, 60_000),
+      maxRetries: int('GRAPH_MAX_RETRIES', 2, 0, 5),
+    },
+  };
+}
+
+/** An https URL without a trailing slash; @azure/identity refuses http authorities, and tokens go only over TLS. */
+function httpsUrl(name: string, raw: string | undefined, fallback: string, problems: Problems): string {
+  if (raw === undefined) return fallback;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'https:' && !url.search && !url.hash) return url.toString().replace(/\/+$/, '');
+  } catch {
+    /* reported below */
+  }
+  problems.push({
+    variable: name,
+    reason: `must be an https URL such as ${fallback} (got "${raw.slice(0, 120)}")`,
+  });
+  return fallback;
+}
+
+/** A PEM file with a certificate and its private key, readable now (not at the first token). */
+function readablePem(name: string, raw: string | undefined, problems: Problems): string | null {
+  if (raw === undefined) return null;
+  const file = path.resolve(PROJECT_ROOT, raw);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    problems.push({
+      variable: name,
+      reason: `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    });
+    return null;
+  }
+  if (!/-----BEGIN CERTIFICATE-----/.test(text) || !/-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/.test(text)) {
+    problems.push({ variable: name, reason: `${file} must be PEM with the certificate and its private key` });
+    return null;
+  }
+  return file;
 }
 
 /** Bot Framework channel ids are short lower-case words (msteams, directline, emulator). */

@@ -18,7 +18,11 @@ describe('the HTTP entry point', function () {
   this.timeout(30_000);
 
   it('with an app id configured, a request without a token is a 401 with a generic body, and is logged', async () => {
-    const bot = await startTestBot({ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-used-offline' });
+    const bot = await startTestBot({
+      MICROSOFT_APP_ID: APP_ID,
+      MICROSOFT_APP_PASSWORD: 'not-used-offline',
+      MICROSOFT_APP_TENANT_ID: '0c0f7d7e-1111-4222-8333-444455556666',
+    });
     try {
       const res = await bot.post(activity('member', { type: 'message', text: 'benefits' }));
       expect(res.status).to.equal(401);

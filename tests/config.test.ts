@@ -43,6 +43,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       MICROSOFT_APP_ID: '3f1a6d9e-7a4b-4c1d-9e2f-0a1b2c3d4e5f',
       MICROSOFT_APP_PASSWORD: 'secret',
+      MICROSOFT_APP_TENANT_ID: '0c0f7d7e-1111-4222-8333-444455556666',
     });
     expect(c.seedFile).to.equal(null);
   });
@@ -67,6 +68,7 @@ describe('configuration', () => {
       'MICROSOFT_APP_ID',
       'MICROSOFT_APP_PASSWORD',
       'MICROSOFT_APP_TYPE',
+      'MICROSOFT_APP_TENANT_ID', // SingleTenant by default
       'ALLOWED_TENANTS',
       'MAX_BODY_BYTES',
       'LOG_LEVEL',

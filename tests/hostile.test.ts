@@ -37,6 +37,7 @@ describe('hostile traffic, production configuration', function () {
         NODE_ENV: 'production',
         MICROSOFT_APP_ID: APP_ID,
         MICROSOFT_APP_PASSWORD: 'offline-test-secret',
+        MICROSOFT_APP_TENANT_ID: '0c0f7d7e-1111-4222-8333-444455556666',
         SERVICE_URL_HOSTS: '127.0.0.1',
         ALERTS_ENABLED: 'false',
         HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
@@ -307,7 +308,13 @@ describe('safe defaults with authentication off (local use)', function () {
   it('listens on loopback unless HOST says otherwise; with an app id, on every interface', () => {
     expect(loadConfig({}).host).to.equal('127.0.0.1');
     expect(loadConfig({ HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
-    expect(loadConfig({ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 's' }).host).to.equal('0.0.0.0');
+    expect(
+      loadConfig({
+        MICROSOFT_APP_ID: APP_ID,
+        MICROSOFT_APP_PASSWORD: 's',
+        MICROSOFT_APP_TENANT_ID: '0c0f7d7e-1111-4222-8333-444455556666',
+      }).host,
+    ).to.equal('0.0.0.0');
   });
 
   it('says so at start, and refuses activities whose replies would leave the machine (403)', async () => {

@@ -183,7 +183,11 @@ describe('the bot logs over HTTP', function () {
 
   it('a refused request with an Authorization header and a message leaves neither in the logs; restify logs through the same pino', async () => {
     const bot = await startTestBot(
-      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: SECRETS.password },
+      {
+        MICROSOFT_APP_ID: APP_ID,
+        MICROSOFT_APP_PASSWORD: SECRETS.password,
+        MICROSOFT_APP_TENANT_ID: '0c0f7d7e-1111-4222-8333-444455556666',
+      },
       { logger: 'json' },
     );
     const output = bot.logs.output ?? [];

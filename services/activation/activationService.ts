@@ -6,6 +6,7 @@ import type { BenefitView, OfferView } from '../domain/views';
 import { requireActivatingRole, resolveCaller } from '../access';
 import { benefitView, offerViews, type UserRef } from '../benefits/benefitService';
 import { isExpired } from '../benefits/entitlements';
+import type { Directory } from '../directory/directory';
 import type { Store, StoreTx } from '../storage/repositories';
 
 /** Access and Contract IDs as issued by Microsoft: letters, digits and dashes. */
@@ -42,10 +43,13 @@ export class ActivationService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Roles are confirmed with the directory right before every change (Entra: a fresh Graph read). */
+    private readonly directory: Pick<Directory, 'confirmRoles'> = { confirmRoles: async () => {} },
   ) {}
 
   /** R2: Global admin or MPN partner admin asks Microsoft to activate a benefit; asking twice makes one request. */
-  request(who: UserRef, benefitId: string): Promise<ActivationResult> {
+  async request(who: UserRef, benefitId: string): Promise<ActivationResult> {
+    await this.directory.confirmRoles(who); // R2 as Entra says now, not as it said minutes ago
     return this.store.transaction(async (tx) => {
       const { user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
       requireActivatingRole(user); // R2 (and R4)
@@ -79,9 +83,15 @@ export class ActivationService {
   }
 
   /** R9: record the Access ID and Contract ID Microsoft issued; the benefit becomes active. */
-  recordIds(by: Actor, tenantId: string, benefitId: string, ids: ActivationIds): Promise<ActivationResult> {
+  async recordIds(
+    by: Actor,
+    tenantId: string,
+    benefitId: string,
+    ids: ActivationIds,
+  ): Promise<ActivationResult> {
     const problems = activationIdProblems(ids);
-    if (problems.length) return Promise.reject(new ValidationError(problems));
+    if (problems.length) throw new ValidationError(problems);
+    if (by.kind === 'user') await this.directory.confirmRoles(by); // R2, fresh
     return this.store.transaction(async (tx) => {
       await this.authorise(tx, by);
       const { benefit, offer } = await this.load(tx, tenantId, benefitId);
@@ -107,11 +117,12 @@ export class ActivationService {
     });
   }
 
-  reject(by: Actor, tenantId: string, benefitId: string, reason: string): Promise<ActivationResult> {
+  async reject(by: Actor, tenantId: string, benefitId: string, reason: string): Promise<ActivationResult> {
     const trimmed = reason.trim();
     if (trimmed.length < 3 || trimmed.length > 500) {
-      return Promise.reject(new ValidationError([{ path: 'reason', reason: 'must be 3–500 characters' }]));
+      throw new ValidationError([{ path: 'reason', reason: 'must be 3–500 characters' }]);
     }
+    if (by.kind === 'user') await this.directory.confirmRoles(by); // R2, fresh
     return this.store.transaction(async (tx) => {
       await this.authorise(tx, by);
       const { benefit, offer } = await this.load(tx, tenantId, benefitId);

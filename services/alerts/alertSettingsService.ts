@@ -14,6 +14,7 @@ import {
   type AlertSettings,
   type QuotaThreshold,
 } from '../domain/types';
+import type { Directory } from '../directory/directory';
 import type { Store, StoreTx } from '../storage/repositories';
 import type { UserRef } from '../benefits/benefitService';
 
@@ -33,6 +34,8 @@ export class AlertSettingsService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Roles are confirmed with the directory right before every change (Entra: a fresh Graph read). */
+    private readonly directory: Pick<Directory, 'confirmRoles'> = { confirmRoles: async () => {} },
   ) {}
 
   async view(who: UserRef): Promise<AlertSettingsView> {
@@ -74,6 +77,7 @@ export class AlertSettingsService {
   }
 
   private async change(who: UserRef, edit: (s: AlertSettings) => AlertSettings): Promise<AlertSettingsView> {
+    await this.directory.confirmRoles(who); // R1, R2 as Entra says now
     return this.store.transaction(async (tx) => {
       const { user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
       if (!canActivate(user)) throw new RoleRequiredError('configureAlerts', ['R1', 'R2']);

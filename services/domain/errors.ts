@@ -149,3 +149,31 @@ export class ValidationError extends BenefitRuleError {
     super(problems.map((p) => `${p.path}: ${p.reason}`).join('; '));
   }
 }
+
+/**
+ * The person's roles could not be checked now (Microsoft Graph or the sign-in service unreachable,
+ * failing or throttling beyond the time a turn has): a privileged action waits rather than trusting
+ * an old answer, and no role is ever granted on an error (R2).
+ */
+export class RoleCheckUnavailableError extends BenefitRuleError {
+  readonly code = 'roleCheckUnavailable';
+  readonly rules = ['R1', 'R2'];
+  constructor(readonly reason: string) {
+    super("I can't check your role right now");
+  }
+}
+
+/**
+ * The person's tenant has not given this app admin consent, so its roles cannot be read there: its
+ * people are told so, and a Global admin gets the link that grants it.
+ */
+export class ConsentRequiredError extends BenefitRuleError {
+  readonly code = 'consentRequired';
+  readonly rules = ['R1', 'R2'];
+  constructor(
+    readonly tenantId: string,
+    readonly consentUrl: string,
+  ) {
+    super('Your organisation has not allowed this app to read roles yet');
+  }
+}

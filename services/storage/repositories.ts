@@ -33,6 +33,8 @@ export interface UserRepository {
   list(tenantId: string): Promise<User[]>;
   listWithRole(tenantId: string, role: Role): Promise<User[]>;
   insert(user: User): Promise<void>;
+  /** Inserts or replaces a person's name, email, association and roles (a directory's answer); the locale stays. */
+  save(user: User): Promise<void>;
 }
 
 export interface OfferRepository {

@@ -6,6 +6,7 @@ import type { AdapterOptions } from '../../bot/adapter';
 import { capturedLogger, memoryLogger } from '../../bot/logger';
 import { loadConfig } from '../../services/config';
 import type { Clock } from '../../services/domain/clock';
+import type { DirectoryExtras } from '../../services/directory/index';
 import { tempDbPath } from './fixtures';
 
 export const DEMO_TENANT = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
@@ -79,6 +80,8 @@ export async function startTestBot(
     adapter?: AdapterOptions;
     limiterNow?: () => number;
     logger?: 'memory' | 'json';
+    /** DIRECTORY=entra: the fake Entra's CA, and the role cache's clock. */
+    directory?: DirectoryExtras;
   } = {},
 ): Promise<TestBot> {
   const root = path.resolve(__dirname, '../../..');
@@ -95,6 +98,7 @@ export async function startTestBot(
     clock: opts.clock,
     adapter: opts.adapter,
     limiterNow: opts.limiterNow,
+    directory: opts.directory,
   });
   const post: TestBot['post'] = async (a) => {
     const res = await fetch(`${app.url}/api/messages`, {

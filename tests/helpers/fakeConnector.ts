@@ -9,6 +9,8 @@
  * - POST /v3/conversations/{conversationId}/activities/{activityId}  replyToActivity
  * - PUT  /v3/conversations/{conversationId}/activities/{activityId}  updateActivity
  * - POST /v3/conversations                                           createConversation
+ * - GET  /v3/conversations/{conversationId}/members/{memberId}        getConversationMember (TeamsInfo.getMember),
+ *   answered from `members` (by member id), 404 MemberNotFoundInConversation otherwise
  * Those three activity routes are "sends": scripted statuses and rate limits apply to them and accepted
  * ones are recorded in `messages`. createConversation is neither scripted nor limited; if its body carries
  * an initial `activity`, that activity is recorded as a message to the new conversation.
@@ -53,6 +55,10 @@ export interface FakeConnector {
   /** How many sends were left hanging. */
   hung: number;
   messagesTo(conversationId: string): RecordedMessage[];
+  /** The roster, by member id (29:…): what TeamsInfo.getMember gets (id, name, aadObjectId, email, userPrincipalName). */
+  members: Map<string, Record<string, unknown>>;
+  /** Member ids asked for, in order. */
+  memberLookups: string[];
   close(): Promise<void>;
 }
 
@@ -91,6 +97,7 @@ type Route =
   | { kind: 'reply'; conversationId: string; activityId: string }
   | { kind: 'update'; conversationId: string; activityId: string }
   | { kind: 'create' }
+  | { kind: 'member'; memberId: string }
   | { kind: 'unknown' }
   | { kind: 'badPath' };
 
@@ -140,6 +147,8 @@ function route(method: string, rawUrl: string): Route {
   }
   const [, , conversationId, activities, activityId] = decoded;
   if (segments.length === 2) return method === 'POST' ? { kind: 'create' } : { kind: 'unknown' };
+  if (segments.length === 5 && activities === 'members' && method === 'GET' && activityId)
+    return { kind: 'member', memberId: activityId };
   if (!conversationId || activities !== 'activities') return { kind: 'unknown' };
   if (segments.length === 4)
     return method === 'POST' ? { kind: 'send', conversationId } : { kind: 'unknown' };
@@ -230,6 +239,8 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
     messagesTo(conversationId) {
       return fake.messages.filter((m) => m.conversationId === conversationId);
     },
+    members: new Map(),
+    memberLookups: [],
     close() {
       return new Promise<void>((resolve) => {
         if (!server.listening) {
@@ -323,6 +334,16 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
     }
     if (r.kind === 'badPath') {
       sendError(res, 400, 'The conversation id in the path is not valid percent-encoding.');
+      return;
+    }
+    if (r.kind === 'member') {
+      fake.memberLookups.push(r.memberId);
+      const member = fake.members.get(r.memberId);
+      if (member) send(res, 200, member);
+      else
+        send(res, 404, {
+          error: { code: 'MemberNotFoundInConversation', message: 'The member is not in the conversation.' },
+        });
       return;
     }
     if (body === null) {

@@ -247,6 +247,12 @@ export class SqliteStore implements Store {
         `INSERT INTO users (tenant_id, aad_object_id, name, email, association, roles, locale)
          VALUES (@tenantId, @aadObjectId, @name, @email, @association, @roles, @locale)`,
       ),
+      userSave: db.prepare(
+        `INSERT INTO users (tenant_id, aad_object_id, name, email, association, roles, locale)
+         VALUES (@tenantId, @aadObjectId, @name, @email, @association, @roles, @locale)
+         ON CONFLICT (tenant_id, aad_object_id) DO UPDATE SET name = excluded.name, email = excluded.email,
+           association = excluded.association, roles = excluded.roles`,
+      ),
       offerList: db.prepare('SELECT * FROM membership_offers WHERE tenant_id = ? ORDER BY rowid'),
       offerInsert: db.prepare(
         `INSERT INTO membership_offers (tenant_id, id, level, competency, competency_class, starts_on, expires_on)
@@ -366,6 +372,9 @@ export class SqliteStore implements Store {
           (q.userList.all(tenantId) as Row[]).map(toUser).filter((u) => u.roles.includes(role)),
         insert: async (user) => {
           q.userInsert.run({ ...user, roles: user.roles.join(',') });
+        },
+        save: async (user) => {
+          q.userSave.run({ ...user, roles: user.roles.join(',') });
         },
       },
       offers: {
