@@ -63,20 +63,32 @@ function normalise(text: string): string {
     .replace(/[^a-z0-9\u3400-\u9fff]+/g, ' ');
 }
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Every spelling of a competency (English, Chinese, abbreviation) → its English name, matched by one regex. */
+const COMPETENCY_SPELLINGS = new Map<string, string>([
+  ...Object.keys(COMPETENCY_NAMES_ZH)
+    .filter((en) => en !== 'Security') // "security" / "安全" alone are everyday words: see SECURITY below
+    .map((en) => [normalise(en).trim(), en] as [string, string]),
+  ...Object.entries(COMPETENCY_NAMES_ZH)
+    .filter(([en, zh]) => zh !== en && en !== 'Security')
+    .map(([en, zh]) => [normalise(zh).trim(), en] as [string, string]),
+  ...Object.entries(COMPETENCY_ABBREVIATIONS),
+]);
+const COMPETENCY = new RegExp(
+  [...COMPETENCY_SPELLINGS.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((k) => (/^[a-z0-9 ]+$/.test(k) ? String.raw`\b${escape(k)}\b` : escape(k)))
+    .join('|'),
+  'g',
+);
+const SECURITY = /\bsecurity (competenc|benefit|offer)|安全能力|安全的权益/;
+
 /** Competency names the question contains: known English and Chinese names, and abbreviations. */
 function competenciesIn(norm: string): string[] {
   const found = new Set<string>();
-  for (const [en, zh] of Object.entries(COMPETENCY_NAMES_ZH)) {
-    const key = normalise(en).trim();
-    // "security" alone is also an everyday word: only as a competency ("security competency") or in Chinese.
-    const english =
-      key === 'security'
-        ? /\bsecurity (competenc|benefit|offer)/.test(norm)
-        : ` ${norm} `.includes(` ${key} `);
-    if (english || (zh !== en && norm.includes(zh.toLowerCase()))) found.add(en);
-  }
-  for (const [abbr, en] of Object.entries(COMPETENCY_ABBREVIATIONS))
-    if (` ${norm} `.includes(` ${abbr} `)) found.add(en);
+  for (const m of norm.matchAll(COMPETENCY)) found.add(COMPETENCY_SPELLINGS.get(m[0])!);
+  if (SECURITY.test(norm)) found.add('Security');
   return [...found];
 }
 
