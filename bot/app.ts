@@ -14,6 +14,7 @@ import { IncidentDialog } from '../dialogs/incidentDialog';
 import type { IncidentDrafts } from '../dialogs/incidentDrafts';
 import { languageOf } from '../dialogs/language';
 import { createClassifier } from '../dialogs/understanding/classifier';
+import type { Focus } from '../dialogs/focus';
 import type { Config } from '../services/config';
 import { type Clock, systemClock } from '../services/domain/clock';
 import { createDirectory, type DirectoryExtras } from '../services/directory/index';
@@ -80,8 +81,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   dialogs.add(new IncidentDialog(services, drafts, cards));
 
   const classifier = createClassifier();
-  const cardActions = new CardActions({ services, dialogs, drafts, logger, cards });
-  const messages = new MessageRouter({ services, dialogs, classifier, cardActions, logger, cards });
+  const focus = state.createProperty<Focus | undefined>('focus'); // "that one" → the benefit just discussed
+  const cardActions = new CardActions({ services, dialogs, drafts, logger, cards, focus });
+  const messages = new MessageRouter({ services, dialogs, classifier, cardActions, logger, cards, focus });
   const adapter = createAdapter(config, logger, options.adapter);
   const alerts = config.alerts.enabled
     ? new AlertDispatcher({

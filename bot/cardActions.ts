@@ -15,6 +15,7 @@ import {
 } from '../cards';
 import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
 import { draftFor, type IncidentDrafts } from '../dialogs/incidentDrafts';
+import type { Focus } from '../dialogs/focus';
 import { userRefOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
 import { NotFoundError, RoleRequiredError } from '../services/domain/errors';
@@ -49,6 +50,8 @@ export interface CardActionDeps {
   drafts: StatePropertyAccessor<IncidentDrafts>;
   logger: Logger;
   cards: CardRenderer;
+  /** A benefit acted on by card becomes the conversation's focus ("is it active now?"). */
+  focus?: StatePropertyAccessor<Focus | undefined>;
 }
 
 /**
@@ -73,6 +76,7 @@ export class CardActions {
       [VERBS.confirmActivation]: async (a) => {
         // R2 is checked again by the service, whatever the card says.
         const r = await services.activation.request(a.who, text(a.data.benefitId));
+        await this.remember(a, r.benefit);
         return { card: activationStatusCard(deps.cards, r.benefit, r.offer, a.lang, { canRecord: true }) };
       },
       [VERBS.showRecordIdsForm]: async (a) => {
@@ -209,7 +213,14 @@ export class CardActions {
   private async adminBenefit(a: ActionContext) {
     const view = await this.deps.services.benefits.view(a.who);
     if (!view.user.canActivate) throw new RoleRequiredError('activate', ['R2']);
-    return findBenefit(view, text(a.data.benefitId));
+    const found = findBenefit(view, text(a.data.benefitId));
+    await this.remember(a, found.benefit);
+    return found;
+  }
+
+  private async remember(a: ActionContext, benefit: { id: string; type: Focus['type'] }): Promise<void> {
+    const at = this.deps.services.clock.now().getTime();
+    await this.deps.focus?.set(a.context, { benefitId: benefit.id, type: benefit.type, at });
   }
 }
 

@@ -1,4 +1,4 @@
-import { TurnContext } from 'botbuilder';
+import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
 import { DialogContextError, type DialogSet } from 'botbuilder-dialogs';
 import {
   alertSettingsCard,
@@ -9,14 +9,29 @@ import {
   welcomeCard,
   type CardRenderer,
 } from '../cards';
-import { factAnswer, fallbackAnswer } from '../dialogs/answers';
-import { ACTIVATION_DIALOG } from '../dialogs/activationDialog';
+import { factAnswer, fallbackAnswer, type Answer } from '../dialogs/answers';
+import { ACTIVATION_DIALOG, type ActivationDialogOptions } from '../dialogs/activationDialog';
+import {
+  expiryAnswer,
+  idsAnswer,
+  namedBenefits,
+  nothingNamedAnswer,
+  pendingAnswer,
+  rejectionAnswer,
+  remainingAnswer,
+  remainingSummary,
+  statusAnswer,
+  type NamedBenefit,
+} from '../dialogs/benefitAnswers';
+import { freshFocus, type Focus } from '../dialogs/focus';
 import { INCIDENT_DIALOG } from '../dialogs/incidentDialog';
 import { userRefOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
-import { PROMPTS, remainingText } from '../dialogs/prompts';
-import type { IntentClassifier } from '../dialogs/understanding/classifier';
-import { NAMES, SOURCE, type Language } from '../services/domain/facts';
+import { PROMPTS } from '../dialogs/prompts';
+import type { IntentClassifier, Understood } from '../dialogs/understanding/classifier';
+import type { Entities } from '../dialogs/understanding/entities';
+import { RoleRequiredError } from '../services/domain/errors';
+import { NAMES, type Language } from '../services/domain/facts';
 import type { BenefitsView } from '../services/domain/views';
 import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
@@ -34,7 +49,22 @@ export interface MessageRouterDeps {
   cardActions: CardActions;
   logger: Logger;
   cards: CardRenderer;
+  /** The benefit this conversation is about, for "that one" / "它" (optional: without it, pronouns mean nothing). */
+  focus?: StatePropertyAccessor<Focus | undefined>;
 }
+
+/** Intents whose answer comes from the organisation's data when the question names a benefit. */
+const DATA_INTENTS = new Set<string>([
+  'facts.benefitsDuration',
+  'facts.accessContractIds',
+  'facts.activationDuration',
+  'action.incidentsRemaining',
+  'action.activationStatus',
+  'action.rejectionReason',
+  'action.pendingReason',
+  'action.activate',
+  'none',
+]);
 
 /**
  * Inside a dialog, only these exact commands interrupt it: an answer such as the title
@@ -81,7 +111,8 @@ export class MessageRouter {
         context.activity.text ??
         ''
       ).trim();
-      const understood = this.deps.classifier.classify(text, context.activity.locale);
+      const focus = freshFocus(await this.deps.focus?.get(context), this.deps.services.clock.now().getTime());
+      const understood = this.understand(text, context.activity.locale, focus);
       this.deps.logger.debug('understood', {
         intent: understood.intent,
         score: understood.score,
@@ -102,7 +133,9 @@ export class MessageRouter {
         await dc.continueDialog();
         return;
       }
-      await this.route(context, dc, understood.intent, understood.entities ?? {}, understood.language);
+      const answered = await this.answerFromData(context, dc, understood, text, focus);
+      if (!answered)
+        await this.route(context, dc, understood.intent, understood.entities ?? {}, understood.language);
     } catch (thrown) {
       // The connector failed: a "sorry" would fail too; onTurnError logs it once.
       const inner = thrown instanceof DialogContextError ? thrown.error : thrown;
@@ -111,11 +144,112 @@ export class MessageRouter {
     }
   }
 
+  /**
+   * A pronoun ("is it active?", "那个还剩几个") with a benefit in focus: when the words alone say
+   * nothing, they are read again with the benefit's name in place of the pronoun.
+   */
+  private understand(text: string, locale: string | undefined, focus: Focus | undefined): Understood {
+    const understood = this.deps.classifier.classify(text, locale);
+    const e = understood.entities;
+    if (understood.intent !== 'none' || !focus || !e.followUp || e.benefit) return understood;
+    const again = this.deps.classifier.classify(`${text} ${NAMES[focus.type][understood.language]}`, locale);
+    // Only a question about the benefit's own figures; "is it active?" read as "what is Product Support?" is not.
+    if (again.intent === 'none' || !DATA_INTENTS.has(again.intent)) return understood;
+    return { ...again, entities: e };
+  }
+
+  /**
+   * Questions that name one of the organisation's benefits (or point back at the one in focus):
+   * answered with that benefit's own figures. Returns false to let the general answer run.
+   */
+  private async answerFromData(
+    context: TurnContext,
+    dc: Awaited<ReturnType<DialogSet['createContext']>>,
+    understood: Understood,
+    text: string,
+    focus: Focus | undefined,
+  ): Promise<boolean> {
+    const { intent, entities, language: lang } = understood;
+    if (!DATA_INTENTS.has(intent)) return false;
+    const usesFocus = !entities.benefit && entities.followUp === true && focus !== undefined;
+    const generalData = intent === 'action.rejectionReason' || intent === 'action.pendingReason';
+    if (!entities.benefit && !usesFocus && !generalData && intent !== 'none') return false;
+    if (intent === 'none' && !usesFocus) return false;
+    const who = userRefOf(context.activity)!;
+    const view = await this.deps.services.benefits.view(who); // R4, R5: only what the card shows this person
+    const everything = view.offers.flatMap((offer) => offer.benefits.map((benefit) => ({ benefit, offer })));
+    let named: NamedBenefit[] | null = usesFocus
+      ? everything.filter(({ benefit }) => benefit.id === focus.benefitId)
+      : namedBenefits(view, entities.benefit, text);
+    if (named === null) {
+      if (!generalData) return false;
+      named = everything; // "why was our activation rejected?": every benefit, as the card would
+    }
+    if (named.length === 0) {
+      await this.sendAnswer(context, nothingNamedAnswer(view, lang), lang);
+      return true;
+    }
+    await this.remember(context, subjectOf(intent, named));
+    switch (intent) {
+      case 'facts.benefitsDuration':
+        return this.sendAnswer(context, expiryAnswer(named, view.asOf, lang), lang);
+      case 'facts.accessContractIds':
+        return this.sendAnswer(context, idsAnswer(named, lang), lang);
+      case 'facts.activationDuration':
+      case 'action.pendingReason':
+        return this.sendAnswer(context, pendingAnswer(named, view.asOf, lang), lang);
+      case 'action.rejectionReason':
+        return this.sendAnswer(context, rejectionAnswer(named, lang, view.user.canActivate), lang);
+      case 'action.incidentsRemaining':
+        return this.sendAnswer(context, remainingAnswer(named, lang), lang);
+      case 'action.activate':
+        return this.activateNamed(context, dc, view, named, lang);
+      default: // a status question, or "that one?" alone
+        return this.sendAnswer(context, statusAnswer(named, lang), lang);
+    }
+  }
+
+  /** "Activate our Cloud Platform signature support": the dialog for those benefits only (R2 for others). */
+  private async activateNamed(
+    context: TurnContext,
+    dc: Awaited<ReturnType<DialogSet['createContext']>>,
+    view: BenefitsView,
+    named: NamedBenefit[],
+    lang: Language,
+  ): Promise<boolean> {
+    if (!view.user.canActivate) throw new RoleRequiredError('activate', ['R2']);
+    const open = named.filter(
+      ({ benefit, offer }) =>
+        offer.active && (benefit.status === 'notActivated' || benefit.status === 'rejected'),
+    );
+    if (open.length === 0) {
+      const standing = statusAnswer(named, lang);
+      const title = lang === 'zh' ? '没有需要激活的权益' : 'Nothing to activate';
+      return this.sendAnswer(context, { ...standing, title }, lang);
+    }
+    const options: ActivationDialogOptions = { benefitIds: open.map(({ benefit }) => benefit.id) };
+    await dc.beginDialog(ACTIVATION_DIALOG, options);
+    return true;
+  }
+
+  private async sendAnswer(context: TurnContext, answer: Answer, lang: Language): Promise<true> {
+    await context.sendActivity(cardMessage(answerCard(this.deps.cards, answer, lang)));
+    return true;
+  }
+
+  /** One benefit was named or acted on: "it" and "that one" mean it for a while. */
+  private async remember(context: TurnContext, subject: NamedBenefit[]): Promise<void> {
+    if (subject.length !== 1) return;
+    const { benefit } = subject[0];
+    const at = this.deps.services.clock.now().getTime();
+    await this.deps.focus?.set(context, { benefitId: benefit.id, type: benefit.type, at });
+  }
+
   private async route(
     context: TurnContext,
     dc: Awaited<ReturnType<DialogSet['createContext']>>,
     intent: string,
-    entities: { incidentId?: string },
+    entities: Entities,
     lang: Language,
   ): Promise<void> {
     const { services } = this.deps;
@@ -155,6 +289,28 @@ export class MessageRouter {
       case 'action.myIncidents': {
         const incidents = await services.incidents.list(who, 'mine');
         await context.sendActivity(cardMessage(incidentListCard(this.deps.cards, incidents, lang, 'mine')));
+        return;
+      }
+      case 'action.orgIncidents': {
+        const openOnly = entities.incidentScope === 'open';
+        const only = (list: Awaited<ReturnType<typeof services.incidents.list>>) =>
+          openOnly ? list.filter((i) => i.state === 'open') : list;
+        try {
+          const all = await services.incidents.list(who, 'organisation'); // admins and support leads (R1)
+          await context.sendActivity(
+            cardMessage(incidentListCard(this.deps.cards, only(all), lang, 'organisation', { openOnly })),
+          );
+        } catch (thrown) {
+          if (!(thrown instanceof RoleRequiredError)) throw thrown;
+          // Members see their own, and are told why not everyone's.
+          const mine = only(await services.incidents.list(who, 'mine'));
+          await context.sendActivity(
+            cardMessage(
+              incidentListCard(this.deps.cards, mine, lang, 'mine', { openOnly }),
+              PROMPTS.ownIncidentsOnly[lang],
+            ),
+          );
+        }
         return;
       }
       case 'action.closeIncident': {
@@ -232,22 +388,13 @@ export class MessageRouter {
   }
 }
 
-/** "12 of 20 left" per usable benefit, with where the numbers come from. */
-export function remainingSummary(view: BenefitsView, lang: Language): string {
-  const lines = view.offers
-    .filter((o) => o.active)
-    .flatMap((o) =>
-      o.benefits.map((b) => {
-        const name = `${NAMES[b.type][lang]} (${NAMES[o.level][lang]}${o.competency ? `, ${o.competency}` : ''})`;
-        const left =
-          b.total === null
-            ? remainingText(null, lang)
-            : lang === 'zh'
-              ? `剩余 ${b.remaining} 个（共 ${b.total} 个）`
-              : `${b.remaining} of ${b.total} left`;
-        return `- ${name}: ${left}${b.status === 'active' || b.status === 'exhausted' ? '' : ` [${b.status}]`}`;
-      }),
-    );
-  const source = lang === 'zh' ? `来源：${SOURCE.zh}（R11）` : `Source: ${SOURCE.en} (R11)`;
-  return [lang === 'zh' ? '剩余支持事件：' : 'Support incidents remaining:', ...lines, source].join('\n');
+/** The benefits an answer is about: of those named, the rejected ones for "why rejected", and so on. */
+function subjectOf(intent: string, named: NamedBenefit[]): NamedBenefit[] {
+  const only = (keep: (n: NamedBenefit) => boolean) => (named.some(keep) ? named.filter(keep) : named);
+  if (intent === 'action.rejectionReason') return only((n) => n.benefit.activationState === 'rejected');
+  if (intent === 'action.pendingReason' || intent === 'facts.activationDuration')
+    return only((n) => n.benefit.activationState === 'pending');
+  if (intent === 'action.activate')
+    return only((n) => n.benefit.status === 'notActivated' || n.benefit.status === 'rejected');
+  return named;
 }

@@ -78,8 +78,8 @@ export function alertCard(r: CardRenderer, view: AlertCardView, lang: Language):
       facts.push({ title: S.expires[lang], value: p.expiresOn });
       paragraphs.push(
         zh
-          ? '到期后未使用的事件将失效（R14）。请在到期前续订会员资格。'
-          : 'Incidents left unused lapse at expiry (R14). Renew the membership before then.',
+          ? '到期后未使用的事件将失效。请在到期前续订会员资格。'
+          : 'Incidents left unused lapse at expiry. Renew the membership before then.',
       );
       break;
     case 'activationChanged':
@@ -93,7 +93,7 @@ export function alertCard(r: CardRenderer, view: AlertCardView, lang: Language):
         { title: zh ? '操作者' : 'By', value: name(p.by) },
       );
       if (p.to === 'pending') {
-        paragraphs.push(zh ? '激活需要几天时间（R8）。' : 'Activation takes a few days (R8).');
+        paragraphs.push(zh ? '激活需要几天时间。' : 'Activation takes a few days.');
       }
       break;
     case 'activationPending':
@@ -107,8 +107,8 @@ export function alertCard(r: CardRenderer, view: AlertCardView, lang: Language):
       });
       paragraphs.push(
         zh
-          ? '激活通常需要几天（R8）。若 Microsoft 已发放访问 ID 和合同 ID，请在权益卡片中记录它们。'
-          : 'Activation usually takes a few days (R8). If Microsoft has issued the Access ID and Contract ID, record them from the benefits card.',
+          ? '激活通常需要几天。若 Microsoft 已发放访问 ID 和合同 ID，请在权益卡片中记录它们。'
+          : 'Activation usually takes a few days. If Microsoft has issued the Access ID and Contract ID, record them from the benefits card.',
       );
       break;
   }

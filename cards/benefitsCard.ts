@@ -40,8 +40,11 @@ function benefitData(b: BenefitView, o: OfferView, lang: Language, showActivate:
       { title: NAMES.contractId[lang], value: b.contractId ?? '' },
     );
   }
-  if (b.status === 'pending' && b.requestedAt)
+  if ((b.status === 'pending' || b.status === 'rejected') && b.requestedAt)
     facts.push({ title: S.requestedAt[lang], value: b.requestedAt.slice(0, 10) });
+  // The reason Microsoft gave is stored with the activation: the person who asks again needs it.
+  if (b.status === 'rejected' && b.rejectedReason)
+    facts.push({ title: S.reason[lang], value: b.rejectedReason });
   const actions: CardAction[] = [];
   if (showActivate && o.active && (b.status === 'notActivated' || b.status === 'rejected')) {
     actions.push(
@@ -137,5 +140,7 @@ function compactLine(b: BenefitView, lang: Language): string {
   const ids = b.accessId
     ? ` · ${NAMES.accessId[lang]} ${b.accessId} · ${NAMES.contractId[lang]} ${b.contractId}`
     : '';
-  return `${NAMES[b.type][lang]}: ${STATUS[b.status][lang]} · ${remainingLabel(b.total, b.used, lang)}${ids}`;
+  const reason =
+    b.status === 'rejected' && b.rejectedReason ? ` · ${S.reason[lang]}: ${b.rejectedReason}` : '';
+  return `${NAMES[b.type][lang]}: ${STATUS[b.status][lang]}${reason} · ${remainingLabel(b.total, b.used, lang)}${ids}`;
 }

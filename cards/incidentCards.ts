@@ -10,6 +10,8 @@ import messageTemplate from './templates/message.json';
 import type { AdaptiveCard, CardAction } from './types';
 import { VERBS } from './verbs';
 
+const t = (en: string, zh: string) => ({ en, zh });
+
 const STATE = {
   open: { en: 'Open', zh: '处理中', color: 'Good' },
   closed: { en: 'Closed', zh: '已关闭', color: 'Default' },
@@ -67,18 +69,27 @@ export function incidentListCard(
   incidents: Incident[],
   lang: Language,
   scope: 'mine' | 'organisation',
+  opts: { openOnly?: boolean } = {},
 ): AdaptiveCard {
-  const title =
-    scope === 'mine'
-      ? lang === 'zh'
-        ? '我的支持事件'
-        : 'My support incidents'
-      : lang === 'zh'
-        ? '组织的支持事件'
-        : 'Organisation’s support incidents';
+  const zh = lang === 'zh';
+  const titles = {
+    mine: opts.openOnly
+      ? t('My open support incidents', '我未关闭的支持事件')
+      : t('My support incidents', '我的支持事件'),
+    organisation: opts.openOnly
+      ? t('Organisation’s open support incidents', '组织未关闭的支持事件')
+      : t('Organisation’s support incidents', '组织的支持事件'),
+  };
+  const title = titles[scope][lang];
   return r.expand(listTemplate, {
     title,
-    emptyText: lang === 'zh' ? '还没有支持事件。' : 'No support incidents yet.',
+    emptyText: opts.openOnly
+      ? zh
+        ? '没有未关闭的支持事件。'
+        : 'No open support incidents.'
+      : zh
+        ? '还没有支持事件。'
+        : 'No support incidents yet.',
     rows: incidents.slice(0, 25).map((i) => ({
       heading: `${i.id} · ${i.title}`,
       detail: `${planName(i.plan, lang)} · ${i.product} · ${when(i.openedAt)}`,

@@ -14,6 +14,7 @@ import { LINKS, MESSAGES, NAMES, SOURCE, type Language } from '../services/domai
 import type { ActivationState, BenefitType } from '../services/domain/types';
 import { execute, openUrl } from './actions';
 import type { CardRenderer } from './render';
+import { fieldProblemText } from './fieldProblems';
 import { S, sourceLine, STATUS } from './strings';
 import messageTemplate from './templates/message.json';
 import type { AdaptiveCard, CardAction } from './types';
@@ -214,7 +215,7 @@ function parts(r: RefusalView, lang: Language): Parts {
       return {
         title: zh ? '请检查输入' : 'Please check what you entered',
         paragraphs: [zh ? '以下内容需要更正：' : 'These need a correction:'],
-        bullets: r.problems.map((p) => `${p.path}: ${p.reason}`),
+        bullets: r.problems.map((p) => fieldProblemText(p, lang)),
         rules: 'R9',
         actions: [],
       };

@@ -1,5 +1,5 @@
 /** Every word the cards show, in English and Chinese (zh-CN). Facts come from facts.ts. */
-import { NAMES, type Language } from '../services/domain/facts';
+import { COMPETENCY_NAMES_ZH, LINKS, NAMES, type Language } from '../services/domain/facts';
 import type { BenefitStatus } from '../services/domain/views';
 import type { IncidentKind, OfferLevel, Severity, SupportPlan } from '../services/domain/types';
 
@@ -42,7 +42,7 @@ export const S = {
   activatedAt: t('Activated', '激活时间'),
   reason: t('Reason', '原因'),
   countedAgainst: t('Counted against', '计入'),
-  noIncidentUsed: t('No incident is used (R16)', '不消耗事件（R16）'),
+  noIncidentUsed: t('No incident is used', '不消耗事件'),
   supportForBusiness: t('Support for Business', '支持企业'),
 } as const;
 
@@ -98,8 +98,10 @@ export function offerLabel(
 ): string {
   const level = levelName(offer.level, lang);
   if (!offer.competency) return level;
+  const competency =
+    lang === 'zh' ? (COMPETENCY_NAMES_ZH[offer.competency] ?? offer.competency) : offer.competency;
   const cls = offer.competencyClass === 'cloud' ? S.cloudCompetency[lang] : S.otherCompetency[lang];
-  return lang === 'zh' ? `${level}：${offer.competency}（${cls}）` : `${level}: ${offer.competency} (${cls})`;
+  return lang === 'zh' ? `${level}：${competency}（${cls}）` : `${level}: ${competency} (${cls})`;
 }
 
 /** Dates stay YYYY-MM-DD in both languages; timestamps are cut to the minute, in UTC. */
@@ -108,11 +110,11 @@ export function when(iso: string | null): string {
 }
 
 /**
- * The footer every answer ends with: where it comes from and the rules it applies, with Chinese
- * punctuation in Chinese ("来源：…（R11、R13）").
+ * The footer every answer ends with: the article it comes from, as a link (Markdown, which Teams
+ * renders in messages and in card text). The rules an answer applies stay in code and logs: a
+ * rule number means nothing to a partner.
  */
-export function sourceLine(lang: Language, source: string, rules: string | readonly string[] = []): string {
-  const list = typeof rules === 'string' ? rules.split(/,\s*/).filter(Boolean) : rules;
-  if (lang === 'zh') return `${S.source.zh}：${source}${list.length ? `（${list.join('、')}）` : ''}`;
-  return `${S.source.en}: ${source}${list.length ? ` (${list.join(', ')})` : ''}`;
+export function sourceLine(lang: Language, source: string, _rules: string | readonly string[] = []): string {
+  const link = `[${source}](${LINKS.sourceArticle})`;
+  return lang === 'zh' ? `${S.source.zh}：${link}` : `${S.source.en}: ${link}`;
 }

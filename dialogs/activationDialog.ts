@@ -24,6 +24,8 @@ const CONFIRM = 'activationConfirm';
 
 export interface ActivationDialogOptions {
   benefitId?: string;
+  /** The benefits a request named ("activate our Cloud Platform benefits"): only these are offered. */
+  benefitIds?: string[];
 }
 
 interface Candidate {
@@ -74,6 +76,7 @@ export class ActivationDialog extends ComponentDialog {
       offer.benefits
         .filter((b) => b.status === 'notActivated' || b.status === 'rejected')
         .filter((b) => options.benefitId === undefined || b.id === options.benefitId)
+        .filter((b) => options.benefitIds === undefined || options.benefitIds.includes(b.id))
         .map((benefit) => ({ benefit, offer })),
     );
     if (candidates.length === 0) {

@@ -4,6 +4,7 @@
  */
 import {
   CLOUD_COMPETENCIES,
+  COMPETENCY_NAMES_ZH,
   LINKS,
   MESSAGES,
   NAMES,
@@ -24,15 +25,6 @@ export interface Answer {
 
 type Parts = { title: string; text: string; links?: { title: string; url: string }[] };
 type Both = { rules: string[]; en: Parts; zh: Parts };
-
-const CLOUD_COMPETENCIES_ZH: Record<string, string> = {
-  Security: '安全',
-  'Cloud Business Applications': '云业务应用',
-  'Cloud Platform': '云平台',
-  'Cloud Productivity': '云生产力',
-  'Enterprise Mobility Management': '企业移动性管理',
-  'Small and Midmarket Cloud Solutions': '小型和中型云解决方案',
-};
 
 const dashboard = {
   en: { title: 'Partner Center dashboard', url: LINKS.partnerCenterDashboard },
@@ -186,7 +178,7 @@ const ANSWERS: Record<FactIntent, Both> = {
     },
     zh: {
       title: '云能力',
-      text: `${CLOUD_COMPETENCIES.map((c) => `${CLOUD_COMPETENCIES_ZH[c]} (${c})`).join('、')}。其他所有能力均为“其他能力”。`,
+      text: `${CLOUD_COMPETENCIES.map((c) => `${COMPETENCY_NAMES_ZH[c]} (${c})`).join('、')}。其他所有能力均为“其他能力”。`,
     },
   },
   'facts.cspAzure': {

@@ -75,6 +75,10 @@ export const PROMPTS = {
       '这不是有效的电话号码。请使用数字、空格、+、- 或括号，或输入“跳过”。',
     ),
   },
+  ownIncidentsOnly: t(
+    'Only admins and support leads see all of the organisation’s incidents; here are yours.',
+    '只有管理员和支持主管可以查看组织的全部事件；以下是你自己的事件。',
+  ),
   cancelled: t('Cancelled. What else can I help with?', '已取消。还有什么可以帮你？'),
   nothingToCancel: t('There is nothing to cancel.', '当前没有可取消的操作。'),
 } as const;

@@ -78,7 +78,8 @@ describe('the bot over HTTP', function () {
     it('a member sees exact counts and IDs but no Activate button', async () => {
       const replies = await bot.say('member', 'how many incidents do we have left');
       const text = visibleText(replies);
-      expect(text).to.include('Microsoft Product Support (Gold competency, Cloud Platform): 2 of 20 left');
+      expect(text).to.include('Microsoft Product Support (Gold competency: Cloud Platform): 2 of 20 left');
+      expect(text).to.include('15 of 15 left (Activation pending)'); // the state in words, not a raw value
       expect(text).to.include('7 of 10 left');
       expect(text).to.include('Unlimited (4 used)');
       expect(text).to.include('GCP-3308-1176');
@@ -188,7 +189,8 @@ describe('the bot over HTTP', function () {
           contractId: 'y!',
         }),
       );
-      expect(JSON.stringify(bad?.body?.value)).to.match(/accessId: must be/);
+      // The field by its label, what to enter in words (never the service's field name).
+      expect(JSON.stringify(bad?.body?.value)).to.match(/Access ID: 4–64 letters, digits or dashes/);
       const active = invokeBody(
         await bot.invoke('partnerAdmin', VERBS.recordActivationIds, {
           benefitId,
@@ -379,6 +381,8 @@ describe('the bot over HTTP', function () {
         }),
       );
       expect(bad).to.match(/Please check what you entered/);
+      expect(bad).to.include('Alert thresholds: choose from 50% used, 80% used, one left, none left');
+      expect(bad).not.to.match(/eightyPercent|^- thresholds:/m);
       const forged = visibleText(
         await bot.invoke('member', VERBS.saveAlertSettings, { thresholds: 'half', pendingReminderDays: 1 }),
       );

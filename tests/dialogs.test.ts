@@ -22,6 +22,7 @@ import {
 } from 'botbuilder';
 import { DialogContextError, DialogSet, DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
+import { REPLY_LOG } from './helpers/internalTokens';
 import { CardRenderer } from '../cards/render';
 import { CardActions } from '../bot/cardActions';
 import { memoryLogger } from '../bot/logger';
@@ -250,6 +251,7 @@ class DialogRun {
     if (isRecord(first)) replies.push(first);
     for (let next: unknown = this.client.getNextReply(); isRecord(next); next = this.client.getNextReply())
       replies.push(next);
+    REPLY_LOG.record(activity, replies); // scanned for internal tokens at the end of the run
     return replies;
   }
 }
@@ -293,7 +295,9 @@ const EN = {
   invalidContactName: 'Please give a name of 2–100 characters.',
   invalidEmail: 'That is not an email address. Please try again, e.g. name@contoso.com.',
   invalidPhone: 'That is not a phone number. Use digits, spaces, +, - or parentheses, or say "skip".',
-  source: 'Source: Partner Center: “MPN benefits – technical support incidents”',
+  // The article, linked; rule numbers are never on screen (issue 13).
+  source:
+    'Source: [Partner Center: “MPN benefits – technical support incidents”](https://learn.microsoft.com/partner-center/benefits/mpn-benefits-technical-support)',
 };
 
 const ZH = {
@@ -513,7 +517,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
           Product: 'Azure Virtual Machines',
           Severity: 'B – high',
           Contact: 'Carmen Diaz, carmen.diaz@contoso.example, +44 20 7946 0958',
-          'Counted against': 'No incident is used (R16)',
+          'Counted against': 'No incident is used',
         },
         incident: {
           kind: 'cspAzure',
@@ -543,7 +547,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         expect(card.texts[1]).to.equal(c.incident.title ?? c.steps[3].say);
         expect(card.texts[2]).to.equal(c.incident.description ?? c.steps[4].say);
         expect(card.facts).to.deep.equal(c.card);
-        expect(card.texts.at(-1)).to.equal(`${EN.source} (R11, R13, R16)`);
+        expect(card.texts.at(-1)).to.equal(EN.source);
         expect(card.actions.map((a) => `${a.title}:${a.verb ?? ''}`)).to.deep.equal([
           'Confirm:incident.confirm',
           'Cancel:dialog.cancel',
@@ -828,7 +832,9 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         联系人: 'Bao Lin, bao.lin@contoso.example',
         计入: 'Microsoft 产品支持 (开立前剩余 7 个)',
       });
-      expect(card.texts.at(-1)).to.equal('来源：合作伙伴中心：“MPN 权益-技术支持事件”（R11、R13、R16）');
+      expect(card.texts.at(-1)).to.equal(
+        '来源：[合作伙伴中心：“MPN 权益-技术支持事件”](https://learn.microsoft.com/partner-center/benefits/mpn-benefits-technical-support)',
+      );
       expect(card.actions.map((a) => a.title)).to.deep.equal(['确认', '取消']);
 
       const opened = partsOf(adaptiveCardOf((await run.submit(confirmData(review)))[0]));
@@ -945,7 +951,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
           'You are not authorized for this action',
           'You must have an MPN associated account.',
           'Your account is associated only with CSP (or not with MPN). Use your MPN-associated account, or ask an admin to associate yours.',
-          `${EN.source} (R4)`,
+          EN.source,
         ],
       },
       {
@@ -959,7 +965,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         card: [
           'You are not authorized for this action',
           'Azure requests for CSP customers are made by users with the Admin agent role.',
-          `${EN.source} (R3, R16)`,
+          EN.source,
         ],
       },
       {
@@ -975,7 +981,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
           'All 30 incidents of Microsoft Product Support have been used.',
           'The benefits are associated to your user account until they expire or there are no more support incidents remaining.',
           'For more support: Premier Support for Partners, or Advanced Support for Partners (cloud products only).',
-          `${EN.source} (R11, R14, R19)`,
+          EN.source,
         ],
       },
       {
@@ -991,7 +997,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
           '必须先激活你的技术支持权益，然后才能使用这些权益。',
           '当前状态：激活待处理、未激活。', // gold-cloud-platform; gold-application-development and silver-data-analytics
           '需要几天时间来处理激活请求。',
-          '来源：合作伙伴中心：“MPN 权益-技术支持事件”（R2、R7、R8）',
+          '来源：[合作伙伴中心：“MPN 权益-技术支持事件”](https://learn.microsoft.com/partner-center/benefits/mpn-benefits-technical-support)',
         ],
       },
     ];
@@ -1230,7 +1236,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
       expect(partsOf(adaptiveCardOf(replies[0])).texts).to.deep.equal([
         'You are not authorized for this action',
         'The user account used for activation requires the Global Admin or MPN Partner Admin roles.',
-        `${EN.source} (R2)`,
+        EN.source,
       ]);
       expect(bot.activeDialog()).to.equal(undefined);
     });
@@ -1255,7 +1261,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         'The activation request has been sent to Microsoft.',
         'Allow a few days to process your activation request.',
         'Access ID and Contract ID will be displayed after successful activation.',
-        `${EN.source} (R7, R8, R9, R10)`,
+        EN.source,
       ]);
       expect(card.facts).to.deep.equal({ Requested: '2026-06-15 09:00 UTC', Expires: '2027-03-07' });
       expect(run.result).to.deep.include({ changed: true });
@@ -1337,7 +1343,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         { say: '是的', replies: ['<card: 激活待处理>'] },
       ]);
       expect(partsOf(adaptiveCardOf(status)).texts.slice(1, 4)).to.deep.equal([
-        '签名云支持 — 银牌能力：Data Analytics（其他能力）',
+        '签名云支持 — 银牌能力：数据分析（其他能力）',
         '激活请求已提交给 Microsoft。',
         '需要几天时间来处理激活请求。',
       ]);

@@ -191,4 +191,34 @@ describe('end to end through the Microsoft 365 Agents Playground', function () {
     expect(text).to.include('You must have an MPN associated account.');
     expect(text).not.to.include('Technical support benefits');
   });
+
+  it('a named benefit’s own figures, then a follow-up: the rejection reason, then "when does it expire?" (issue 13)', async () => {
+    const rejected = await app!.store.read((tx) =>
+      tx.benefits.get(DEMO_TENANT, 'gold-application-development.productSupport'),
+    );
+    const offers = await app!.store.read((tx) => tx.offers.list(DEMO_TENANT));
+    const offer = offers.find((o) => o.id === 'gold-application-development');
+    const reason = rejected?.activation.rejectedReason ?? '';
+    expect(reason.length).to.be.greaterThan(5);
+    const why = visibleText(await pg().say(personal, me, 'why was the app dev product support rejected?'));
+    expect(why).to.include(reason);
+    expect(why).not.to.match(/\bR\d+\b|\[rejected\]/);
+    const when = visibleText(await pg().say(personal, me, 'when does it expire?'));
+    expect(when).to.include(`expires on ${offer?.expiresOn}`);
+  });
+
+  it('Fang (support lead) lists the organisation’s open incidents in Chinese; Dev (member) sees only his own (issue 13)', async () => {
+    const lead = visibleText(
+      await pg().sayAs(group, user('Fang Wu'), '列出组织所有未关闭的事件', { locale: 'zh-CN' }),
+    );
+    expect(lead).to.include('组织未关闭的支持事件');
+    const open = (await app!.services.incidents.listAll(DEMO_TENANT)).filter((i) => i.state === 'open');
+    expect(open.length, 'the incident opened above').to.be.greaterThan(0);
+    for (const i of open) expect(lead).to.include(i.id);
+    const member = visibleText(
+      await pg().sayAs(group, user('Dev Patel'), 'list all incidents of the organisation'),
+    );
+    expect(member).to.include('here are yours');
+    expect(member).not.to.include('Organisation’s support incidents');
+  });
 });

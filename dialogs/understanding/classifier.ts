@@ -9,7 +9,16 @@ import type { Language } from '../../services/domain/facts';
 import { languageOf } from '../language';
 import { TRAINING_SET, type Example } from './corpus';
 import type { Intent } from './intents';
-import { CONCEPTS, DOMAIN_CONCEPTS, NOT_ON_TOPIC_WITH, RULED_OUT_BY, STOPWORDS } from './lexicon';
+import { recogniseEntities, type Entities } from './entities';
+import {
+  CONCEPTS,
+  DOMAIN_CONCEPTS,
+  DOMAIN_WITH_FOLLOW_UP,
+  NOT_ON_TOPIC_WITH,
+  REQUIRES,
+  RULED_OUT_BY,
+  STOPWORDS,
+} from './lexicon';
 import { normalise } from './normalise';
 
 export interface Understood {
@@ -18,7 +27,7 @@ export interface Understood {
   score: number;
   /** The language to answer in. */
   language: Language;
-  entities: { incidentId?: string };
+  entities: Entities;
 }
 
 type Vector = Map<string, number>;
@@ -136,8 +145,13 @@ export class IntentClassifier {
   classify(text: string, locale?: string): Understood {
     const language = answerLanguage(text, locale);
     const incidentId = INCIDENT_ID.exec(text)?.[0].toUpperCase();
-    const entities = incidentId ? { incidentId } : {};
     const normalised = normalise(text, locale);
+    // Named offers and benefits are looked for in the whole message, in Simplified script and
+    // with typos and everyday words mended, as the intent is.
+    const entities: Entities = {
+      ...(incidentId ? { incidentId } : {}),
+      ...recogniseEntities(normalised.text),
+    };
     // A long message is read for its question first, and whole only when that says nothing.
     let best = this.score(normalised.question);
     if (best.intent === 'none' && normalised.question !== normalised.text) best = this.score(normalised.text);
@@ -166,6 +180,7 @@ export class IntentClassifier {
         ([intent]) => intent,
       ),
     );
+    for (const [intent, concepts] of REQUIRES) if (!concepts.some(has)) ruledOut.add(intent);
     let best: Intent = 'none';
     let bestScore = 0;
     for (const [i, intent] of this.centroidIntents.entries()) {
@@ -181,9 +196,11 @@ export class IntentClassifier {
     const notEvidence = new Set(
       NOT_ON_TOPIC_WITH.filter(([concept, unless]) => has(concept) && !has(unless)).flatMap(([, , c]) => c),
     );
-    const onTopic = [...v.keys()].some(
-      (k) => k.startsWith('k:') && DOMAIN_CONCEPTS.has(k.slice(2)) && !notEvidence.has(k.slice(2)),
-    );
+    const onTopic =
+      [...v.keys()].some(
+        (k) => k.startsWith('k:') && DOMAIN_CONCEPTS.has(k.slice(2)) && !notEvidence.has(k.slice(2)),
+      ) ||
+      (has('followUp') && DOMAIN_WITH_FOLLOW_UP.some(has));
     if (!conversational && !onTopic) return { intent: 'none', score: bestScore };
     return { intent: best, score: Math.min(1, bestScore) };
   }

@@ -28,6 +28,9 @@ export const ACTION_INTENTS = [
   'action.myIncidents',
   'action.closeIncident',
   'action.activationStatus',
+  'action.rejectionReason', // why a (named) activation was rejected: its stored reason
+  'action.pendingReason', // why a (named) activation is still pending: its request date, R8
+  'action.orgIncidents', // admins and support leads: the organisation's incidents, open or all
   'action.alertSettings', // a support lead's quota-alert settings
   'action.muteAlerts', // stop quota alerts for me
   'action.unmuteAlerts', // resume them

@@ -22,7 +22,10 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
     /how long|how many days|\bdays?\b|\btake\b|taking|when will|processed|多久|几天|多长时间|什么时候完成|处理完/,
   ],
   ['ids', /access ?id|contract ?id|访问 ?id|合同 ?id/],
-  ['notAuthorized', /not authori[sz]ed|无权/],
+  [
+    'notAuthorized',
+    /not authori[sz]ed|unauthori[sz]ed|无权|\bno permission|lacks? (the )?permissions?|without permission|permission denied|access denied|not allowed to (see|view|open|access)|no access|没有权限|没权限|权限不足|权限不够|无法访问/,
+  ],
   [
     'noBenefits',
     /don ?t have any benefits|no benefits|can ?t see|see no|看不到|没有任何权益|还没有任何|空的|empty/,
@@ -42,7 +45,10 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
     /paid|premier|advanced support|\bbuy\b|purchase|more support|付费|顶级|高级支持|购买|更多支持|support plans?|支持计划/,
   ],
   ['account', /\bmsa\b|\baad\b|accounts?\b|personal microsoft|帐户|账户/],
-  ['expire', /expir|\blast\b|run out|过期|能用多久|关联多久|用完/],
+  [
+    'expire',
+    /expir|\blast\b|run out|until when|valid until|end date|过期|到期|有效期|截止|能用多久|关联多久|用完/,
+  ],
   ['where', /\bwhere\b|\blink\b|\burl\b|website|dashboard|在哪|链接|网站|仪表板|去哪/],
   ['portal', /dashboard|partner center|support for business|仪表板|合作伙伴中心|支持企业/],
   ['article', /articles?\b|docs|documentation|read more|文章|文档|了解更多/],
@@ -58,7 +64,11 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
     'open',
     /\bopen\b|create|raise|\bnew\b|submit|开立|开(?:个|一个|张|单|支持|事件|案例|工单|票)|创建|新建|提交/,
   ],
-  ['close', /\bclose|resolve|solved|关闭(?![^，。]{0,6}(提醒|通知))|解决/],
+  // "未解决", "unresolved", "not closed" describe incidents still open: never a request to close one.
+  [
+    'close',
+    /(?<!not )\bclose|(?<!un)resolve|solved|(?<![未没不])关闭(?![^，。]{0,6}(提醒|通知))|(?<![未没不])解决/,
+  ],
   ['mine', /\bmy\b|i opened|have i|我的|我开了/],
   ['status', /status|\byet\b|gone through|pending|状态|了吗|完成了吗|等待中/],
   [
@@ -90,6 +100,44 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['route', /\b(send|post|route|deliver|forward|redirect|push)|发送|发到|发在|发至|发这|推送|转发|投递/, 1],
   ['request', /\bplease\b|i want|i need|\blet s\b|帮我|请|我要|我想/, 0.7],
   ['greet', /^(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好|嗨|哈喽|早上好/],
+  // Questions about the organisation's own activations and incidents (issue 13).
+  ['why', /\bwhy\b|how come|\breasons?\b|为什么|为何|为啥|原因|怎么会/],
+  [
+    'rejected',
+    /reject|declin|\bdenied\b|refused|turned down|not (been |get |got |getting )?approved|拒绝|驳回|没通过|没有通过|未通过|被拒|不通过|没批准|没有批准/,
+  ],
+  [
+    'pending',
+    /pending|still waiting|waiting for|not (gone through|active|activated|done) yet|等待中|还在等|审核中|还没(激活|完成|通过|处理)|一直没/,
+  ],
+  /** A pronoun or "that activation": the benefit the conversation was just about. */
+  [
+    'followUp',
+    /\b(that|this|the same) (one|activation|request|benefit|offer)\b|\b(it|that|this)\b|那个|那项|这个|这项|它/,
+    0,
+  ],
+  [
+    'thatActivation',
+    /\b(that|this|the same) (one|activation|request|benefit)\b|那个激活|这个激活|那个请求|那项|它/,
+    0,
+  ],
+  ['incidentRef', /incidentref/, 0],
+  /** A membership level named as one ("gold competency", "Action Pack"); "gold" alone may be a medal. */
+  [
+    'membershipLevel',
+    /action ?pack|membership level|each level|(gold|silver) (competenc|membership|member|partner|level)|\b(get|gets|include|includes|with|for) (a |the )?(gold|silver)\b|\b(gold|silver)\b.{0,15}\b(include|includes|get|gets|give|gives|come with)\b|会员级别|每个.*级别|金牌能力|银牌能力|金牌会员|银牌会员|金牌合作伙伴|银牌合作伙伴/,
+    0,
+  ],
+  [
+    'organisation',
+    /organi[sz]ation|company|\bteam\b|everyone|everybody|whole|公司|组织|团队|大家|整个|全公司/,
+  ],
+  ['all', /\ball\b|\bevery\b|所有|全部/, 1],
+  [
+    'openList',
+    /\b(list|show|see|view|which|what|how many|all|any)\b.{0,25}\b(open|unresolved|outstanding|ongoing)\b.{0,10}(incidents?|cases?|tickets?)|未关闭|没关闭|未解决|进行中|处理中|还开着/,
+    0,
+  ],
   // Muting a microphone or a call is Teams' business, not this bot's alerts. Weight 0: it only
   // rules intents out (RULED_OUT_BY) and never counts as evidence for one.
   [
@@ -105,12 +153,69 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
  * "不要再给我发提醒", but turning alerts back on is never a request to mute them.
  */
 export const RULED_OUT_BY: readonly [Intent, string, string?][] = [
+  // Issue 13, wrong intents by kind: a CSP account without permission is R4, never "no benefits";
+  // naming a benefit to activate is not a question about competencies; "why … rejected" never
+  // starts an activation; "that activation" asks where it stands, not how to activate.
+  ['facts.noBenefits', 'csp'],
+  ['facts.noBenefits', 'notAuthorized'],
+  ['facts.whoCanActivate', 'notAuthorized'],
+  ['facts.cloudCompetencies', 'activate'],
+  ['action.activate', 'why'],
+  ['action.activate', 'rejected'],
+  ['action.activate', 'pending'],
+  ['facts.howToActivate', 'rejected'],
+  ['facts.howToActivate', 'thatActivation', 'how'],
+  ['facts.howToActivate', 'pending'],
+  // A benefit's own figures are asked about, not what the benefit is.
+  ['facts.signatureCloud', 'expire'],
+  ['facts.signatureCloud', 'remain'],
+  ['facts.signatureCloud', 'ids'],
+  ['facts.productSupport', 'expire'],
+  ['facts.productSupport', 'remain'],
+  ['facts.productSupport', 'ids'],
+  ['facts.entitlements', 'remain'],
+  ['facts.entitlements', 'expire'],
+  ['action.myIncidents', 'organisation', 'mine'],
+  ['action.orgIncidents', 'mine', 'organisation'],
+  ['action.openIncident', 'openList'],
+  ['action.activationStatus', 'how', 'status'],
+  ['action.activationStatus', 'who', 'status'],
+  ['action.incidentsRemaining', 'entitlement', 'remain'],
+  ['action.incidentsRemaining', 'ids', 'remain'],
+  ['facts.signatureCloud', 'activate'],
+  ['facts.productSupport', 'activate'],
+  ['facts.signatureCloud', 'rejected'],
+  ['facts.productSupport', 'rejected'],
+  ['facts.entitlements', 'rejected'],
+  ['facts.signatureCloud', 'pending'],
+  ['facts.productSupport', 'pending'],
+  ['facts.cloudCompetencies', 'expire'],
+  ['facts.cloudCompetencies', 'remain'],
+  ['facts.cloudCompetencies', 'ids'],
   ['action.muteAlerts', 'unmute', 'mute'],
   ['action.unmuteAlerts', 'mute', 'unmute'],
   ['action.routeAlertsHere', 'mute'],
   ['action.routeAlertsHere', 'unmute'],
   ['action.muteAlerts', 'device', 'alert'],
   ['action.unmuteAlerts', 'device', 'alert'],
+];
+
+/** [intent, concepts]: an intent only for messages with at least one of these concepts. */
+export const REQUIRES: readonly [Intent, readonly string[]][] = [
+  // Azure for a CSP customer only when someone mentions CSP, customers or the Admin agent role (R3, R16).
+  ['facts.cspAzure', ['csp', 'role']],
+  ['action.rejectionReason', ['rejected']],
+  ['action.pendingReason', ['pending', 'duration']],
+  ['action.orgIncidents', ['organisation', 'all', 'openList']],
+  ['action.orgIncidents', ['incident']],
+  // Each entry must hold: an activation request says so; an ID question names an ID.
+  ['action.activate', ['activate']],
+  ['facts.accessContractIds', ['ids']],
+  ['facts.cloudCompetencies', ['cloud']],
+  // "When does the cafeteria close" is not about an incident.
+  ['action.closeIncident', ['incident', 'incidentRef']],
+  // Gold medals and picnics are not membership levels' entitlements.
+  ['facts.entitlements', ['incident', 'benefit', 'competency', 'membershipLevel']],
 ];
 
 /** [concept, unless]: with the concept (and without `unless`), these domain concepts do not make a message on topic. */
@@ -156,3 +261,9 @@ export const DOMAIN_CONCEPTS = new Set([
   'mute',
   'unmute',
 ]);
+
+/**
+ * Concepts that are on topic only with a pronoun: "why was it rejected" is about the activation
+ * just discussed; "why was my pizza order rejected" is not this bot's business.
+ */
+export const DOMAIN_WITH_FOLLOW_UP: readonly string[] = ['rejected', 'pending'];

@@ -28,6 +28,8 @@ export function benefitView(benefit: Benefit, offer: MembershipOffer, today: str
     contractId: active ? benefit.activation.contractId : null,
     requestedAt: benefit.activation.requestedAt,
     requestedBy: benefit.activation.requestedBy,
+    activatedAt: active ? benefit.activation.activatedAt : null,
+    rejectedReason: benefit.activation.state === 'rejected' ? benefit.activation.rejectedReason : null,
   };
 }
 

@@ -14,6 +14,31 @@ export const CLOUD_COMPETENCIES: readonly string[] = [
   'Small and Midmarket Cloud Solutions',
 ];
 
+/**
+ * Chinese names of competencies: the R12 cloud competencies and the other common ones, so a
+ * question in Chinese can name the organisation's competency (and answers can say it).
+ */
+export const COMPETENCY_NAMES_ZH: Readonly<Record<string, string>> = {
+  Security: '安全',
+  'Cloud Business Applications': '云业务应用',
+  'Cloud Platform': '云平台',
+  'Cloud Productivity': '云生产力',
+  'Enterprise Mobility Management': '企业移动性管理',
+  'Small and Midmarket Cloud Solutions': '小型和中型云解决方案',
+  'Data Analytics': '数据分析',
+  'Data Platform': '数据平台',
+  'Application Development': '应用开发',
+  'Application Integration': '应用程序集成',
+  Datacenter: '数据中心',
+  'Collaboration and Content': '协作和内容',
+  Communications: '通信',
+  Messaging: '消息',
+  DevOps: 'DevOps',
+  'Windows and Devices': 'Windows 和设备',
+  'Enterprise Resource Planning': '企业资源规划',
+  'Project and Portfolio Management': '项目和项目组合管理',
+};
+
 const normalise = (name: string): string =>
   name
     .toLowerCase()
@@ -65,6 +90,8 @@ export const LINKS = {
   comparePlans: 'https://partner.microsoft.com/support/partnersupport', // R19
   premierSupport: 'https://partner.microsoft.com/support/microsoft-services-premier-support', // R19
   advancedSupport: 'https://partner.microsoft.com/support/advanced-cloud-support', // R19
+  /** The Partner Center article every rule comes from (docs/RULES.md); Learn picks the reader's language. */
+  sourceArticle: 'https://learn.microsoft.com/partner-center/benefits/mpn-benefits-technical-support',
 } as const;
 
 export type Language = 'en' | 'zh';
@@ -143,7 +170,7 @@ export const NAMES = {
   advancedSupport: { en: 'Advanced Support for Partners', zh: '对合作伙伴的高级支持' },
 } as const satisfies Record<string, Bilingual>;
 
-/** Where answers come from: the source article's title. */
+/** Where answers come from: the source article's title (its address is LINKS.sourceArticle). */
 export const SOURCE = {
   en: 'Partner Center: “MPN benefits – technical support incidents”',
   zh: '合作伙伴中心：“MPN 权益-技术支持事件”',

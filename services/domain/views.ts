@@ -29,6 +29,10 @@ export interface BenefitView {
   contractId: string | null;
   requestedAt: IsoTimestamp | null;
   requestedBy: string | null;
+  /** When Microsoft's IDs were recorded (active benefits). */
+  activatedAt: IsoTimestamp | null;
+  /** Why Microsoft rejected the request (rejected benefits); shown on the card and in answers. */
+  rejectedReason: string | null;
 }
 
 export interface OfferView {

@@ -8,6 +8,7 @@ import { loadConfig } from '../../services/config';
 import type { Clock } from '../../services/domain/clock';
 import type { DirectoryExtras } from '../../services/directory/index';
 import { tempDbPath } from './fixtures';
+import { REPLY_LOG } from './internalTokens';
 
 export const DEMO_TENANT = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
 export const DEMO_USERS = {
@@ -114,6 +115,7 @@ export async function startTestBot(
       /* not JSON: kept as text */
     }
     const activities = ((raw as { activities?: BotActivity[] })?.activities ?? []) as BotActivity[];
+    REPLY_LOG.record(a, activities); // scanned for internal tokens at the end of the run
     return { status: res.status, activities, raw };
   };
   return {

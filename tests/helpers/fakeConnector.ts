@@ -24,6 +24,7 @@ import { createAdapter, type PartnerSupportAdapter } from '../../bot/adapter';
 import type { Logger } from '../../bot/logger';
 import { loadConfig } from '../../services/config';
 import { performance } from 'node:perf_hooks';
+import { REPLY_LOG } from './internalTokens';
 
 export interface RecordedMessage {
   conversationId: string;
@@ -319,6 +320,7 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
     ten.push(now);
     tenantSends.set(tenantId, ten);
     fake.messages.push({ conversationId, tenantId, activity, at: now });
+    REPLY_LOG.record(undefined, [activity]); // proactive messages are scanned for internal tokens too
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -367,6 +369,7 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
       const id = `a:fake-conversation-${conversationCounter}`;
       const initial = parsed.activity;
       if (isRecord(initial)) {
+        REPLY_LOG.record(undefined, [initial]);
         fake.messages.push({
           conversationId: id,
           tenantId: tenantOf(initial) ?? tenantOfCreate(parsed),

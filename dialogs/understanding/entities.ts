@@ -1,0 +1,106 @@
+/**
+ * What a question names: benefit types, membership levels and competencies (English, Chinese and
+ * the abbreviations partners use), a pronoun that points back at the benefit just talked about,
+ * and for incident lists whether only open ones are meant. The intent says what is asked; these
+ * say about which of the organisation's benefits (dialogs/benefitAnswers.ts matches them).
+ */
+import { COMPETENCY_NAMES_ZH } from '../../services/domain/facts';
+import type { BenefitType, OfferLevel } from '../../services/domain/types';
+
+export interface BenefitMention {
+  types: BenefitType[];
+  levels: OfferLevel[];
+  /** Competency names as the organisation's data spells them in English ("Cloud Platform"), or as typed. */
+  competencies: string[];
+}
+
+export interface Entities {
+  incidentId?: string;
+  /** Set when the question names a benefit, a level or a competency. */
+  benefit?: BenefitMention;
+  /** "it", "that one", "那个": the benefit the conversation was just about. */
+  followUp?: boolean;
+  /** For incident lists: "open" when only unresolved ones are asked for. */
+  incidentScope?: 'open';
+}
+
+const TYPES: readonly [BenefitType, RegExp][] = [
+  [
+    'productSupport',
+    /product ?supp?ort|prod(uct)? supp\b|\bpsi\b|on.?prem(ise|ises)? support|partner on.?premises support|产品支持|本地支持|本地产品支持/,
+  ],
+  [
+    'signatureCloudSupport',
+    /signature( cloud)?( support)?|signatur\b|\bscs\b|partner cloud support|\bcloud support\b|签名云支持|签名支持|签名云|云支持/,
+  ],
+];
+
+const LEVELS: readonly [OfferLevel, RegExp][] = [
+  ['actionPack', /action ?pack|\bmaps\b|\bmap\b(?= (subscription|benefit|offer))|行动包/],
+  ['silver', /\bsilver\b|银牌|银级|银卡/],
+  ['gold', /\bgold\b|金牌|金级|金卡/],
+];
+
+/** Abbreviations partners use for competencies; the full English names are matched as they are. */
+const COMPETENCY_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  'app dev': 'Application Development',
+  appdev: 'Application Development',
+  ems: 'Enterprise Mobility Management',
+  cba: 'Cloud Business Applications',
+  smb: 'Small and Midmarket Cloud Solutions',
+  erp: 'Enterprise Resource Planning',
+};
+
+const FOLLOW_UP =
+  /\b(it|its|that|this|them|those|the same)\b|那个|那项|那一个|这个|这项|它|该权益|该激活|上面(那|这)/;
+const OPEN_ONLY =
+  /\b(open|unresolved|not closed|unclosed|outstanding|in progress|active|ongoing)\b|未关闭|没关闭|未解决|没解决|进行中|处理中|还开着|打开的|开着的/;
+
+function normalise(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^a-z0-9\u3400-\u9fff]+/g, ' ');
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Every spelling of a competency (English, Chinese, abbreviation) → its English name, matched by one regex. */
+const COMPETENCY_SPELLINGS = new Map<string, string>([
+  ...Object.keys(COMPETENCY_NAMES_ZH)
+    .filter((en) => en !== 'Security') // "security" / "安全" alone are everyday words: see SECURITY below
+    .map((en) => [normalise(en).trim(), en] as [string, string]),
+  ...Object.entries(COMPETENCY_NAMES_ZH)
+    .filter(([en, zh]) => zh !== en && en !== 'Security')
+    .map(([en, zh]) => [normalise(zh).trim(), en] as [string, string]),
+  ...Object.entries(COMPETENCY_ABBREVIATIONS),
+]);
+const COMPETENCY = new RegExp(
+  [...COMPETENCY_SPELLINGS.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((k) => (/^[a-z0-9 ]+$/.test(k) ? String.raw`\b${escape(k)}\b` : escape(k)))
+    .join('|'),
+  'g',
+);
+const SECURITY = /\bsecurity (competenc|benefit|offer)|安全能力|安全的权益/;
+
+/** Competency names the question contains: known English and Chinese names, and abbreviations. */
+function competenciesIn(norm: string): string[] {
+  const found = new Set<string>();
+  for (const m of norm.matchAll(COMPETENCY)) found.add(COMPETENCY_SPELLINGS.get(m[0])!);
+  if (SECURITY.test(norm)) found.add('Security');
+  return [...found];
+}
+
+export function recogniseEntities(text: string): Omit<Entities, 'incidentId'> {
+  const norm = normalise(text);
+  const types = TYPES.filter(([, p]) => p.test(norm)).map(([t]) => t);
+  const levels = LEVELS.filter(([, p]) => p.test(norm)).map(([l]) => l);
+  const competencies = competenciesIn(norm);
+  const entities: Omit<Entities, 'incidentId'> = {};
+  if (types.length || levels.length || competencies.length)
+    entities.benefit = { types, levels, competencies };
+  if (FOLLOW_UP.test(norm)) entities.followUp = true;
+  if (OPEN_ONLY.test(norm)) entities.incidentScope = 'open';
+  return entities;
+}
