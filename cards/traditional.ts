@@ -4,7 +4,8 @@
  * (bot/traditionalReplies.ts, and the alert sender). Taiwan gets Taiwan words too (软件 → 軟體,
  * 激活 → 啟用); Hong Kong gets Hong Kong characters.
  */
-import { Converter, CustomConverter } from 'opencc-js';
+import { CustomConverter } from 'opencc-js';
+import { SimplifiedToTraditional } from './chineseScript';
 import type { ChineseVariant } from '../dialogs/language';
 
 /** Where OpenCC's choice is wrong for this bot's texts (checked by tests/cards.test.ts on every card). */
@@ -19,11 +20,13 @@ const CJK = /[\u3400-\u9fff]/;
 const NOT_SHOWN = new Set(['id', 'data', 'verb', 'url', 'userIds', 'value']);
 
 /**
- * One per app (created in bot/app.ts). Each converter takes 110-160 ms to build, so it is built on
- * the first reply that needs it; converted frozen (shared, cached) cards are remembered with them.
+ * One per app (created in bot/app.ts). The dictionaries take about 40 ms and 5 MB to load, so they
+ * are loaded on the first reply that needs them; converted frozen (shared, cached) cards are
+ * remembered with them.
  */
 export class TraditionalChinese {
-  private readonly converters = new Map<ChineseVariant, (text: string) => string>();
+  private script: SimplifiedToTraditional | undefined;
+  private readonly terms = CustomConverter(WORDING_FIXES);
   private readonly convertedCards = new WeakMap<object, Map<ChineseVariant, unknown>>();
 
   text(text: string, variant: ChineseVariant): string {
@@ -54,13 +57,7 @@ export class TraditionalChinese {
   }
 
   private converter(variant: ChineseVariant): (text: string) => string {
-    let convert = this.converters.get(variant);
-    if (!convert) {
-      const characters = Converter({ from: 'cn', to: variant === 'tw' ? 'twp' : 'hk' });
-      const terms = CustomConverter(WORDING_FIXES);
-      convert = (text) => terms(characters(text));
-      this.converters.set(variant, convert);
-    }
-    return convert;
+    const script = (this.script ??= new SimplifiedToTraditional());
+    return (text) => this.terms(script.convert(text, variant));
   }
 }
