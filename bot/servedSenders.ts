@@ -2,6 +2,7 @@ import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { tenantIdOf } from '../dialogs/identity';
 import { UnknownOrganisationError, UnknownUserError } from '../services/domain/errors';
 import type { Store } from '../services/storage/repositories';
+import { organisationScope } from '../services/storage/scopes';
 import { scopeOf } from './conversationReferences';
 
 /**
@@ -28,7 +29,7 @@ export class ServedSenders implements Middleware {
     await next();
   }
 
-  /** A cached read: the answer changes only when an import changes the database. */
+  /** A cached read: the answer changes only when an import changes the organisation. */
   private async verdict(context: TurnContext): Promise<SenderVerdict> {
     const activity = context.activity;
     const tenantId = tenantIdOf(activity);
@@ -38,7 +39,7 @@ export class ServedSenders implements Middleware {
     const tenantOnly = TENANT_ONLY.has(activity.type) && scopeOf(activity) !== 'personal';
     if (!tenantOnly && !aadObjectId) return 'unknownPerson';
     const key = tenantOnly ? `served\u0000${tenantId}` : `served\u0000${tenantId}\u0000${aadObjectId}`;
-    return this.store.readCached(key, async (tx): Promise<SenderVerdict> => {
+    return this.store.readCached(key, [organisationScope(tenantId)], async (tx): Promise<SenderVerdict> => {
       if (!(await tx.organisations.get(tenantId))) return 'unknownTenant';
       if (tenantOnly || (await tx.users.get(tenantId, aadObjectId!))) return 'served';
       return 'unknownPerson';
