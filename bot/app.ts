@@ -59,7 +59,10 @@ export interface AppOptions {
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  const store = SqliteStore.open(config.databasePath, { readCache: config.readCache });
+  const store = SqliteStore.open(config.databasePath, {
+    readCache: config.readCache,
+    readCacheEntries: config.readCacheEntries,
+  });
   const services = createServices(store, clock);
   // This app's card memo (CARD_CACHE); nothing about cards is shared with another app in the process.
   const cards = new CardRenderer({ cache: config.cardCache });
