@@ -155,9 +155,20 @@ describe('cached reads survive other people’s writes (scopes)', function () {
     await install(w.store, 'http://127.0.0.1:9/', 'a:one', { scope: 'channel' });
     expect((await ref('a:one'))?.conversationId).to.equal('a:one');
     expect(await ref('a:two')).to.equal(null);
+    await viewA();
     await install(w.store, 'http://127.0.0.1:9/', 'a:two', { scope: 'channel' });
     expect(await readsOf(() => ref('a:one')), 'the other chat stays cached').to.equal(0);
+    expect(await readsOf(viewA), "a channel's reference leaves the organisation's views").to.equal(0);
     expect((await ref('a:two'))?.conversationId, 'the new one is read').to.equal('a:two');
+  });
+
+  it("a support lead's personal chat opening drops the organisation's views: admins see the lead reachable", async () => {
+    const admin = () => w.services.benefits.view(who('globalAdmin'));
+    expect((await admin()).unreachableSupportLeads).to.deep.equal(['supportLead']);
+    await viewB();
+    await install(w.store, 'http://127.0.0.1:9/', 'a:lead', { aadObjectId: USERS.supportLead });
+    expect((await admin()).unreachableSupportLeads).to.deep.equal([]);
+    expect(await readsOf(viewB), 'B stays cached').to.equal(0);
   });
 
   describe('the alert dispatcher', () => {

@@ -9,7 +9,10 @@
  * one id two scopes: a collision drops a cached read too many, never one too few.
  */
 
-/** An organisation's data: its record, people, offers, benefits, incidents, audit log, alert settings, mutes, references. */
+/**
+ * An organisation's data: its record, people, offers, benefits, incidents, audit log, alert
+ * settings and mutes, and its people's personal-chat references (who alerts can reach).
+ */
 export const organisationScope = (tenantId: string) => `org:${tenantId}`;
 
 /** One conversation's stored reference (where alerts reach it). */

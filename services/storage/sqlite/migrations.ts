@@ -208,7 +208,7 @@ export const MIGRATIONS: readonly Migration[] = [
         audit_log: ['org'],
         alert_settings: ['org'],
         alert_mutes: ['org'],
-        conversation_references: ['org', 'conversation'],
+        conversation_references: ['personalOrg', 'conversation'],
         bot_state: ['state'],
         alert_outbox: ['alerts'],
         alert_deliveries: ['alerts'],
@@ -222,9 +222,14 @@ export const MIGRATIONS: readonly Migration[] = [
  * and as it is. The expressions build the strings of services/storage/scopes.ts. Frozen with the
  * migration: a later change to scopes is a new migration that replaces these triggers.
  */
-function changeLogTriggers(tables: Record<string, ('org' | 'conversation' | 'state' | 'alerts')[]>): string {
+function changeLogTriggers(
+  tables: Record<string, ('org' | 'personalOrg' | 'conversation' | 'state' | 'alerts')[]>,
+): string {
   const expression = {
     org: (r: string) => `'org:' || ${r}.tenant_id`,
+    // Who can be reached in a personal chat is the organisation's (benefits views list the support
+    // leads who cannot); a channel's or group chat's reference is only its conversation's.
+    personalOrg: (r: string) => `'org:' || ${r}.tenant_id WHERE ${r}.scope = 'personal'`,
     conversation: (r: string) => `'conversation:' || ${r}.tenant_id || ':' || ${r}.conversation_id`,
     state: (r: string) => `'state:' || ${r}.key`,
     alerts: (r: string) => `'alerts:' || ${r}.tenant_id`,
