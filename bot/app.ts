@@ -65,7 +65,10 @@ export interface AppOptions {
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  const store = SqliteStore.open(config.databasePath, { readCache: config.readCache });
+  const store = SqliteStore.open(config.databasePath, {
+    readCache: config.readCache,
+    readCacheEntries: config.readCacheEntries,
+  });
   const directory = createDirectory(config.directory, store, logger, options.directory);
   const services = createServices(store, clock, directory);
   // This app's card memo (CARD_CACHE); nothing about cards is shared with another app in the process.

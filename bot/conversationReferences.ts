@@ -3,8 +3,9 @@ import { TurnContext, type Activity, type ConversationReference } from 'botbuild
 import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
 import type { ConversationScope, Store } from '../services/storage/repositories';
+import { conversationScope } from '../services/storage/scopes';
 import { tenantIdOf } from '../dialogs/identity';
-import { userRecipient } from '../services/alerts/recipients';
+import { personalChatOpened } from '../services/alerts/recipients';
 
 export function scopeOf(activity: Partial<Activity>): ConversationScope {
   const type = activity.conversation?.conversationType;
@@ -62,7 +63,7 @@ function sameReference(
 
 /**
  * Like saveConversationReference, but reads first: an ordinary message to a conversation whose
- * reference is stored writes nothing (each commit is an fsync and drops every cached read).
+ * reference is stored writes nothing (each commit is an fsync and takes the database's write lock).
  */
 export async function saveConversationReferenceIfChanged(
   store: Store,
@@ -72,8 +73,10 @@ export async function saveConversationReferenceIfChanged(
   const tenantId = tenantIdOf(activity);
   if (!tenantId || !activity.conversation?.id) return;
   const conversationId = conversationRootOf(activity.conversation.id);
-  const stored = await store.readCached(`conversation\u0000${tenantId}\u0000${conversationId}`, (tx) =>
-    tx.conversations.get(tenantId, conversationId),
+  const stored = await store.readCached(
+    `conversation\u0000${tenantId}\u0000${conversationId}`,
+    [conversationScope(tenantId, conversationId)],
+    (tx) => tx.conversations.get(tenantId, conversationId),
   );
   const scope = scopeOf(activity);
   const fresh = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
@@ -96,9 +99,7 @@ export async function saveConversationReference(
   const at = isoTimestamp(clock);
   await store.transaction(async (tx) => {
     await tx.conversations.upsert({ tenantId, conversationId, aadObjectId, scope, reference, updatedAt: at });
-    // Alerts that found no way to this person go out now that there is one.
-    if (aadObjectId)
-      await tx.deliveries.requeueUnreachable(tenantId, userRecipient(aadObjectId), conversationId, at);
+    if (aadObjectId) await personalChatOpened(tx, tenantId, aadObjectId, conversationId, at);
   });
 }
 

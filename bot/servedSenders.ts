@@ -3,6 +3,7 @@ import { tenantIdOf } from '../dialogs/identity';
 import type { Directory } from '../services/directory/directory';
 import { UnknownOrganisationError, UnknownUserError } from '../services/domain/errors';
 import type { Store } from '../services/storage/repositories';
+import { organisationScope } from '../services/storage/scopes';
 import { scopeOf } from './conversationReferences';
 import type { Logger } from './logger';
 import { teamsProfile } from './teamsProfile';
@@ -45,8 +46,10 @@ export class ServedSenders implements Middleware {
     const aadObjectId = typeof aad === 'string' && aad ? aad.toLowerCase() : null;
     const tenantOnly = TENANT_ONLY.has(activity.type) && scopeOf(activity) !== 'personal';
     if (!tenantOnly && !aadObjectId) return 'unknownPerson';
-    const organisation = await this.store.readCached(`served\u0000${tenantId}`, async (tx) =>
-      Boolean(await tx.organisations.get(tenantId)),
+    const organisation = await this.store.readCached(
+      `served\u0000${tenantId}`,
+      [organisationScope(tenantId)],
+      async (tx) => Boolean(await tx.organisations.get(tenantId)),
     );
     if (!organisation) return 'unknownTenant';
     if (tenantOnly) return 'served';

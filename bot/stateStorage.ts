@@ -2,6 +2,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
 import type { Store } from '../services/storage/repositories';
+import { stateScope } from '../services/storage/scopes';
 
 /**
  * botbuilder's Storage over the product database, so dialog state survives restarts and is
@@ -16,9 +17,12 @@ export class DatabaseStorage implements Storage {
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
-    // Kept until the database changes; each turn gets its own copy, since dialogs change their state.
-    const found = await this.store.readCached(`bot-state\u0000${keys.join('\u0000')}`, (tx) =>
-      tx.state.read(keys),
+    // Kept until one of these entries is written (by any process); each turn gets its own copy,
+    // since dialogs change their state.
+    const found = await this.store.readCached(
+      `bot-state\u0000${keys.join('\u0000')}`,
+      keys.map(stateScope),
+      (tx) => tx.state.read(keys),
     );
     const items: StoreItems = {};
     for (const [key, entry] of found) items[key] = { ...structuredClone(entry.data), eTag: entry.etag };

@@ -67,8 +67,10 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Memoise expanded Adaptive Cards by their data. */
   cardCache: boolean;
-  /** Keep cached reads (benefits views, dialog state, conversation references) until the database changes. */
+  /** Keep cached reads (benefits views, sender checks, dialog state, conversation references) until a commit changes what they read. */
   readCache: boolean;
+  /** At most this many cached reads (about four per active person), least recently used out first. */
+  readCacheEntries: number;
   alerts: {
     /** Whether this process runs an alert dispatcher (several processes may; leases share the work). */
     enabled: boolean;
@@ -235,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     cardCache: oneOf('CARD_CACHE', 'on', ['on', 'off']) === 'on',
     readCache: oneOf('READ_CACHE', 'on', ['on', 'off']) === 'on',
+    readCacheEntries: int('READ_CACHE_ENTRIES', 20_000, 100, 10_000_000),
     alerts: {
       enabled: oneOf('ALERTS_ENABLED', 'true', ['true', 'false']) === 'true',
       tenantRatePerSecond: int('ALERT_TENANT_RATE_PER_SECOND', 50, 1, 1000),

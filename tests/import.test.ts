@@ -109,7 +109,7 @@ describe('organisation import', () => {
     let inserts = 0;
     const failing: Store = {
       read: (work) => real.read(work),
-      readCached: (key, work) => real.readCached(key, work),
+      readCached: (key, scopes, work) => real.readCached(key, scopes, work),
       get commits() {
         return real.commits;
       },

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { DatabaseStorage } from '../bot/stateStorage';
 import { fixedClock, systemClock } from '../services/domain/clock';
 import { createServices } from '../services/index';
+import { organisationScope, stateScope } from '../services/storage/scopes';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { incidentInput, offer, TENANT, USERS, who, world, type TestWorld } from './helpers/fixtures';
 
@@ -29,7 +30,7 @@ describe('cached reads (READ_CACHE)', () => {
   const countingRead = (store: SqliteStore, key = 'users') => {
     let reads = 0;
     const read = () =>
-      store.readCached(key, async (tx) => {
+      store.readCached(key, [organisationScope(TENANT)], async (tx) => {
         reads++;
         return tx.users.list(TENANT);
       });
@@ -51,11 +52,13 @@ describe('cached reads (READ_CACHE)', () => {
   it('a cached Map (dialog state entries) has its entries frozen too', async () => {
     const storage = new DatabaseStorage(w.store, systemClock);
     await storage.write({ 'conv/user': { dialogStack: [] } });
-    const entries = await w.store.readCached('state', (tx) => tx.state.read(['conv/user']));
+    const entries = await w.store.readCached('state', [stateScope('conv/user')], (tx) =>
+      tx.state.read(['conv/user']),
+    );
     expect(isDeeplyFrozen(entries.get('conv/user'))).to.equal(true);
   });
 
-  it('any commit by this process drops it: the next benefits view shows the incident just opened', async () => {
+  it('a commit by this process to the organisation drops it: the next benefits view shows the incident just opened', async () => {
     const before = await w.services.benefits.view(who('member'));
     expect(await w.services.benefits.view(who('member'))).to.equal(before); // cached
     await w.services.incidents.open(who('member'), incidentInput('onPremises'));
@@ -85,7 +88,7 @@ describe('cached reads (READ_CACHE)', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const read = (wait: boolean) =>
-      w.store.readCached('member-name', async (tx) => {
+      w.store.readCached('member-name', [organisationScope(TENANT)], async (tx) => {
         reads++;
         const user = await tx.users.get(TENANT, USERS.member);
         if (wait) await gate; // the other process commits while this snapshot is open
@@ -105,7 +108,11 @@ describe('cached reads (READ_CACHE)', () => {
     // only data_version can tell, so it must be asked on each read, not remembered per task.
     other = SqliteStore.open(w.dbPath);
     const name = () =>
-      w.store.readCached('member-name', async (tx) => (await tx.users.get(TENANT, USERS.member))?.name);
+      w.store.readCached(
+        'member-name',
+        [organisationScope(TENANT)],
+        async (tx) => (await tx.users.get(TENANT, USERS.member))?.name,
+      );
     expect(await name()).to.equal('member');
     other.db.prepare("UPDATE users SET name = 'Renamed' WHERE aad_object_id = ?").run(USERS.member);
     expect(await name()).to.equal('Renamed');
@@ -144,7 +151,7 @@ describe('cached reads (READ_CACHE)', () => {
   it('failures are not kept', async () => {
     let reads = 0;
     const failing = () =>
-      w.store.readCached('failing', async () => {
+      w.store.readCached('failing', [], async () => {
         reads++;
         throw new Error('no');
       });

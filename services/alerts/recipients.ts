@@ -4,7 +4,7 @@
  * the requester and the admins; pending reminders to the admins (R2: they can act on them).
  */
 import { canActivate } from '../access';
-import type { AlertPayload, OutboxAlert } from '../domain/types';
+import type { AlertPayload, IsoTimestamp, OutboxAlert } from '../domain/types';
 import type { StoredConversationReference, StoreTx } from '../storage/repositories';
 
 export const userRecipient = (aadObjectId: string) => `user:${aadObjectId}`;
@@ -25,6 +25,21 @@ export async function referenceFor(
   return r.kind === 'user'
     ? tx.conversations.personalFor(tenantId, r.id)
     : tx.conversations.get(tenantId, r.id);
+}
+
+/**
+ * A person can now be reached in a personal chat with the bot (they installed it, or wrote to it
+ * after removing it): alerts that found no way to them are queued again, to that chat. Called in
+ * the unit of work that stores the chat's reference. Returns how many were queued.
+ */
+export function personalChatOpened(
+  tx: StoreTx,
+  tenantId: string,
+  aadObjectId: string,
+  conversationId: string,
+  at: IsoTimestamp,
+): Promise<number> {
+  return tx.deliveries.requeueUnreachable(tenantId, userRecipient(aadObjectId), conversationId, at);
 }
 
 /** The people an alert names (who opened the incident, who asked, who decided). */

@@ -5,6 +5,7 @@ import type { Benefit, MembershipOffer } from '../domain/types';
 import type { BenefitView, BenefitsView, OfferView } from '../domain/views';
 import { canActivate, requireMpnAccount, resolveCaller } from '../access';
 import type { Store, StoreTx } from '../storage/repositories';
+import { organisationScope } from '../storage/scopes';
 import { benefitStatus, isOfferActive, remaining } from './entitlements';
 
 export interface UserRef {
@@ -55,12 +56,13 @@ export class BenefitService {
 
   /**
    * Everyone in an organisation asks for this often and it changes rarely: the result is kept
-   * until the database changes (readCached), so it is shared and frozen.
+   * until a commit changes the organisation (readCached), so it is shared and frozen. Everything
+   * it reads (people, offers, benefits, personal conversation references) is the organisation's.
    */
   view(who: UserRef): Promise<BenefitsView> {
     const today = isoToday(this.clock);
     const key = `benefits-view\u0000${who.tenantId}\u0000${who.aadObjectId}\u0000${today}`;
-    return this.store.readCached(key, async (tx) => {
+    return this.store.readCached(key, [organisationScope(who.tenantId)], async (tx) => {
       const { organisation, user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
       requireMpnAccount(user); // R4
       const offers = await this.loadOffers(tx, who.tenantId, today);

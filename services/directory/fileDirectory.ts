@@ -1,4 +1,5 @@
 import type { Store } from '../storage/repositories';
+import { organisationScope } from '../storage/scopes';
 import type { Directory, PersonRef } from './directory';
 
 /** People and roles as the organisation file lists them (the default; imports change them). */
@@ -9,8 +10,10 @@ export class FileDirectory implements Directory {
 
   /** A cached read: the answer changes only when an import changes the database. */
   recognise(who: PersonRef): Promise<boolean> {
-    return this.store.readCached(`served\u0000${who.tenantId}\u0000${who.aadObjectId}`, async (tx) =>
-      Boolean(await tx.users.get(who.tenantId, who.aadObjectId)),
+    return this.store.readCached(
+      `served\u0000${who.tenantId}\u0000${who.aadObjectId}`,
+      [organisationScope(who.tenantId)],
+      async (tx) => Boolean(await tx.users.get(who.tenantId, who.aadObjectId)),
     );
   }
 

@@ -225,10 +225,11 @@ export interface Store {
   /** A consistent read-only snapshot. */
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
-   * A read whose result is kept under `key` until the database changes (a commit by this
-   * process or any other). The result is shared and deeply frozen: it must be plain data.
+   * A read whose result is kept under `key` until a commit (by this process or any other)
+   * changes one of `scopes` (services/storage/scopes.ts), which must name everything `work`
+   * reads. The result is shared and deeply frozen: it must be plain data.
    */
-  readCached<T>(key: string, work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  readCached<T>(key: string, scopes: readonly string[], work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** How many write units of work this store has run: tells a caller whether its work wrote anything. */
   readonly commits: number;
   close(): Promise<void>;

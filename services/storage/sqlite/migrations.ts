@@ -182,4 +182,74 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversation_references_by_updated ON conversation_references (updated_at);
     `,
   },
+  {
+    version: 5,
+    name: 'change log: which scopes each commit changed, written by triggers on every data table',
+    sql: `
+      -- Read caches in every process drop only what a commit changed (services/storage/scopes.ts).
+      -- Triggers, not the store, write it: the admin CLI and plain SQL are recorded too.
+      -- AUTOINCREMENT: a sequence number is never handed out twice, even after pruning.
+      CREATE TABLE change_log (
+        seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+        scope TEXT NOT NULL
+      );
+      -- Pruning forgets rows up to 'through'; a reader that had not seen them yet drops everything.
+      CREATE TABLE change_log_pruned (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        through INTEGER NOT NULL
+      );
+      INSERT INTO change_log_pruned (id, through) VALUES (1, 0);
+      ${changeLogTriggers({
+        organisations: ['org'],
+        users: ['org'],
+        membership_offers: ['org'],
+        benefits: ['org'],
+        incidents: ['org'],
+        audit_log: ['org'],
+        alert_settings: ['org'],
+        alert_mutes: ['org'],
+        conversation_references: ['personalOrg', 'conversation'],
+        bot_state: ['state'],
+        alert_outbox: ['alerts'],
+        alert_deliveries: ['alerts'],
+      })}
+    `,
+  },
 ];
+
+/**
+ * Migration 5's triggers: after every insert, update and delete, the scopes of the row as it was
+ * and as it is. The expressions build the strings of services/storage/scopes.ts. Frozen with the
+ * migration: a later change to scopes is a new migration that replaces these triggers.
+ */
+function changeLogTriggers(
+  tables: Record<string, ('org' | 'personalOrg' | 'conversation' | 'state' | 'alerts')[]>,
+): string {
+  const expression = {
+    org: (r: string) => `'org:' || ${r}.tenant_id`,
+    // Who can be reached in a personal chat is the organisation's (benefits views list the support
+    // leads who cannot); a channel's or group chat's reference is only its conversation's.
+    personalOrg: (r: string) => `'org:' || ${r}.tenant_id WHERE ${r}.scope = 'personal'`,
+    conversation: (r: string) => `'conversation:' || ${r}.tenant_id || ':' || ${r}.conversation_id`,
+    state: (r: string) => `'state:' || ${r}.key`,
+    alerts: (r: string) => `'alerts:' || ${r}.tenant_id`,
+  };
+  const scopesOf = (kinds: (keyof typeof expression)[], rows: string[]) =>
+    rows.flatMap((r) => kinds.map((k) => `SELECT ${expression[k](r)}`)).join(' UNION ');
+  return Object.entries(tables)
+    .flatMap(([table, kinds]) =>
+      (
+        [
+          ['insert', 'INSERT', ['NEW']],
+          ['update', 'UPDATE', ['OLD', 'NEW']],
+          ['delete', 'DELETE', ['OLD']],
+        ] as const
+      ).map(
+        ([name, event, rows]) =>
+          `CREATE TRIGGER change_log_${table}_${name} AFTER ${event} ON ${table} BEGIN
+             INSERT INTO change_log (scope) ${scopesOf(kinds, [...rows])};
+           END;`,
+      ),
+    )
+    .join('\n');
+}

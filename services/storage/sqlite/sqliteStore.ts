@@ -1,38 +1,29 @@
+/**
+ * The embedded default store: one SQLite file, put together from its parts: the migration
+ * runner (migrate.ts), the repositories (sqliteRepositories.ts), the queue of units of work
+ * (transactions.ts) and the read cache (../readCache.ts) fed by the change log (changeLog.ts).
+ */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  Activation,
-  ActivationState,
-  AuditEntry,
-  Benefit,
-  Incident,
-  MembershipOffer,
-  Organisation,
-  Role,
-  User,
-} from '../../domain/types';
-import { randomUUID } from 'node:crypto';
-import {
-  DuplicateIdempotencyKeyError,
-  StateConflictError,
-  type IncidentFilter,
-  type StateEntry,
-  type Store,
-  type StoredConversationReference,
-  type StoreTx,
-} from '../repositories';
-import { deepFreeze } from '../../domain/freeze';
+import { ReadCache } from '../readCache';
+import type { Store, StoreTx } from '../repositories';
+import { ChangeLogPruner, SqliteChangeFeed, type ChangeLogPruning } from './changeLog';
+import { migrate } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
-import { numOrNull, str, strOrNull, type Row } from './rows';
-import { sqliteAlertRepositories } from './sqliteAlerts';
+import { sqliteRepositories } from './sqliteRepositories';
+import { TransactionQueue } from './transactions';
 
 export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
   migrations?: readonly Migration[];
-  /** Keep readCached results until the database changes (default on; READ_CACHE=off for benchmarks). */
+  /** Keep readCached results until a commit changes what they read (default on; READ_CACHE=off for benchmarks). */
   readCache?: boolean;
+  /** At most this many cached reads; the least recently used goes first (READ_CACHE_ENTRIES). */
+  readCacheEntries?: number;
+  /** How the change log is kept short (tests prune early). */
+  changeLog?: ChangeLogPruning;
   /**
    * FULL (default): in WAL mode every COMMIT syncs the WAL to disk before it returns, so an
    * acknowledged incident or activation survives power loss. NORMAL syncs only at checkpoints
@@ -41,493 +32,55 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
-/** How many readCached results are kept; the oldest goes first. */
-const MAX_CACHED_READS = 2_000;
-
-function toUser(r: Row): User {
-  const roles = str(r.roles);
-  return {
-    tenantId: str(r.tenant_id),
-    aadObjectId: str(r.aad_object_id),
-    name: str(r.name),
-    email: str(r.email),
-    association: str(r.association) as User['association'],
-    roles: roles ? (roles.split(',') as Role[]) : [],
-    locale: strOrNull(r.locale),
-  };
-}
-
-function toOffer(r: Row): MembershipOffer {
-  return {
-    tenantId: str(r.tenant_id),
-    id: str(r.id),
-    level: str(r.level) as MembershipOffer['level'],
-    competency: strOrNull(r.competency),
-    competencyClass: strOrNull(r.competency_class) as MembershipOffer['competencyClass'],
-    startsOn: str(r.starts_on),
-    expiresOn: str(r.expires_on),
-  };
-}
-
-function toBenefit(r: Row): Benefit {
-  return {
-    tenantId: str(r.tenant_id),
-    id: str(r.id),
-    offerId: str(r.offer_id),
-    type: str(r.type) as Benefit['type'],
-    total: numOrNull(r.total),
-    used: Number(r.used),
-    activation: {
-      state: str(r.activation_state) as ActivationState,
-      requestedBy: strOrNull(r.requested_by),
-      requestedAt: strOrNull(r.requested_at),
-      accessId: strOrNull(r.access_id),
-      contractId: strOrNull(r.contract_id),
-      activatedAt: strOrNull(r.activated_at),
-      rejectedReason: strOrNull(r.rejected_reason),
-      decidedBy: strOrNull(r.decided_by),
-    },
-  };
-}
-
-function toIncident(r: Row): Incident {
-  return {
-    tenantId: str(r.tenant_id),
-    id: str(r.id),
-    benefitId: strOrNull(r.benefit_id),
-    plan: str(r.plan) as Incident['plan'],
-    kind: str(r.kind) as Incident['kind'],
-    product: str(r.product),
-    title: str(r.title),
-    description: str(r.description),
-    severity: str(r.severity) as Incident['severity'],
-    contact: { name: str(r.contact_name), email: str(r.contact_email), phone: strOrNull(r.contact_phone) },
-    state: str(r.state) as Incident['state'],
-    openedBy: str(r.opened_by),
-    openedAt: str(r.opened_at),
-    closedBy: strOrNull(r.closed_by),
-    closedAt: strOrNull(r.closed_at),
-    idempotencyKey: str(r.idempotency_key),
-  };
-}
-
-const activationParams = (a: Activation) => ({
-  activation_state: a.state,
-  requested_by: a.requestedBy,
-  requested_at: a.requestedAt,
-  access_id: a.accessId,
-  contract_id: a.contractId,
-  activated_at: a.activatedAt,
-  rejected_reason: a.rejectedReason,
-  decided_by: a.decidedBy,
-});
-
-/**
- * The embedded default store. better-sqlite3 is synchronous: a unit of work holds
- * `BEGIN IMMEDIATE` (the database write lock, across processes) for its whole duration,
- * and units of work in this process are queued so that no other caller's statements can
- * run inside an open transaction while its work awaits.
- */
 export class SqliteStore implements Store {
-  readonly db: Database.Database;
-  private readonly tx: StoreTx;
-  private queue: Promise<unknown> = Promise.resolve();
-  /** Write units of work this connection has run: SQLite's data_version only counts other connections' commits. */
-  private writes = 0;
-  private readonly dataVersion: Database.Statement;
-  private readonly cached = new Map<string, unknown>();
-  private cachedVersion = '';
-
   private constructor(
-    db: Database.Database,
-    private readonly readCache: boolean,
-  ) {
-    this.db = db;
-    this.tx = this.buildRepositories();
-    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
-  }
+    readonly db: Database.Database,
+    private readonly units: TransactionQueue,
+    private readonly cache: ReadCache | null,
+    private readonly feed: SqliteChangeFeed | null,
+  ) {}
 
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const db = new Database(file, { timeout: options.busyTimeoutMs ?? 15_000 });
+    const busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
+    const db = new Database(file, { timeout: busyTimeoutMs });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrations ?? MIGRATIONS);
-    return new SqliteStore(db, options.readCache ?? true);
+    const pruner = new ChangeLogPruner(db, options.changeLog);
+    const units = new TransactionQueue(db, sqliteRepositories(db), (n) => pruner.maybePrune(n));
+    // An in-memory database has no second connection to watch it with: it is read uncached.
+    const feed =
+      (options.readCache ?? true) && file !== ':memory:' ? new SqliteChangeFeed(file, busyTimeoutMs) : null;
+    const cache = feed ? new ReadCache(feed, options.readCacheEntries) : null;
+    return new SqliteStore(db, units, cache, feed);
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.exclusive(() => this.run('BEGIN IMMEDIATE', work));
+    return this.units.write(work);
   }
 
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.exclusive(() => this.run('BEGIN', work));
+    return this.units.read(work);
   }
 
-  /**
-   * Cached results are tagged with the database's version as it was before their read began
-   * (data_version for other connections, `writes` for this one). A commit between that moment
-   * and the read only makes the tag older than the data, so the next call reads again: a
-   * cached result is never older than the database.
-   */
-  async readCached<T>(key: string, work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (!this.readCache) return this.read(work);
-    const version = `${this.otherConnectionsVersion()}:${this.writes}`;
-    if (version !== this.cachedVersion) {
-      this.cached.clear();
-      this.cachedVersion = version;
-    }
-    if (this.cached.has(key)) return this.cached.get(key) as T;
-    const value = deepFreeze(await this.read(work));
-    // Another call may have seen a newer version meanwhile; then this result is not kept.
-    if (this.cachedVersion === version) {
-      this.cached.set(key, value);
-      if (this.cached.size > MAX_CACHED_READS) this.cached.delete(this.cached.keys().next().value as string);
-    }
-    return value;
+  readCached<T>(key: string, scopes: readonly string[], work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.cache ? this.cache.get(key, scopes, () => this.read(work)) : this.read(work);
   }
 
   get commits(): number {
-    return this.writes;
+    return this.units.commits;
+  }
+
+  /** How many reads are kept now (benchmarks, tests). */
+  get cachedReads(): number {
+    return this.cache?.size ?? 0;
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.units.idle();
+    this.feed?.close();
     this.db.close();
   }
-
-  /**
-   * SQLite's data_version, asked on every cached read: it changes with every commit by any other
-   * connection to the file, another process's or another store's in this one, whichever way it
-   * wrote. It is not remembered for the rest of an event-loop task (as it once was, with a
-   * counter shared by every store of the process to ask again): better-sqlite3 commits
-   * synchronously, so another connection can commit between two reads of one task without
-   * passing through any store, and the counter tied stores on different files together. Asking
-   * costs about 2–5 µs (the file's shared lock), a few times per turn.
-   */
-  private otherConnectionsVersion(): string {
-    return String(this.dataVersion.get());
-  }
-
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async run<T>(begin: string, work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    this.db.exec(begin);
-    try {
-      const result = await work(this.tx);
-      this.db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw err;
-    } finally {
-      // Counted in the same synchronous step as COMMIT: no cached read can be served in between.
-      if (begin !== 'BEGIN') this.writes++;
-    }
-  }
-
-  private buildRepositories(): StoreTx {
-    const db = this.db;
-    const alerts = sqliteAlertRepositories(db);
-    const q = {
-      orgGet: db.prepare('SELECT * FROM organisations WHERE tenant_id = ?'),
-      orgList: db.prepare('SELECT * FROM organisations ORDER BY name'),
-      orgInsert: db.prepare(
-        'INSERT INTO organisations (tenant_id, mpn_id, name, created_at) VALUES (@tenantId, @mpnId, @name, @createdAt)',
-      ),
-      orgDelete: db.prepare('DELETE FROM organisations WHERE tenant_id = ?'),
-      userGet: db.prepare('SELECT * FROM users WHERE tenant_id = ? AND aad_object_id = ?'),
-      userList: db.prepare('SELECT * FROM users WHERE tenant_id = ? ORDER BY name'),
-      userInsert: db.prepare(
-        `INSERT INTO users (tenant_id, aad_object_id, name, email, association, roles, locale)
-         VALUES (@tenantId, @aadObjectId, @name, @email, @association, @roles, @locale)`,
-      ),
-      userSave: db.prepare(
-        `INSERT INTO users (tenant_id, aad_object_id, name, email, association, roles, locale)
-         VALUES (@tenantId, @aadObjectId, @name, @email, @association, @roles, @locale)
-         ON CONFLICT (tenant_id, aad_object_id) DO UPDATE SET name = excluded.name, email = excluded.email,
-           association = excluded.association, roles = excluded.roles`,
-      ),
-      offerList: db.prepare('SELECT * FROM membership_offers WHERE tenant_id = ? ORDER BY rowid'),
-      offerInsert: db.prepare(
-        `INSERT INTO membership_offers (tenant_id, id, level, competency, competency_class, starts_on, expires_on)
-         VALUES (@tenantId, @id, @level, @competency, @competencyClass, @startsOn, @expiresOn)`,
-      ),
-      benefitGet: db.prepare('SELECT * FROM benefits WHERE tenant_id = ? AND id = ?'),
-      benefitList: db.prepare('SELECT * FROM benefits WHERE tenant_id = ? ORDER BY rowid'),
-      benefitInsert: db.prepare(
-        `INSERT INTO benefits (tenant_id, id, offer_id, type, total, used, activation_state, requested_by, requested_at,
-           access_id, contract_id, activated_at, rejected_reason, decided_by)
-         VALUES (@tenant_id, @id, @offer_id, @type, @total, @used, @activation_state, @requested_by, @requested_at,
-           @access_id, @contract_id, @activated_at, @rejected_reason, @decided_by)`,
-      ),
-      benefitActivation: db.prepare(
-        `UPDATE benefits SET activation_state = @activation_state, requested_by = @requested_by,
-           requested_at = @requested_at, access_id = @access_id, contract_id = @contract_id,
-           activated_at = @activated_at, rejected_reason = @rejected_reason, decided_by = @decided_by
-         WHERE tenant_id = @tenant_id AND id = @id AND activation_state = @expected`,
-      ),
-      benefitConsume: db.prepare(
-        `UPDATE benefits SET used = used + 1
-         WHERE tenant_id = ? AND id = ? AND (total IS NULL OR used < total)
-         RETURNING used, total`,
-      ),
-      incidentGet: db.prepare('SELECT * FROM incidents WHERE tenant_id = ? AND id = ?'),
-      incidentByKey: db.prepare('SELECT * FROM incidents WHERE tenant_id = ? AND idempotency_key = ?'),
-      incidentList: db.prepare(
-        `SELECT * FROM incidents WHERE tenant_id = @tenantId
-           AND (@openedBy IS NULL OR opened_by = @openedBy) AND (@state IS NULL OR state = @state)
-         ORDER BY opened_at DESC, rowid DESC`,
-      ),
-      incidentInsert: db.prepare(
-        `INSERT INTO incidents (tenant_id, id, benefit_id, plan, kind, product, title, description, severity,
-           contact_name, contact_email, contact_phone, state, opened_by, opened_at, closed_by, closed_at, idempotency_key)
-         VALUES (@tenantId, @id, @benefitId, @plan, @kind, @product, @title, @description, @severity,
-           @contactName, @contactEmail, @contactPhone, @state, @openedBy, @openedAt, @closedBy, @closedAt, @idempotencyKey)`,
-      ),
-      incidentClose: db.prepare(
-        `UPDATE incidents SET state = 'closed', closed_by = ?, closed_at = ?
-         WHERE tenant_id = ? AND id = ? AND state = 'open'`,
-      ),
-      auditAppend: db.prepare(
-        `INSERT INTO audit_log (tenant_id, actor, action, subject, details, at)
-         VALUES (@tenantId, @actor, @action, @subject, @details, @at)`,
-      ),
-      auditList: db.prepare('SELECT * FROM audit_log WHERE tenant_id = ? ORDER BY id'),
-      stateGet: db.prepare('SELECT key, etag, data FROM bot_state WHERE key = ?'),
-      stateInsert: db.prepare('INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, ?, ?, ?)'),
-      stateUpdate: db.prepare('UPDATE bot_state SET etag = ?, data = ?, updated_at = ? WHERE key = ?'),
-      stateDelete: db.prepare('DELETE FROM bot_state WHERE key = ?'),
-      stateDeleteIdle: db.prepare(
-        'DELETE FROM bot_state WHERE key IN (SELECT key FROM bot_state WHERE updated_at < ? LIMIT ?)',
-      ),
-      refUpsert: db.prepare(
-        `INSERT INTO conversation_references (tenant_id, conversation_id, aad_object_id, scope, reference, updated_at)
-         VALUES (@tenantId, @conversationId, @aadObjectId, @scope, @reference, @updatedAt)
-         ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET aad_object_id = excluded.aad_object_id,
-           scope = excluded.scope, reference = excluded.reference, updated_at = excluded.updated_at`,
-      ),
-      refUsers: db.prepare(
-        "SELECT DISTINCT aad_object_id FROM conversation_references WHERE tenant_id = ? AND scope = 'personal' AND aad_object_id IS NOT NULL",
-      ),
-      refGet: db.prepare('SELECT * FROM conversation_references WHERE tenant_id = ? AND conversation_id = ?'),
-      refPersonal: db.prepare(
-        `SELECT * FROM conversation_references WHERE tenant_id = ? AND aad_object_id = ? AND scope = 'personal'
-         ORDER BY updated_at DESC LIMIT 1`,
-      ),
-      refDeleteIdle: db.prepare(
-        `DELETE FROM conversation_references WHERE rowid IN (
-           SELECT r.rowid FROM conversation_references r
-           WHERE r.updated_at < @before
-             AND NOT EXISTS (SELECT 1 FROM alert_settings s
-                             WHERE s.tenant_id = r.tenant_id AND s.channel_conversation_id = r.conversation_id)
-             AND NOT (r.scope = 'personal' AND EXISTS (SELECT 1 FROM users u
-                             WHERE u.tenant_id = r.tenant_id AND u.aad_object_id = r.aad_object_id))
-             AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.state = 'queued'
-                             AND d.tenant_id = r.tenant_id AND d.conversation_id = r.conversation_id)
-           LIMIT @limit)`,
-      ),
-      refDelete: db.prepare(
-        'DELETE FROM conversation_references WHERE tenant_id = ? AND conversation_id = ?',
-      ),
-    };
-    const toRef = (r: Row): StoredConversationReference => ({
-      tenantId: str(r.tenant_id),
-      conversationId: str(r.conversation_id),
-      aadObjectId: strOrNull(r.aad_object_id),
-      scope: str(r.scope) as StoredConversationReference['scope'],
-      reference: JSON.parse(str(r.reference)) as Record<string, unknown>,
-      updatedAt: str(r.updated_at),
-    });
-
-    return {
-      organisations: {
-        get: async (tenantId) => {
-          const r = q.orgGet.get(tenantId) as Row | undefined;
-          return r ? { tenantId: str(r.tenant_id), mpnId: str(r.mpn_id), name: str(r.name) } : null;
-        },
-        list: async () =>
-          (q.orgList.all() as Row[]).map(
-            (r): Organisation => ({ tenantId: str(r.tenant_id), mpnId: str(r.mpn_id), name: str(r.name) }),
-          ),
-        insert: async (org, createdAt) => {
-          q.orgInsert.run({ ...org, createdAt });
-        },
-        delete: async (tenantId) => {
-          q.orgDelete.run(tenantId);
-        },
-      },
-      users: {
-        get: async (tenantId, aadObjectId) => {
-          const r = q.userGet.get(tenantId, aadObjectId) as Row | undefined;
-          return r ? toUser(r) : null;
-        },
-        list: async (tenantId) => (q.userList.all(tenantId) as Row[]).map(toUser),
-        listWithRole: async (tenantId, role) =>
-          (q.userList.all(tenantId) as Row[]).map(toUser).filter((u) => u.roles.includes(role)),
-        insert: async (user) => {
-          q.userInsert.run({ ...user, roles: user.roles.join(',') });
-        },
-        save: async (user) => {
-          q.userSave.run({ ...user, roles: user.roles.join(',') });
-        },
-      },
-      offers: {
-        list: async (tenantId) => (q.offerList.all(tenantId) as Row[]).map(toOffer),
-        insert: async (offer) => {
-          q.offerInsert.run(offer);
-        },
-      },
-      benefits: {
-        get: async (tenantId, id) => {
-          const r = q.benefitGet.get(tenantId, id) as Row | undefined;
-          return r ? toBenefit(r) : null;
-        },
-        list: async (tenantId) => (q.benefitList.all(tenantId) as Row[]).map(toBenefit),
-        insert: async (b) => {
-          q.benefitInsert.run({
-            tenant_id: b.tenantId,
-            id: b.id,
-            offer_id: b.offerId,
-            type: b.type,
-            total: b.total,
-            used: b.used,
-            ...activationParams(b.activation),
-          });
-        },
-        updateActivation: async (tenantId, id, expected, next) =>
-          q.benefitActivation.run({ tenant_id: tenantId, id, expected, ...activationParams(next) })
-            .changes === 1,
-        consumeIncident: async (tenantId, id) => {
-          const r = q.benefitConsume.get(tenantId, id) as Row | undefined;
-          return r ? { used: Number(r.used), total: numOrNull(r.total) } : null;
-        },
-      },
-      incidents: {
-        get: async (tenantId, id) => {
-          const r = q.incidentGet.get(tenantId, id) as Row | undefined;
-          return r ? toIncident(r) : null;
-        },
-        getByIdempotencyKey: async (tenantId, key) => {
-          const r = q.incidentByKey.get(tenantId, key) as Row | undefined;
-          return r ? toIncident(r) : null;
-        },
-        list: async (tenantId, filter: IncidentFilter = {}) =>
-          (
-            q.incidentList.all({
-              tenantId,
-              openedBy: filter.openedBy ?? null,
-              state: filter.state ?? null,
-            }) as Row[]
-          ).map(toIncident),
-        insert: async (i) => {
-          try {
-            q.incidentInsert.run({
-              ...i,
-              contactName: i.contact.name,
-              contactEmail: i.contact.email,
-              contactPhone: i.contact.phone,
-            });
-          } catch (err) {
-            if (isUniqueViolation(err, 'idempotency_key'))
-              throw new DuplicateIdempotencyKeyError(i.idempotencyKey);
-            throw err;
-          }
-        },
-        close: async (tenantId, id, by, at) => q.incidentClose.run(by, at, tenantId, id).changes === 1,
-      },
-      audit: {
-        append: async (e) => {
-          q.auditAppend.run({ ...e, details: JSON.stringify(e.details) });
-        },
-        list: async (tenantId) =>
-          (q.auditList.all(tenantId) as Row[]).map(
-            (r): AuditEntry => ({
-              id: Number(r.id),
-              tenantId: str(r.tenant_id),
-              actor: str(r.actor),
-              action: str(r.action),
-              subject: str(r.subject),
-              details: JSON.parse(str(r.details)) as Record<string, unknown>,
-              at: str(r.at),
-            }),
-          ),
-      },
-      ...alerts,
-      state: {
-        read: async (keys) => {
-          const found = new Map<string, StateEntry>();
-          for (const key of keys) {
-            const r = q.stateGet.get(key) as Row | undefined;
-            if (r)
-              found.set(key, { etag: str(r.etag), data: JSON.parse(str(r.data)) as Record<string, unknown> });
-          }
-          return found;
-        },
-        write: async (key, data, expectedEtag, at) => {
-          const etag = randomUUID();
-          const current = q.stateGet.get(key) as Row | undefined;
-          const unconditional = expectedEtag === null || expectedEtag === '*';
-          if (current && !unconditional && str(current.etag) !== expectedEtag)
-            throw new StateConflictError(key);
-          if (current) q.stateUpdate.run(etag, JSON.stringify(data), at, key);
-          else q.stateInsert.run(key, etag, JSON.stringify(data), at);
-          return etag;
-        },
-        delete: async (keys) => {
-          for (const key of keys) q.stateDelete.run(key);
-        },
-        deleteIdle: async (before, limit) => q.stateDeleteIdle.run(before, limit).changes,
-      },
-      conversations: {
-        upsert: async (ref) => {
-          q.refUpsert.run({ ...ref, reference: JSON.stringify(ref.reference) });
-        },
-        get: async (tenantId, conversationId) => {
-          const r = q.refGet.get(tenantId, conversationId) as Row | undefined;
-          return r ? toRef(r) : null;
-        },
-        usersWithPersonal: async (tenantId) =>
-          new Set((q.refUsers.all(tenantId) as Row[]).map((r) => str(r.aad_object_id))),
-        personalFor: async (tenantId, aadObjectId) => {
-          const r = q.refPersonal.get(tenantId, aadObjectId) as Row | undefined;
-          return r ? toRef(r) : null;
-        },
-        remove: async (tenantId, conversationId) => {
-          q.refDelete.run(tenantId, conversationId);
-        },
-        deleteIdle: async (before, limit) => q.refDeleteIdle.run({ before, limit }).changes,
-      },
-    };
-  }
-}
-
-function isUniqueViolation(err: unknown, column: string): boolean {
-  return (
-    err instanceof Error &&
-    (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-    err.message.includes(column)
-  );
-}
-
-/** Applies pending migrations; safe when several processes open the same file at once. */
-export function migrate(db: Database.Database, migrations: readonly Migration[]): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
-  const applied = db.prepare('SELECT version FROM schema_migrations');
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  db.transaction(() => {
-    const done = new Set((applied.all() as { version: number }[]).map((r) => r.version));
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (done.has(m.version)) continue;
-      db.exec(m.sql);
-      record.run(m.version, m.name, new Date().toISOString());
-    }
-  }).immediate();
 }

@@ -1,0 +1,29 @@
+/**
+ * What a cached read depends on, and what a write changes: a scope. A cached read names every
+ * scope it reads; a commit that changes one of them drops it (ReadCache). The database engine
+ * names the scopes a commit changed in the same words: the SQLite change log's triggers build
+ * these very strings (migration 5), so a write by any process, the admin CLI and plain SQL
+ * included, is told apart by organisation and conversation.
+ *
+ * Two different ids could only ever name the same scope (say a tenant id holding ':'), never
+ * one id two scopes: a collision drops a cached read too many, never one too few.
+ */
+
+/**
+ * An organisation's data: its record, people, offers, benefits, incidents, audit log, alert
+ * settings and mutes, and its people's personal-chat references (who alerts can reach).
+ */
+export const organisationScope = (tenantId: string) => `org:${tenantId}`;
+
+/** One conversation's stored reference (where alerts reach it). */
+export const conversationScope = (tenantId: string, conversationId: string) =>
+  `conversation:${tenantId}:${conversationId}`;
+
+/** One entry of the bot's conversation state (a dialog stack, a draft). */
+export const stateScope = (key: string) => `state:${key}`;
+
+/**
+ * The organisation's alert outbox and deliveries. No bot view reads them: the dispatcher's leases
+ * and bookkeeping change this scope only, and so leave every cached view alone.
+ */
+export const alertsScope = (tenantId: string) => `alerts:${tenantId}`;

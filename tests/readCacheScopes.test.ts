@@ -1,0 +1,307 @@
+/**
+ * Cached reads survive other people's writes (issue 10): a commit drops only the reads of the
+ * scopes it changed (an organisation, a conversation's dialog state), whoever wrote it: this
+ * store, another store of the process, another process, the admin CLI or plain SQL. Counted
+ * through the store's real reads on real SQLite files.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { CloudAdapter } from 'botbuilder';
+import { TeamsAlertSender } from '../bot/alertSender';
+import { memoryLogger } from '../bot/logger';
+import { DatabaseStorage } from '../bot/stateStorage';
+import { CardRenderer } from '../cards/render';
+import { AlertDispatcher } from '../services/alerts/alertDispatcher';
+import { systemClock } from '../services/domain/clock';
+import { createServices } from '../services/index';
+import { importOrganisation } from '../services/organisations/importOrganisation';
+import { conversationScope, organisationScope } from '../services/storage/scopes';
+import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+import { install, queueAlerts } from './helpers/alertFixtures';
+import { localAdapter, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
+import {
+  activeBenefit,
+  incidentInput,
+  offer,
+  orgDoc,
+  OTHER_TENANT,
+  TENANT,
+  USERS,
+  who,
+  world,
+  type TestWorld,
+} from './helpers/fixtures';
+
+const ROOT = path.resolve(__dirname, '../..');
+const run = promisify(execFile);
+const OFFERS = [offer('ap', 'actionPack', null, { productSupport: activeBenefit(0, 'AP') })];
+
+/** How many reads reach the database (a cached answer reads nothing). */
+function countReads(store: SqliteStore): () => number {
+  let reads = 0;
+  const read = store.read.bind(store);
+  store.read = (work) => {
+    reads++;
+    return read(work);
+  };
+  return () => reads;
+}
+
+/** Plain SQL in a process of its own, as an operator's sqlite3 shell would write. */
+async function sqlInAnotherProcess(dbPath: string, sql: string, ...params: string[]): Promise<void> {
+  const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]);
+    db.prepare(process.argv[2]).run(...JSON.parse(process.argv[3])); db.close();`;
+  await run(process.execPath, ['-e', script, dbPath, sql, JSON.stringify(params)], { cwd: ROOT });
+}
+
+describe('cached reads survive other people’s writes (scopes)', function () {
+  this.timeout(30_000);
+  let w: TestWorld;
+  let reads: () => number;
+  let other: SqliteStore | null = null;
+  beforeEach(async () => {
+    w = await world(OFFERS);
+    await importOrganisation(w.store, w.clock, orgDoc(OFFERS, OTHER_TENANT));
+    reads = countReads(w.store);
+  });
+  afterEach(async () => {
+    await other?.close();
+    other = null;
+    await w.close();
+  });
+
+  const viewA = () => w.services.benefits.view(who('member'));
+  const viewB = () => w.services.benefits.view(who('member', OTHER_TENANT));
+  const used = (v: Awaited<ReturnType<typeof viewA>>) => v.offers[0].benefits[0].used;
+  /** Reads that `fn` sent to the database. */
+  const readsOf = async (fn: () => Promise<unknown>) => {
+    const before = reads();
+    await fn();
+    return reads() - before;
+  };
+
+  it("organisation A's incident drops A's cached view and keeps B's", async () => {
+    const a = await viewA();
+    const b = await viewB();
+    expect(await readsOf(async () => (await viewA(), await viewB())), 'both cached').to.equal(0);
+
+    await w.services.incidents.open(who('member'), incidentInput('onPremises'));
+
+    expect(await readsOf(viewB), "B's view stays cached").to.equal(0);
+    expect(await viewB()).to.equal(b);
+    expect(await readsOf(viewA), "A's view is read again").to.equal(1);
+    expect(used(await viewA())).to.equal(used(a) + 1);
+  });
+
+  it("another process's plain SQL write to A drops A's view only; the next read shows it", async () => {
+    await viewA();
+    await viewB();
+    await sqlInAnotherProcess(
+      w.dbPath,
+      'UPDATE users SET name = ? WHERE tenant_id = ? AND aad_object_id = ?',
+      'Renamed in A',
+      TENANT,
+      USERS.member,
+    );
+    expect(await readsOf(viewB), "B's view stays cached").to.equal(0);
+    expect((await viewB()).user.name).to.equal('member');
+    expect((await viewA()).user.name).to.equal('Renamed in A');
+  });
+
+  it('the admin CLI replacing organisation A is seen on the next read; B stays cached', async () => {
+    expect((await viewA()).offers.map((o) => o.id)).to.deep.equal(['ap']);
+    await viewB();
+    const doc = orgDoc([offer('gold-x', 'gold', 'Security')]);
+    const file = path.join(path.dirname(w.dbPath), 'replacement.json');
+    fs.writeFileSync(file, JSON.stringify(doc));
+    await run(
+      process.execPath,
+      [path.join(ROOT, 'dist/services/cli/admin.js'), 'import', file, '--replace'],
+      {
+        env: { ...process.env, DATABASE_PATH: w.dbPath },
+      },
+    );
+    expect(await readsOf(viewB), "B's view stays cached").to.equal(0);
+    expect((await viewA()).offers.map((o) => o.id)).to.deep.equal(['gold-x']);
+  });
+
+  it("a dialog step in conversation X keeps conversation Y's state cached", async () => {
+    const storage = new DatabaseStorage(w.store, systemClock);
+    const X = 'msteams/conversations/a:x/users/29:x';
+    const Y = 'msteams/conversations/a:y/users/29:y';
+    await storage.write({ [X]: { step: 1 }, [Y]: { step: 1 } });
+    await storage.read([X]);
+    await storage.read([Y]);
+    expect(await readsOf(() => storage.read([Y])), 'cached').to.equal(0);
+
+    const x = await storage.read([X]);
+    await storage.write({ [X]: { ...x[X], step: 2 } });
+
+    expect(await readsOf(() => storage.read([Y])), "Y's state stays cached").to.equal(0);
+    expect(await readsOf(() => storage.read([X])), "X's state is read again").to.equal(1);
+    expect((await storage.read([X]))[X].step).to.equal(2);
+  });
+
+  it("a conversation reference written for one chat keeps another chat's reference cached", async () => {
+    const ref = (conversationId: string) =>
+      w.store.readCached(
+        `conversation\u0000${TENANT}\u0000${conversationId}`,
+        [conversationScope(TENANT, conversationId)],
+        (tx) => tx.conversations.get(TENANT, conversationId),
+      );
+    await install(w.store, 'http://127.0.0.1:9/', 'a:one', { scope: 'channel' });
+    expect((await ref('a:one'))?.conversationId).to.equal('a:one');
+    expect(await ref('a:two')).to.equal(null);
+    await viewA();
+    await install(w.store, 'http://127.0.0.1:9/', 'a:two', { scope: 'channel' });
+    expect(await readsOf(() => ref('a:one')), 'the other chat stays cached').to.equal(0);
+    expect(await readsOf(viewA), "a channel's reference leaves the organisation's views").to.equal(0);
+    expect((await ref('a:two'))?.conversationId, 'the new one is read').to.equal('a:two');
+  });
+
+  it("a support lead's personal chat opening drops the organisation's views: admins see the lead reachable", async () => {
+    const admin = () => w.services.benefits.view(who('globalAdmin'));
+    expect((await admin()).unreachableSupportLeads).to.deep.equal(['supportLead']);
+    await viewB();
+    await install(w.store, 'http://127.0.0.1:9/', 'a:lead', { aadObjectId: USERS.supportLead });
+    expect((await admin()).unreachableSupportLeads).to.deep.equal([]);
+    expect(await readsOf(viewB), 'B stays cached').to.equal(0);
+  });
+
+  describe('the alert dispatcher', () => {
+    let fake: FakeConnector;
+    let adapter: CloudAdapter;
+    beforeEach(async () => {
+      fake = await startFakeConnector();
+      adapter = localAdapter(memoryLogger());
+    });
+    afterEach(() => fake.close());
+
+    it("its fan-out, leases and bookkeeping leave the bot's cached views and state alone", async () => {
+      await install(w.store, fake.url, 'a:lead', { aadObjectId: USERS.supportLead });
+      await queueAlerts(w.store, 1);
+      const storage = new DatabaseStorage(w.store, systemClock);
+      const key = 'msteams/conversations/a:member/users/29:member';
+      await storage.write({ [key]: { step: 1 } });
+      const lead = () => w.services.benefits.view(who('supportLead'));
+      const warm = async () => (await viewA(), await lead(), await viewB(), await storage.read([key]));
+      await warm();
+      expect(await readsOf(warm)).to.equal(0);
+
+      const commits = w.store.commits;
+      const counts = await new AlertDispatcher({
+        store: w.store,
+        clock: systemClock,
+        sender: new TeamsAlertSender(adapter, '', new CardRenderer({ cache: true })),
+        log: memoryLogger(),
+      }).drain();
+      expect(counts.sent).to.equal(1);
+      expect(fake.messagesTo('a:lead')).to.have.length(1);
+      expect(w.store.commits - commits, 'fan-out, lease, sent: commits').to.be.at.least(3);
+
+      expect(await readsOf(warm), 'every cached read is still cached').to.equal(0);
+    });
+  });
+
+  it('a read of A overlapping a commit to A is not kept, even when another lookup saw the commit first', async () => {
+    other = SqliteStore.open(w.dbPath);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const name = (wait: boolean) =>
+      w.store.readCached('member-name', [organisationScope(TENANT)], async (tx) => {
+        const user = await tx.users.get(TENANT, USERS.member);
+        if (wait) await gate; // the commit lands while this snapshot is open
+        return user?.name;
+      });
+    const pending = name(true);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    other.db
+      .prepare("UPDATE users SET name = 'Renamed' WHERE tenant_id = ? AND aad_object_id = ?")
+      .run(TENANT, USERS.member);
+    // A lookup of B, meanwhile, is told about the commit to A: the read in flight must not be kept.
+    const b = viewB();
+    release();
+    expect(await pending).to.equal('member'); // its snapshot predates the commit
+    await b;
+    expect(await readsOf(async () => expect(await name(false)).to.equal('Renamed'))).to.equal(1);
+  });
+
+  it('a change log pruned past what this store has read drops every cached read', async () => {
+    const storage = new DatabaseStorage(w.store, systemClock);
+    const key = 'msteams/conversations/a:member/users/29:member';
+    await storage.write({ [key]: { step: 1 } });
+    await storage.read([key]);
+    await viewA();
+    await viewB();
+    // Another store that prunes the log to its newest row on each of its commits. B's person is
+    // renamed (plain SQL on its connection), then its incident in A prunes B's change away.
+    other = SqliteStore.open(w.dbPath, { changeLog: { keep: 1, every: 1 } });
+    other.db
+      .prepare("UPDATE users SET name = 'Renamed in B' WHERE tenant_id = ? AND aad_object_id = ?")
+      .run(OTHER_TENANT, USERS.member);
+    await createServices(other, w.clock).incidents.open(who('member'), incidentInput('onPremises'));
+    const scopes = other.db.prepare('SELECT scope FROM change_log').pluck().all();
+    expect(scopes).to.deep.equal([organisationScope(TENANT)]);
+
+    expect((await viewB()).user.name, 'B is read again').to.equal('Renamed in B');
+    expect(await readsOf(() => storage.read([key])), 'unchanged state too: everything went').to.equal(1);
+  });
+
+  it('the change log stays short: each store prunes it to the newest rows as it writes', async () => {
+    other = SqliteStore.open(w.dbPath, { changeLog: { keep: 5, every: 2 } });
+    const at = new Date().toISOString();
+    for (let i = 0; i < 20; i++) await other.transaction((tx) => tx.state.write(`k${i}`, { i }, null, at));
+    const { rows, newest } = other.db
+      .prepare('SELECT count(*) AS rows, max(seq) AS newest FROM change_log')
+      .get() as { rows: number; newest: number };
+    expect(rows).to.equal(5);
+    expect(other.db.prepare('SELECT through FROM change_log_pruned').pluck().get()).to.equal(newest - 5);
+    // This store read nothing since: it cannot tell what changed, and drops everything (above).
+  });
+
+  it('every data table writes its changes into the change log (insert, update, delete)', () => {
+    const db = w.store.db;
+    const tables = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+           AND name NOT IN ('schema_migrations', 'change_log', 'change_log_pruned') ORDER BY name`,
+      )
+      .pluck()
+      .all() as string[];
+    expect(tables.length).to.be.at.least(12);
+    const triggers = db.prepare("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'").all() as {
+      tbl_name: string;
+      name: string;
+    }[];
+    for (const table of tables) {
+      expect(
+        triggers.filter((t) => t.tbl_name === table).map((t) => t.name),
+        table,
+      ).to.have.members([
+        `change_log_${table}_insert`,
+        `change_log_${table}_update`,
+        `change_log_${table}_delete`,
+      ]);
+    }
+  });
+
+  it('the cache is bounded by entries, the least recently used going first', async () => {
+    other = SqliteStore.open(w.dbPath, { readCacheEntries: 3 });
+    let n = 0;
+    const get = (k: string) =>
+      other!.readCached(k, [organisationScope(TENANT)], async () => {
+        n++;
+        return k;
+      });
+    for (const k of ['1', '2', '3', '1', '4']) await get(k); // the hit on 1 makes 2 the oldest
+    expect(other.cachedReads).to.equal(3);
+    n = 0;
+    for (const k of ['1', '3', '4']) await get(k);
+    expect(n, 'kept').to.equal(0);
+    await get('2');
+    expect(n, 'the least recently used went').to.equal(1);
+  });
+});
