@@ -107,8 +107,20 @@ export async function startPostgresCluster(bin = findPostgresBin()): Promise<Pos
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  // On process exit (a failed run, Ctrl-C, mocha --exit) only synchronous work runs.
+  // On process exit only synchronous work runs. A signal (Ctrl-C, CI's timeout) ends Node
+  // without 'exit': stop the server, then die of the same signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopSync();
+    unhook();
+    process.kill(process.pid, signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const unhook = () => {
+    process.removeListener('exit', stopSync);
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  };
   process.on('exit', stopSync);
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     run(
       path.join(bin, 'initdb'),
@@ -138,7 +150,7 @@ export async function startPostgresCluster(bin = findPostgresBin()): Promise<Pos
   } catch (err) {
     const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
     stopSync();
-    process.removeListener('exit', stopSync);
+    unhook();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
   return {
@@ -150,7 +162,7 @@ export async function startPostgresCluster(bin = findPostgresBin()): Promise<Pos
     log: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
     stop: async () => {
       stopSync();
-      process.removeListener('exit', stopSync);
+      unhook();
     },
   };
 }
