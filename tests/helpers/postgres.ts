@@ -188,7 +188,7 @@ async function onMaintenanceDb(
  */
 async function dropDatabase(cluster: PostgresCluster, name: string): Promise<void> {
   await onMaintenanceDb(cluster, async (client) => {
-    for (let waited = 0; waited < 5_000; waited += 50) {
+    for (let waited = 0; waited < 2_000; waited += 50) {
       const { rows } = await client.query<{ n: string }>(
         'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
         [name],
@@ -242,6 +242,8 @@ export interface TestDatabase {
   readonly url: string;
   /** A pg pool on this file's database; ended after the suite. */
   pool(max?: number): pg.Pool;
+  /** Runs after the suite, before the database is dropped: close what the suite opened (a Kysely's destroy()). */
+  beforeDrop(close: () => Promise<unknown>): void;
 }
 
 /**
@@ -252,7 +254,7 @@ export interface TestDatabase {
 export function usePostgresDatabase(): TestDatabase {
   let cluster: PostgresCluster | null = null;
   const name = `t_${randomBytes(6).toString('hex')}`;
-  const pools: pg.Pool[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
   const ready = () => {
     if (!cluster) throw new Error('usePostgresDatabase: use it in tests, after the suite’s before hook');
     return cluster;
@@ -265,7 +267,7 @@ export function usePostgresDatabase(): TestDatabase {
   });
   after(async function () {
     this.timeout(30_000);
-    await Promise.all(pools.splice(0).map((p) => p.end()));
+    await Promise.all(closers.splice(0).map((close) => close()));
     if (cluster) await dropDatabase(cluster, name);
   });
   return {
@@ -278,8 +280,11 @@ export function usePostgresDatabase(): TestDatabase {
     },
     pool(max = 10) {
       const p = new pg.Pool({ connectionString: ready().url(name), max });
-      pools.push(p);
+      closers.push(() => p.end());
       return p;
+    },
+    beforeDrop(close) {
+      closers.push(close);
     },
   };
 }
