@@ -91,7 +91,16 @@ export async function startPostgresCluster(bin = findPostgresBin()): Promise<Pos
   const socket = path.join(dir, 'sock');
   fs.mkdirSync(data, { mode: 0o700 });
   fs.mkdirSync(socket, { mode: 0o700 });
-  if (isRoot()) execFileSync('chown', ['postgres', data, socket]);
+  if (isRoot()) {
+    try {
+      execFileSync('chown', ['postgres', data, socket], { stdio: 'pipe' });
+    } catch {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(
+        `as root the test server runs as the postgres user, and there is none (${INSTALL_HINT} creates it)`,
+      );
+    }
+  }
   const logFile = path.join(data, 'server.log');
   const pgCtl = path.join(bin, 'pg_ctl');
   let port = 0;
