@@ -1,10 +1,16 @@
 /** `npm start`: read the configuration once, start the bot, stop cleanly on SIGINT/SIGTERM. */
 import { loadConfigOrExit } from '../services/config';
+import { postgresNotAvailableLine } from '../services/storage/postgres/databaseUrl';
 import { startApp } from './app';
 import { createLogger, errorFields, routeConsole } from './logger';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  if (config.databaseUrl) {
+    // Not SQLite instead: instances that believe they share a database must not each keep their own.
+    console.error(postgresNotAvailableLine(config.databaseUrl));
+    process.exit(1);
+  }
   const logger = createLogger(config.logLevel);
   // JSON lines only on stdout: the SDK's console output, Node's warnings and a crash go through the logger too.
   routeConsole(logger);

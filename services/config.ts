@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { databaseUrlProblem } from './storage/postgres/databaseUrl';
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
@@ -36,6 +37,8 @@ export interface Config {
   port: number;
   host: string;
   databasePath: string;
+  /** DATABASE_URL (postgres://…): selects PostgreSQL instead of SQLite at databasePath. Holds a password: never log it as is (redactDatabaseUrl). */
+  databaseUrl: string | null;
   /** Seed organisation imported into an empty database at start; null disables it. */
   seedFile: string | null;
   microsoftAppId: string;
@@ -200,6 +203,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
   }
   const seed = get('SEED_ORGANISATION');
+  const databaseUrl = get('DATABASE_URL') ?? null;
+  const databaseUrlReason = databaseUrl === null ? null : databaseUrlProblem(databaseUrl);
+  if (databaseUrlReason) problems.push({ variable: 'DATABASE_URL', reason: databaseUrlReason });
   const config: Config = {
     nodeEnv,
     production,
@@ -207,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Authentication off (no app id) is for local use: loopback only unless HOST says otherwise.
     host: get('HOST') ?? (microsoftAppId ? '0.0.0.0' : '127.0.0.1'),
     databasePath: path.resolve(PROJECT_ROOT, get('DATABASE_PATH') ?? 'data/partner-support.sqlite'),
+    databaseUrl,
     seedFile: seedFile(seed, production),
     microsoftAppId,
     microsoftAppPassword,

@@ -8,6 +8,7 @@ import { createServices, type Services } from '../index';
 import { ConfigError, loadConfig } from '../config';
 import { importOrganisation, OrganisationExistsError } from '../organisations/importOrganisation';
 import { SqliteStore } from '../storage/sqlite/sqliteStore';
+import { postgresNotAvailableLine } from '../storage/postgres/databaseUrl';
 import { incidentsCsv, offersText } from './format';
 import { settingsOf } from '../alerts/alertSettingsService';
 
@@ -26,7 +27,7 @@ const USAGE = `Usage: npm run admin -- <command>
   alert-settings <tenantId> [--thresholds half,eightyPercent,oneLeft,exhausted] [--pending-days N]
                                           change which quota thresholds alert and the pending reminder period
 
-Environment: DATABASE_PATH (default data/partner-support.sqlite).`;
+Environment: DATABASE_PATH (default data/partner-support.sqlite); DATABASE_URL (PostgreSQL) is not available yet.`;
 
 class UsageError extends Error {}
 
@@ -201,6 +202,11 @@ async function main(): Promise<void> {
   let store: SqliteStore | undefined;
   try {
     const config = loadConfig();
+    if (config.databaseUrl) {
+      console.error(postgresNotAvailableLine(config.databaseUrl));
+      process.exitCode = 1;
+      return;
+    }
     store = SqliteStore.open(config.databasePath);
     await runAdmin(process.argv.slice(2), createServices(store), (line) => console.log(line));
   } catch (err) {
