@@ -7,6 +7,7 @@
  * Every answer is checked. Afterwards `verify` checks against the database that every incident
  * whose confirmation was answered exists exactly once, and that no other incident exists.
  */
+import { SimplifiedToTraditional } from '../cards/chineseScript';
 import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { VERBS } from '../cards/verbs';
@@ -54,11 +55,18 @@ const KEY = /"idempotencyKey":"(card-[0-9a-f-]+)"/;
 const INCIDENT_ID = /"text":"(INC-[A-Z0-9]{8})"/;
 /** What a refusal or a failure shows: never expected in this traffic. */
 const REFUSED =
-  /not authorized|无权|Something went wrong|出了点问题|no longer available|不再可用|No support incidents left|没有剩余/;
+  /not authorized|无权|無權|Something went wrong|出了点问题|出了點問題|no longer available|不再可用|No support incidents left|没有剩余|沒有剩餘/;
+
+/** Prompts as Taiwan and Hong Kong readers get them (the bot's own converter). */
+const traditional = new SimplifiedToTraditional();
 
 /** The start of a prompt, as it appears in the JSON reply (before any quote). */
-const marker = (t: { en: string; zh: string }, who: Person) =>
-  who.lang === 'zh' ? t.zh.slice(0, 5) : t.en.slice(0, 12);
+const marker = (t: { en: string; zh: string }, who: Person) => {
+  if (who.lang !== 'zh') return t.en.slice(0, 12);
+  if (who.locale === 'zh-TW') return traditional.convert(t.zh, 'tw').slice(0, 5);
+  if (who.locale === 'zh-HK') return traditional.convert(t.zh, 'hk').slice(0, 5);
+  return t.zh.slice(0, 5);
+};
 
 /**
  * The incident dialog as a person walks it: the card button with the kind (cloud incidents: the

@@ -27,6 +27,9 @@ const personOf = (p: Population, org: number, i: number) =>
   `00000000-0000-4000-9000-${hex12(org * p.peoplePerOrganisation + i + 1)}`;
 /** Every fourth person uses Teams in Chinese. */
 const chinese = (i: number) => i % 4 === 3;
+/** Of every five Chinese speakers, one writes from Taiwan and one from Hong Kong (answered in Traditional). */
+const localeOf = (i: number) =>
+  chinese(i) ? ['zh-CN', 'zh-TW', 'zh-CN', 'zh-HK', 'zh-CN'][((i - 3) / 4) % 5] : 'en-US';
 
 /** An organisation with the demo organisation's offers and its people: two admins, a support lead, members. */
 function organisationDoc(p: Population, org: number, offers: unknown): Record<string, unknown> {
@@ -38,7 +41,7 @@ function organisationDoc(p: Population, org: number, offers: unknown): Record<st
       email: `person${i}@org${org}.example`,
       association: 'mpn',
       roles: i === 0 ? ['globalAdmin'] : i === 1 ? ['mpnPartnerAdmin'] : i === 2 ? ['supportLead'] : [],
-      locale: chinese(i) ? 'zh-CN' : 'en-US',
+      locale: localeOf(i),
     })),
     // The demo's requests were made by its two admins: here by this organisation's.
     offers: JSON.parse(
@@ -66,6 +69,7 @@ export async function importPeople(p: Population, database: string): Promise<voi
 const QUESTIONS = {
   en: ['how many incidents do we have left', 'show my benefits', 'what is the status of our activation'],
   zh: ['剩余多少支持事件', '查看我的权益'],
+  zhHant: ['剩餘多少支援事件', '查看我的權益'],
 };
 
 /** Person `i` of organisation `org`: ids, name and language, as Teams sends them. */
@@ -73,8 +77,19 @@ export function person(p: Population, org: number, i: number) {
   const tenantId = tenantOf(org);
   const aadObjectId = personOf(p, org, i);
   const lang: 'en' | 'zh' = chinese(i) ? 'zh' : 'en';
+  const locale = localeOf(i);
   const serviceUrl = p.serviceUrl ?? 'http://127.0.0.1:9/';
-  return { org, i, tenantId, aadObjectId, lang, name: `Person ${org}-${i}`, admin: i < 2, serviceUrl };
+  return {
+    org,
+    i,
+    tenantId,
+    aadObjectId,
+    lang,
+    locale,
+    name: `Person ${org}-${i}`,
+    admin: i < 2,
+    serviceUrl,
+  };
 }
 
 export type Person = ReturnType<typeof person>;
@@ -89,7 +104,7 @@ export function personActivity(who: Person, fields: Record<string, unknown>): st
     id: randomUUID(),
     channelId: 'msteams',
     serviceUrl: who.serviceUrl,
-    locale: who.lang === 'zh' ? 'zh-CN' : 'en-US',
+    locale: who.locale,
     from: { id: `29:${who.aadObjectId}`, name: who.name, aadObjectId: who.aadObjectId },
     recipient: { id: '28:bot', name: 'Partner Support' },
     conversation: { id: `a:bench-${who.aadObjectId}`, conversationType: 'personal', tenantId: who.tenantId },
@@ -116,7 +131,7 @@ export function nthPerson(p: Population, n: number): Person {
 
 /** A question a person asks, the n-th time round (the questions of bench:bot, in their language). */
 export function question(who: Person, round: number): string {
-  const questions = QUESTIONS[who.lang];
+  const questions = QUESTIONS[who.locale === 'zh-TW' || who.locale === 'zh-HK' ? 'zhHant' : who.lang];
   return questions[round % questions.length];
 }
 
