@@ -11,8 +11,11 @@
  *   (d) as (b) while another process commits to its database 100 times a second;
  *   (e) as (b) on a database of 10,000 organisations and 1,000,000 incidents (bench/largeDatabase.ts),
  *       with the query plans of a question turn;
- *   (f) as (b) with READ_CACHE=off CARD_CACHE=off.
- * Usage: npm run bench:bot [-- --seconds 5 --rounds 3 --servers a,b,c,e --profile <dir> --known]  (d and f on request)
+    // --known: every person has asked once before the rounds (their reference is stored), as in a
+    // bot that has been in use for a day; without it about one measured turn in nine is a first
+    // contact. (g) is always measured so, and so is every server it is compared with.
+    if (known || benchEntra) for (const s of servers) if (!s.mixed) await warmEveryone(s.port, activity);
+    const graphCallsBefore = benchEntra?.entra.graphRequests.length ?? 0;
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +30,7 @@ import { activity as populationActivity, importPeople, people, type Population }
 import { questionTurnPlans } from './queryPlans';
 import { startConnectorSink } from './connectorSink';
 import { summarise } from './profileSummary';
+import { entraEnv, startBenchEntra } from './benchEntra';
 
 const POPULATION: Population = { organisations: 100, peoplePerOrganisation: 20 };
 const ORGANISATIONS = POPULATION.organisations;
@@ -111,6 +115,8 @@ interface Totals {
   seconds: number;
   p99: number[];
   p50: number[];
+  /** Requests per second of each round. */
+  rounds: number[];
   errors: number;
   non2xx: number;
   /** 200s whose body was not the expected answer (a dropped or refused turn would be one). */
@@ -122,6 +128,7 @@ const empty = (): Totals => ({
   seconds: 0,
   p99: [],
   p50: [],
+  rounds: [],
   errors: 0,
   non2xx: 0,
   mismatches: 0,
@@ -132,6 +139,7 @@ function add(t: Totals, r: autocannon.Result, seconds: number): void {
   t.seconds += seconds;
   t.p99.push(r.latency.p99);
   t.p50.push(r.latency.p50);
+  t.rounds.push(r.requests.total / seconds);
   t.errors += r.errors;
   t.non2xx += r.non2xx;
   t.mismatches += r.mismatches;
@@ -146,7 +154,7 @@ function arg(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-type Letter = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+type Letter = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 
 interface Server {
   letter: Letter;
@@ -158,6 +166,8 @@ interface Server {
   commitsPerSecond?: number;
   mixed?: MixedTraffic;
   large?: boolean;
+  /** DIRECTORY=entra against bench:bot's fake Graph. */
+  entra?: boolean;
 }
 
 const CARD = /application\/vnd\.microsoft\.card\.adaptive/;
@@ -196,7 +206,31 @@ const SERVERS: Record<Letter, Omit<Server, 'letter'>> = {
     env: { READ_CACHE: 'off', CARD_CACHE: 'off' },
     expect: CARD,
   },
+  g: {
+    name: '(g) as (b) with DIRECTORY=entra: roles from a fake Microsoft Graph on loopback, role cache warm',
+    script: 'botServer.js',
+    env: {}, // the fake Graph's address, known once it listens (entraEnv)
+    expect: CARD,
+    entra: true,
+  },
 };
+
+/** Every person once (not measured): their roles are read from Graph and cached. */
+async function warmEveryone(port: number, activity: (n: number) => string): Promise<void> {
+  let n = 0;
+  await autocannon({
+    url: `http://127.0.0.1:${port}/api/messages`,
+    connections: 10,
+    amount: PEOPLE,
+    requests: [
+      {
+        method: 'POST' as const,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req: autocannon.Request) => ({ ...req, body: activity(n++) }),
+      },
+    ],
+  });
+}
 
 function list(name: string, fallback: string): string[] {
   const i = process.argv.indexOf(name);
@@ -225,6 +259,9 @@ async function main(): Promise<void> {
   if (!letters.includes('a') || letters.some((l) => !SERVERS[l]))
     throw new Error('--servers: a comma list of a–f, with a (the baseline)');
   const servers: (Server & { child: ChildProcess; port: number; database?: string })[] = [];
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-benchmain-'));
+  const benchEntra = letters.includes('g') ? await startBenchEntra(POPULATION, scratch) : null;
+  let graphCallsMeasured = 0;
   let commits = 0;
   const loads: number[] = [];
   const started = Date.now();
@@ -237,7 +274,8 @@ async function main(): Promise<void> {
       const p: Server = { letter: l, ...SERVERS[l] };
       if (l === 'c') p.mixed = new MixedTraffic(population);
       const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, l)}`] : [];
-      servers.push({ ...p, ...(await start(p.script, p.env, profile)) });
+      const env = p.entra && benchEntra ? entraEnv(benchEntra.entra, benchEntra.caFile) : p.env;
+      servers.push({ ...p, ...(await start(p.script, env, profile)) });
     }
     for (const s of servers) if (s.database) await importPeople(population, s.database);
     for (const s of servers) {
@@ -251,20 +289,18 @@ async function main(): Promise<void> {
     // A sample of people's first question, checked: they are known and answered with a card.
     for (const s of servers) for (let n = 0; n < PEOPLE; n += 97) await check(s.port, activity(n), s.expect);
     // --known: every person has asked once before the rounds (their reference is stored), as in a
-    // bot that has been in use for a day; without it about one measured turn in nine is a first contact.
-    if (known)
-      for (const s of servers.filter((x) => !x.mixed)) {
-        let n = 0;
-        const introduce = async () => {
-          while (n < PEOPLE) await check(s.port, activity(n++), s.expect);
-        };
-        await Promise.all(Array.from({ length: 10 }, introduce));
-      }
+    // bot that has been in use for a day; without it about one measured turn in nine is a first
+    // contact. (g) is always measured so, and so is every server it is compared with.
+    if (known || benchEntra) for (const s of servers) if (!s.mixed) await warmEveryone(s.port, activity);
+    const graphCallsBefore = benchEntra?.entra.graphRequests.length ?? 0;
     const totals = servers.map(empty);
     const next = servers.map(() => ({ n: 0 }));
     let mixedRate = 1000; // a first guess of (c)'s rate, to stock enough confirmations for a round
     for (let round = 0; round < rounds; round++) {
-      for (const [i, s] of servers.entries()) {
+      // (a) first, the others in turn first after it: the server measured right after (a) is
+      // measured slower (seen: 0.94 vs 1.28 for (g) / (b) with the order swapped).
+      for (const i of roundOrder(servers.length, round)) {
+        const s = servers[i];
         if (s.mixed) await stockDrafts(s.mixed, s.port, Math.ceil(0.1 * (seconds + 1) * mixedRate * 1.3));
         loads.push(os.loadavg()[0]);
         const writer =
@@ -281,6 +317,7 @@ async function main(): Promise<void> {
       }
     }
     loads.push(os.loadavg()[0]);
+    graphCallsMeasured = (benchEntra?.entra.graphRequests.length ?? 0) - graphCallsBefore;
 
     const lines: string[] = [];
     const say = (line = '') => {
@@ -322,6 +359,15 @@ async function main(): Promise<void> {
     if (bi >= 0 && ei >= 0) {
       const r = rate(totals[ei]) / rate(totals[bi]);
       say(`(e) / (b) ${r.toFixed(2)} (target ≥ 0.90) ${r >= 0.9 ? 'MET' : 'NOT MET'}`);
+    }
+    const gi = servers.findIndex((s) => s.letter === 'g');
+    if (bi >= 0 && gi >= 0) {
+      const r = rate(totals[gi]) / rate(totals[bi]);
+      const each = totals[gi].rounds.map((g, k) => (g / totals[bi].rounds[k]).toFixed(2));
+      say(`(g) / (b) round by round: ${each.join(', ')}`);
+      say(
+        `(g) / (b) ${r.toFixed(2)} (target ≥ 0.90) ${r >= 0.9 ? 'MET' : 'NOT MET'}; Graph requests during the measured rounds: ${graphCallsMeasured} (warm role cache: 0 expected), ${benchEntra?.entra.graphRequests.length ?? 0} in all`,
+      );
     }
     const di = servers.findIndex((s) => s.letter === 'd');
     if (di >= 0)
@@ -374,6 +420,8 @@ async function main(): Promise<void> {
       servers.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)))),
     );
     await sink.close();
+    await benchEntra?.entra.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
   if (profileDir) {
     for (const l of letters) {
@@ -387,6 +435,12 @@ async function main(): Promise<void> {
       for (const line of summarise(path.join(dir, file))) console.log(line);
     }
   }
+}
+
+/** Server indexes for a round: 0 (the baseline), then the others rotated by the round number. */
+function roundOrder(count: number, round: number): number[] {
+  const others = Array.from({ length: count - 1 }, (_, k) => 1 + ((k + round) % (count - 1)));
+  return [0, ...others];
 }
 
 /** A measured round of the mixed load (after its 1 s warm-up); answers are checked by the traffic itself. */

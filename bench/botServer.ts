@@ -1,6 +1,8 @@
 /**
  * This bot for bench:bot, started as a child process on a fresh database with the demo
  * organisation: `node dist/bench/botServer.js`; prints "ready <port> <database path>".
+ * BENCH_ENTRA_CA_FILE: the CA of bench:bot's local fake Graph, trusted by the Entra directory
+ * (with DIRECTORY=entra and its variables in the environment).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,9 +21,11 @@ async function main(): Promise<void> {
     DATABASE_PATH: path.join(dir, 'bot.sqlite'),
     LOG_LEVEL: 'warn',
   });
+  const caFile = process.env.BENCH_ENTRA_CA_FILE;
   const app = await startApp(
     config,
     createLogger('warn', (line) => process.stderr.write(line)),
+    caFile ? { directory: { ca: fs.readFileSync(caFile, 'utf8') } } : {},
   );
   console.log(`ready ${app.url.split(':').pop()} ${config.databasePath}`);
   process.on(

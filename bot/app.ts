@@ -220,7 +220,10 @@ async function seed(config: Config, services: Services, logger: Logger): Promise
   const existing = await services.store.read((tx) => tx.organisations.list());
   if (existing.length > 0) return;
   const doc: unknown = JSON.parse(fs.readFileSync(config.seedFile, 'utf8'));
-  const imported = await importOrganisation(services.store, services.clock, doc, { actor: 'system:seed' });
+  const imported = await importOrganisation(services.store, services.clock, doc, {
+    actor: 'system:seed',
+    directory: config.directory.kind,
+  });
   logger.info('seeded the database', {
     organisation: imported.organisation.name,
     tenantId: imported.organisation.tenantId,

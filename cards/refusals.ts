@@ -248,9 +248,10 @@ function parts(r: RefusalView, lang: Language): Parts {
           zh
             ? '在你的组织的全局管理员授予管理员同意之前，我无法核实谁可以激活权益或更改提醒。查看权益和提问不受影响。'
             : 'Until a Global admin of your organisation grants admin consent, I cannot check who may activate benefits or change alerts. You can still look at your benefits and ask questions.',
+          // Without consent nobody's roles can be read, so everyone gets the link: it only works for a Global admin.
           zh
-            ? '如果你是全局管理员，请打开下面的链接并接受。'
-            : 'If you are a Global admin, open the link below and accept.',
+            ? '如果你是全局管理员，请打开下面的链接并接受。如果不是，请把此链接发给你的组织的全局管理员。'
+            : 'If you are a Global admin, open the link below and accept. If you are not, send this link to a Global admin of your organisation.',
         ],
         rules: 'R1, R2',
         actions: [openUrl(zh ? '授予管理员同意' : 'Grant admin consent', r.consentUrl), benefits],

@@ -230,6 +230,10 @@ describe('DIRECTORY=entra over HTTP: people from Teams, roles from Entra', funct
       await ned.say('hello');
       const answer = await ned.invoke(VERBS.confirmActivation, { benefitId });
       expect(text(answer)).to.include('has not allowed this app to read roles');
+      // The bot cannot tell who is an admin without consent: everyone gets the link, and what to do with it.
+      expect(text(answer)).to.include(
+        'If you are not, send this link to a Global admin of your organisation.',
+      );
       expect(JSON.stringify(answer)).to.include(
         `${entra.authorityUrl}/${DEMO_TENANT}/adminconsent?client_id=${CLIENT_ID}`,
       );

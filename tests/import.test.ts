@@ -14,7 +14,7 @@ import {
 } from '../services/organisations/importOrganisation';
 import type { Store, StoreTx } from '../services/storage/repositories';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
-import { offer, orgDoc, TENANT, tempDbPath } from './helpers/fixtures';
+import { offer, orgDoc, TENANT, tempDbPath, USERS } from './helpers/fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEMO = path.join(ROOT, 'examples/demo-org.json');
@@ -164,11 +164,69 @@ describe('organisation import', () => {
   });
 });
 
+describe('organisation import with DIRECTORY=entra: people are found on first contact, none need listing', () => {
+  const problemsOf = (doc: unknown, directory?: 'file' | 'entra') => {
+    try {
+      parseOrganisation(doc, clock, { directory });
+      return [];
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return err.problems.map((p) => `${p.path} ${p.reason}`);
+    }
+  };
+  // Active benefits requested by the file's Global admin, who is then not listed.
+  const withoutPeople = (users?: unknown[]) => {
+    const doc = orgDoc([offer('gold-x', 'gold', 'Security')]);
+    delete doc.users;
+    return users === undefined ? doc : { ...doc, users };
+  };
+
+  it('an organisation with no people (users empty or left out) imports with entra, and its past requests name Entra object ids', async () => {
+    expect(problemsOf(withoutPeople([]), 'entra')).to.deep.equal([]);
+    expect(problemsOf(withoutPeople(), 'entra')).to.deep.equal([]);
+    const store = SqliteStore.open(tempDbPath());
+    try {
+      const imported = await importOrganisation(store, clock, withoutPeople([]), { directory: 'entra' });
+      expect(imported.users).to.deep.equal([]);
+      expect(await store.read((tx) => tx.users.list(TENANT))).to.deep.equal([]);
+      const benefit = await store.read((tx) => tx.benefits.get(TENANT, 'gold-x.productSupport'));
+      expect(benefit?.activation.requestedBy).to.equal(USERS.globalAdmin);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with the file directory (the default) people are still required and requests must name a listed admin (R2)', () => {
+    expect(problemsOf(withoutPeople([]))).to.include('$.users must be a non-empty array');
+    expect(problemsOf(withoutPeople([]), 'file')).to.include('$.users must be a non-empty array');
+    expect(problemsOf(withoutPeople())).to.include('$.users must be a non-empty array');
+    expect(problemsOf(withoutPeople([]))).to.include(
+      '$.offers[0].benefits.productSupport.requestedBy must be a Global admin or MPN partner admin listed in users (R2)',
+    );
+  });
+
+  it('with entra a listed person who is not an admin still cannot be the requester (R2), and users must be an array', () => {
+    const member = {
+      aadObjectId: USERS.globalAdmin,
+      name: 'M',
+      email: 'm@x.example',
+      association: 'mpn',
+      roles: [],
+    };
+    expect(problemsOf(withoutPeople([member]), 'entra')).to.include(
+      '$.offers[0].benefits.productSupport.requestedBy must be a Global admin or MPN partner admin listed in users (R2)',
+    );
+    expect(problemsOf({ ...withoutPeople(), users: 'nobody' }, 'entra')).to.include(
+      '$.users must be an array (possibly empty)',
+    );
+  });
+});
+
 describe('admin CLI (npm run admin)', function () {
   this.timeout(30_000);
-  const cli = (args: string[], dbPath: string) =>
+  const cli = (args: string[], dbPath: string, env: Record<string, string> = {}) =>
     run(process.execPath, [path.join(ROOT, 'dist/services/cli/admin.js'), ...args], {
-      env: { ...process.env, DATABASE_PATH: dbPath },
+      env: { ...process.env, DATABASE_PATH: dbPath, ...env },
     }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({
@@ -219,6 +277,25 @@ describe('admin CLI (npm run admin)', function () {
     expect(bad.stderr).to.match(/thresholds: unknown: often/);
     expect(bad.stderr).to.match(/pendingReminderDays: a whole number of days from 1 to 60/);
     expect((await cli(['alerts', tenant], db)).stdout).to.match(/thresholds: oneLeft, exhausted/);
+  });
+
+  it('with DIRECTORY=entra an organisation file that lists nobody imports; with the file directory it is refused', async () => {
+    const db = tempDbPath();
+    const file = path.join(path.dirname(db), 'no-people.json');
+    const demo = JSON.parse(fs.readFileSync(DEMO, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(file, JSON.stringify({ ...demo, users: [] }));
+    const refused = await cli(['import', file], db);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('$.users');
+    const entra = {
+      DIRECTORY: 'entra',
+      ENTRA_CLIENT_ID: '5a0e4a7c-1b2d-4c3e-8f9a-0b1c2d3e4f50',
+      ENTRA_TENANT_ID: '0c0f7d7e-1111-4222-8333-444455556666',
+      ENTRA_CLIENT_SECRET: 'test-only-secret',
+    };
+    const imported = await cli(['import', file], db, entra);
+    expect(imported.stderr).to.equal('');
+    expect(imported.stdout).to.match(/Imported Contoso Partner Solutions .* 0 users, 4 offers, 7 benefits/);
   });
 
   it('a bad file gets every problem listed, exit code 1 and no stack trace', async () => {

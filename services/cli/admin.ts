@@ -27,13 +27,20 @@ const USAGE = `Usage: npm run admin -- <command>
   alert-settings <tenantId> [--thresholds half,eightyPercent,oneLeft,exhausted] [--pending-days N]
                                           change which quota thresholds alert and the pending reminder period
 
-Environment: DATABASE_PATH (default data/partner-support.sqlite); DATABASE_URL (PostgreSQL) is not available yet.`;
+Environment: DATABASE_PATH (default data/partner-support.sqlite); DATABASE_URL (PostgreSQL) is not available yet;
+DIRECTORY=entra (and its variables): an imported file may list no people (they are found on first contact).`;
 
 class UsageError extends Error {}
 
 type Out = (line: string) => void;
 
-export async function runAdmin(args: string[], services: Services, out: Out): Promise<void> {
+/** `directory`: DIRECTORY's value; with `entra` an organisation file may list no people. */
+export async function runAdmin(
+  args: string[],
+  services: Services,
+  out: Out,
+  options: { directory?: 'file' | 'entra' } = {},
+): Promise<void> {
   const [command, ...rest] = args;
   const need = (n: number) => {
     if (rest.length < n) throw new UsageError(`"${command}" needs ${n} argument(s)`);
@@ -52,6 +59,7 @@ export async function runAdmin(args: string[], services: Services, out: Out): Pr
       const imported = await importOrganisation(services.store, services.clock, doc, {
         replace: rest.includes('--replace'),
         actor: 'system:admin-cli',
+        directory: options.directory,
       });
       out(
         `Imported ${imported.organisation.name} (tenant ${imported.organisation.tenantId}): ` +
@@ -208,7 +216,9 @@ async function main(): Promise<void> {
       return;
     }
     store = SqliteStore.open(config.databasePath);
-    await runAdmin(process.argv.slice(2), createServices(store), (line) => console.log(line));
+    await runAdmin(process.argv.slice(2), createServices(store), (line) => console.log(line), {
+      directory: config.directory.kind,
+    });
   } catch (err) {
     const { message, exitCode } = describeFailure(err);
     console.error(message);

@@ -86,8 +86,21 @@ class Checker {
   }
 }
 
+export interface ParseOptions {
+  /**
+   * Where people and roles come from (DIRECTORY). With `entra` people are found on first contact,
+   * so `users` may be empty or left out, and a past request may name someone it does not list.
+   */
+  directory?: 'file' | 'entra';
+}
+
 /** Validates a document; returns the rows to write, or throws ValidationError listing every problem. */
-export function parseOrganisation(doc: unknown, clock: Clock): ImportedOrganisation {
+export function parseOrganisation(
+  doc: unknown,
+  clock: Clock,
+  options: ParseOptions = {},
+): ImportedOrganisation {
+  const entra = options.directory === 'entra';
   const c = new Checker(isoToday(clock));
   const now = isoTimestamp(clock);
   const root = c.object(doc, '$', ['$schema', 'organisation', 'users', 'offers']);
@@ -103,9 +116,11 @@ export function parseOrganisation(doc: unknown, clock: Clock): ImportedOrganisat
   const name = o ? c.text(o.name, '$.organisation.name') : undefined;
 
   const users: User[] = [];
-  if (!Array.isArray(root.users) || root.users.length === 0) c.fail('$.users', 'must be a non-empty array');
+  const listed = root.users === undefined && entra ? [] : root.users;
+  if (!Array.isArray(listed) || (listed.length === 0 && !entra))
+    c.fail('$.users', entra ? 'must be an array (possibly empty)' : 'must be a non-empty array');
   else
-    root.users.forEach((raw, i) => {
+    listed.forEach((raw, i) => {
       const p = `$.users[${i}]`;
       const u = c.object(raw, p, ['aadObjectId', 'name', 'email', 'association', 'roles', 'locale']);
       if (!u) return;
@@ -233,7 +248,7 @@ export function parseOrganisation(doc: unknown, clock: Clock): ImportedOrganisat
             : (c
                 .text(s.requestedBy, `${bp}.requestedBy`, {
                   pattern: GUID,
-                  what: 'the aadObjectId of a user in this file',
+                  what: entra ? 'an Entra object id (GUID)' : 'the aadObjectId of a user in this file',
                 })
                 ?.toLowerCase() ?? null);
         if (state === 'rejected' && s.rejectedReason === undefined)
@@ -265,9 +280,11 @@ export function parseOrganisation(doc: unknown, clock: Clock): ImportedOrganisat
       }
     });
 
-  // requestedBy must name an activating user of this file (R2).
+  // requestedBy must name an activating user of this file (R2). With Entra the file need not list
+  // them: their roles then were Entra's and cannot be checked from here.
   for (const { path, by } of requesters) {
     const user = users.find((u) => u.aadObjectId === by);
+    if (!user && entra) continue;
     if (!user || !user.roles.some((r) => r === 'globalAdmin' || r === 'mpnPartnerAdmin')) {
       c.fail(path, 'must be a Global admin or MPN partner admin listed in users (R2)');
     }
@@ -294,9 +311,9 @@ export async function importOrganisation(
   store: Store,
   clock: Clock,
   doc: unknown,
-  options: { replace?: boolean; actor?: string } = {},
+  options: { replace?: boolean; actor?: string } & ParseOptions = {},
 ): Promise<ImportedOrganisation> {
-  const parsed = parseOrganisation(doc, clock);
+  const parsed = parseOrganisation(doc, clock, options);
   const tenantId = parsed.organisation.tenantId;
   await store.transaction(async (tx) => {
     if (await tx.organisations.get(tenantId)) {

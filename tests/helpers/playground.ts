@@ -552,16 +552,23 @@ export interface BotWithPlayground {
   playground: Playground;
   client: PlaygroundClient;
   config: PlaygroundConfig;
+  /** The bot's log lines. */
+  botLogs: ReturnType<typeof memoryLogger>;
   close(): Promise<void>;
 }
 
 /**
- * The bot (random loopback port, fresh SQLite file, demo organisation) and the Agents
- * Playground pointed at it, both in a temp folder: the Playground reads its config from, and
- * writes devTools/ logs into, its working folder. `yml` may rewrite the repo's config first.
+ * The bot (random loopback port, fresh SQLite file, demo organisation unless `env` says otherwise)
+ * and the Agents Playground pointed at it, both in a temp folder: the Playground reads its config
+ * from, and writes devTools/ logs into, its working folder. `yml` may rewrite the repo's config first.
  */
 export async function startBotWithPlayground(
-  opts: { yml?: (repoYml: string) => string; app?: AppOptions } = {},
+  opts: {
+    yml?: (repoYml: string) => string;
+    app?: AppOptions;
+    /** More configuration (e.g. DIRECTORY=entra); `dir` is the test's temp folder. */
+    env?: (dir: string) => Record<string, string>;
+  } = {},
 ): Promise<BotWithPlayground> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-'));
   const started: { close(): Promise<void> }[] = [];
@@ -569,6 +576,7 @@ export async function startBotWithPlayground(
     for (const s of started.reverse()) await s.close();
     fs.rmSync(dir, { recursive: true, force: true });
   };
+  const botLogs = memoryLogger();
   try {
     const app = await startApp(
       loadConfig({
@@ -578,8 +586,9 @@ export async function startBotWithPlayground(
         DATABASE_PATH: path.join(dir, 'bot.sqlite'),
         SEED_ORGANISATION: path.join(PROJECT_ROOT, 'examples/demo-org.json'),
         MICROSOFT_APP_ID: '',
+        ...opts.env?.(dir),
       }),
-      memoryLogger(),
+      botLogs,
       opts.app,
     );
     started.push(app);
@@ -591,7 +600,7 @@ export async function startBotWithPlayground(
     started.push(playground);
     const client = await PlaygroundClient.connect(playground.url);
     started.push(client);
-    return { app, playground, client, config: await client.config(), close };
+    return { app, playground, client, config: await client.config(), botLogs, close };
   } catch (err) {
     await close();
     throw err;
