@@ -18,6 +18,7 @@ import { scanScheduledAlerts } from '../services/alerts/schedule';
 import { SendBudget, TEAMS_CONVERSATION_WINDOWS } from '../services/alerts/sendBudget';
 import { systemClock } from '../services/domain/clock';
 import { RoleRequiredError } from '../services/domain/errors';
+import { createServices } from '../services/index';
 import { localAdapter, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
 import { activeBenefit, incidentInput, offer, TENANT, USERS, who } from './helpers/fixtures';
 import { engineWorld, forEachEngine, type EngineWorld } from './helpers/engines';
@@ -292,6 +293,31 @@ forEachEngine(
       const counts = await dispatcher({ owner: 'survivor' }).drain();
       expect(counts.sent).to.equal(1);
       expect(fake.messagesTo('a:lead')).to.have.length(1);
+    });
+
+    it('two admins editing the alert settings at once, on two instances: both edits kept, none lost', async () => {
+      // PostgreSQL: a second store with its own pool. Two SQLite stores in one process would block
+      // each other's synchronous lock waits: there both edits go through the one store's queue.
+      const other = engine.name === 'PostgreSQL' ? await engine.open(w.address) : w.store;
+      try {
+        const second = createServices(other, w.clock);
+        const rounds: [string[], number][] = [
+          [['exhausted'], 3],
+          [['half', 'oneLeft'], 7],
+          [['eightyPercent'], 12],
+        ];
+        for (const [thresholds, days] of rounds) {
+          await Promise.all([
+            w.services.alerts.configure(who('globalAdmin'), { thresholds }),
+            second.alerts.configure(who('partnerAdmin'), { pendingReminderDays: days }),
+          ]);
+          const saved = await w.store.read((tx) => tx.alertSettings.get(TENANT));
+          expect(saved?.thresholds, `thresholds, round ${days}`).to.deep.equal(thresholds);
+          expect(saved?.pendingReminderDays, `reminder days, round ${days}`).to.equal(days);
+        }
+      } finally {
+        if (other !== w.store) await other.close();
+      }
     });
 
     it('thresholds are per organisation: an admin can choose them; bad ones are refused with the field named', async () => {
