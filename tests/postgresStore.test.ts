@@ -1,7 +1,8 @@
 /**
  * What only the PostgreSQL store does (issue 11): units of work that raced another run again,
  * a bounded number of times; a unit that hides PostgreSQL's conflict error is still run again;
- * readCached answers what the database holds now, whatever another instance wrote.
+ * readCached answers what the database holds now, whatever another instance wrote; U+0000,
+ * which PostgreSQL cannot store, does not fail a write.
  */
 import { expect } from 'chai';
 import { PostgresStore } from '../services/storage/postgres/postgresStore';
@@ -11,7 +12,7 @@ import { usePostgresDatabase } from './helpers/postgres';
 const AT = '2026-06-15T09:00:00.000Z';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('PostgreSQL store: units of work run again after a conflict', function () {
+describe('PostgreSQL store: what only it does', function () {
   this.timeout(60_000);
   const db = usePostgresDatabase();
   const stores: PostgresStore[] = [];
@@ -90,6 +91,20 @@ describe('PostgreSQL store: units of work run again after a conflict', function 
       .catch((err: unknown) => (failure = err));
     expect(runs).to.equal(1);
     expect(failure).to.equal(refusal);
+  });
+
+  it('U+0000, which PostgreSQL text and jsonb cannot hold, is stored as U+FFFD instead of failing the write', async () => {
+    const store = await open();
+    const key = 'conv\u0000/user';
+    await store.transaction((tx) =>
+      tx.state.write(key, { draft: { title: 'a\u0000b', ['k\u0000']: ['c\u0000'] } }, null, AT),
+    );
+    const stored = await store.read((tx) => tx.state.read(['conv\ufffd/user']));
+    expect(stored.get('conv\ufffd/user')?.data).to.deep.equal({
+      draft: { title: 'a\ufffdb', ['k\ufffd']: ['c\ufffd'] },
+    });
+    // Looked up by the key as sent, it is found too: the lookup's key is replaced the same way.
+    expect((await store.read((tx) => tx.state.read([key]))).size).to.equal(1);
   });
 
   it('readCached is not cached across instances: another instance’s write is seen at once', async () => {

@@ -3,7 +3,7 @@ import type { AlertPayload, AlertSettings, OutboxAlert, QuotaThreshold } from '.
 import type { AlertDeliveryRepository, AlertSettingsRepository, OutboxRepository } from '../repositories';
 import { str, strOrNull, type Row } from '../sqlite/rows';
 import { toDelivery } from '../sqlite/sqliteAlerts';
-import type { Statements } from './statements';
+import { jsonb, type Statements } from './statements';
 
 const toOutbox = (r: Row): OutboxAlert => ({
   id: Number(r.id),
@@ -66,10 +66,10 @@ export function postgresAlertRepositories(db: Statements): {
   return {
     outbox: {
       append: async (tenantId, payload, createdAt) => {
-        await count('outboxAppend', [tenantId, JSON.stringify(payload), createdAt, null]);
+        await count('outboxAppend', [tenantId, jsonb(payload), createdAt, null]);
       },
       appendOnce: async (tenantId, dedupeKey, payload, createdAt) =>
-        (await count('outboxAppend', [tenantId, JSON.stringify(payload), createdAt, dedupeKey])) === 1,
+        (await count('outboxAppend', [tenantId, jsonb(payload), createdAt, dedupeKey])) === 1,
       get: async (id) => {
         const r = await row('outboxGet', [id]);
         return r ? toOutbox(r) : null;
@@ -127,7 +127,7 @@ export function postgresAlertRepositories(db: Statements): {
       save: async (s, by, at) => {
         await count('settingsSave', [
           s.tenantId,
-          JSON.stringify(s.thresholds),
+          jsonb(s.thresholds),
           s.pendingReminderDays,
           s.channelConversationId,
           by,

@@ -17,7 +17,7 @@ import {
 import { toBenefit, toIncident, toOffer } from '../sqlite/sqliteRepositories';
 import { str, strOrNull, type Row } from '../sqlite/rows';
 import { postgresAlertRepositories } from './postgresAlerts';
-import type { Statements } from './statements';
+import { jsonb, type Statements } from './statements';
 
 const toOrganisation = (r: Row): Organisation => ({
   tenantId: str(r.tenant_id),
@@ -256,14 +256,7 @@ export function postgresRepositories(db: Statements): StoreTx {
     },
     audit: {
       append: async (e) => {
-        await count('auditAppend', [
-          e.tenantId,
-          e.actor,
-          e.action,
-          e.subject,
-          JSON.stringify(e.details),
-          e.at,
-        ]);
+        await count('auditAppend', [e.tenantId, e.actor, e.action, e.subject, jsonb(e.details), e.at]);
       },
       list: async (tenantId) =>
         (await rows('auditList', [tenantId])).map(
@@ -288,7 +281,7 @@ export function postgresRepositories(db: Statements): StoreTx {
       },
       write: async (key, data, expectedEtag, at) => {
         const etag = randomUUID();
-        const json = JSON.stringify(data);
+        const json = jsonb(data);
         if (expectedEtag === null || expectedEtag === '*') {
           await count('stateUpsert', [key, etag, json, at]);
           return etag;
@@ -310,7 +303,7 @@ export function postgresRepositories(db: Statements): StoreTx {
           ref.conversationId,
           ref.aadObjectId,
           ref.scope,
-          JSON.stringify(ref.reference),
+          jsonb(ref.reference),
           ref.updatedAt,
         ]);
       },
