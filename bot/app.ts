@@ -21,6 +21,7 @@ import { createDirectory, type DirectoryExtras } from '../services/directory/ind
 import { createServices, type Services } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { openStore } from '../services/storage/openStore';
+import { withoutPassword } from '../services/storage/postgres/databaseUrl';
 import type { Store } from '../services/storage/repositories';
 import { StaleDataCleaner } from '../services/storage/staleData';
 import { AlertDispatcher } from '../services/alerts/alertDispatcher';
@@ -70,6 +71,12 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   // Throws DatabaseUnreachableError (one line naming DATABASE_URL) when the server cannot be reached.
   const store = await openStore(config, {
     sqlite: { readCache: config.readCache, readCacheEntries: config.readCacheEntries },
+    postgres: {
+      onConnectionError: (err) =>
+        logger.warn('database connection lost; it reconnects on next use', {
+          error: withoutPassword(err.message, config.databaseUrl ?? ''),
+        }),
+    },
   });
   const directory = createDirectory(config.directory, store, logger, options.directory);
   const services = createServices(store, clock, directory);

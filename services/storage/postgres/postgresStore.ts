@@ -25,6 +25,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** How many times a unit of work runs at most when it keeps racing others (default 30). */
   maxAttempts?: number;
+  /** How long to wait for a new connection before the unit of work fails (default 10 s). */
+  connectTimeoutMs?: number;
   /** Told when the pool loses an idle connection (the server restarted, the network dropped). */
   onConnectionError?: (err: Error) => void;
 }
@@ -66,6 +68,8 @@ export class PostgresStore implements Store {
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
+      // A server that does not answer fails the turn after a while rather than holding it forever.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       types: typeParsers(),
     });
     // An idle connection that dies must not become an uncaught 'error' event; the pool replaces it.
