@@ -20,7 +20,9 @@ import { type Clock, systemClock } from '../services/domain/clock';
 import { createDirectory, type DirectoryExtras } from '../services/directory/index';
 import { createServices, type Services } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
-import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+import { openStore } from '../services/storage/openStore';
+import { withoutPassword } from '../services/storage/postgres/databaseUrl';
+import type { Store } from '../services/storage/repositories';
 import { StaleDataCleaner } from '../services/storage/staleData';
 import { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import { SendBudget } from '../services/alerts/sendBudget';
@@ -43,7 +45,8 @@ import { TurnLimiter } from './turnLimits';
 export interface App {
   server: restify.Server;
   services: Services;
-  store: SqliteStore;
+  /** SQLite at DATABASE_PATH, or PostgreSQL when DATABASE_URL is set. */
+  store: Store;
   /** Null when ALERTS_ENABLED=false. */
   alerts: AlertDispatcher | null;
   limiter: TurnLimiter;
@@ -65,9 +68,15 @@ export interface AppOptions {
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  const store = SqliteStore.open(config.databasePath, {
-    readCache: config.readCache,
-    readCacheEntries: config.readCacheEntries,
+  // Throws DatabaseUnreachableError (one line naming DATABASE_URL) when the server cannot be reached.
+  const store = await openStore(config, {
+    sqlite: { readCache: config.readCache, readCacheEntries: config.readCacheEntries },
+    postgres: {
+      onConnectionError: (err) =>
+        logger.warn('database connection lost; it reconnects on next use', {
+          error: withoutPassword(err.message, config.databaseUrl ?? ''),
+        }),
+    },
   });
   const directory = createDirectory(config.directory, store, logger, options.directory);
   const services = createServices(store, clock, directory);
@@ -198,7 +207,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
 }
 
 /** Every message of a served person re-saves a missing or changed conversation reference (for proactive alerts). */
-function referenceRecorder(store: SqliteStore, clock: Clock, logger: Logger): Middleware {
+function referenceRecorder(store: Store, clock: Clock, logger: Logger): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>) {
       if (context.activity.type === 'message' && isServed(context)) {

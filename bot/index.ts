@@ -1,16 +1,11 @@
 /** `npm start`: read the configuration once, start the bot, stop cleanly on SIGINT/SIGTERM. */
 import { loadConfigOrExit } from '../services/config';
-import { postgresNotAvailableLine } from '../services/storage/postgres/databaseUrl';
+import { DatabaseUnreachableError } from '../services/storage/openStore';
 import { startApp } from './app';
 import { createLogger, errorFields, routeConsole } from './logger';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  if (config.databaseUrl) {
-    // Not SQLite instead: instances that believe they share a database must not each keep their own.
-    console.error(postgresNotAvailableLine(config.databaseUrl));
-    process.exit(1);
-  }
   const logger = createLogger(config.logLevel);
   // JSON lines only on stdout: the SDK's console output, Node's warnings and a crash go through the logger too.
   routeConsole(logger);
@@ -29,6 +24,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof DatabaseUnreachableError) {
+    // One line naming DATABASE_URL, password redacted; not console (routed into the logger by now).
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   // Not console: routeConsole may have made it a debug line.
   createLogger('error').error('the bot could not start', errorFields(err));
   process.exit(1);

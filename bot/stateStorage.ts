@@ -33,12 +33,17 @@ export class DatabaseStorage implements Storage {
     const entries = Object.entries(changes);
     if (entries.length === 0) return;
     const at = isoTimestamp(this.clock);
-    await this.store.transaction(async (tx) => {
+    // The new etags are handed out after the commit: a unit of work may run again (Store.transaction),
+    // and a second run must see the etags the caller read, not ones a rolled-back run wrote.
+    const etags = await this.store.transaction(async (tx) => {
+      const written: string[] = [];
       for (const [key, item] of entries) {
         const { eTag, ...data } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
-        item.eTag = await tx.state.write(key, data, eTag ?? null, at);
+        written.push(await tx.state.write(key, data, eTag ?? null, at));
       }
+      return written;
     });
+    entries.forEach(([, item], n) => (item.eTag = etags[n]));
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type BotActivity,
   type TestBot,
 } from './helpers/botHttp';
+import { forEachEngine } from './helpers/engines';
 
 const invokeBody = (activities: BotActivity[]) => activities.find((a) => a.type === 'invokeResponse')?.value;
 
@@ -29,11 +30,12 @@ function actionsOf(
   return found;
 }
 
-describe('the bot over HTTP', function () {
+forEachEngine('the bot over HTTP', function (engine) {
   this.timeout(30_000);
   let bot: TestBot;
-  before(async () => {
-    bot = await startTestBot();
+  before(async function () {
+    this.timeout(60_000);
+    bot = await startTestBot(engine.env(await engine.newDatabase()));
   });
   after(async () => bot.close());
 

@@ -17,6 +17,7 @@ import {
   visibleText,
   type BotActivity,
   type TestBot,
+  sqliteDbOf,
 } from './helpers/botHttp';
 import { offer, orgDoc, TENANT, USERS } from './helpers/fixtures';
 
@@ -37,7 +38,7 @@ async function pool<T>(n: number, concurrency: number, work: (i: number) => Prom
 
 const rows = (bot: TestBot) => {
   const count = (table: string) =>
-    (bot.app.store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    (sqliteDbOf(bot.app).prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   return { state: count('bot_state'), references: count('conversation_references') };
 };
 

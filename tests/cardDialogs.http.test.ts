@@ -17,6 +17,7 @@ import {
   type BotActivity,
   type DemoUser,
   type TestBot,
+  sqliteDbOf,
 } from './helpers/botHttp';
 import { incidentInput } from './helpers/fixtures';
 import { QuotaExceededError } from '../services/domain/errors';
@@ -295,7 +296,7 @@ describe('refusals inside dialogs started from a card (over HTTP)', function () 
     try {
       // A real failure under the service: the benefits table is gone, so choosing a benefit throws.
       // In a store transaction, so that no other turn's or the alert dispatcher's transaction includes it.
-      await b.app.store.transaction(async () => b.app.store.db.exec('DROP TABLE benefits'));
+      await b.app.store.transaction(async () => sqliteDbOf(b.app).exec('DROP TABLE benefits'));
       for (const how of HOWS) {
         for (const locale of LOCALES) {
           const conversationId = nextConversation();

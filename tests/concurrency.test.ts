@@ -1,10 +1,18 @@
-/** Quotas are never exceeded and keys never make two incidents, even across processes (R11, R14). */
+/**
+ * Quotas are never exceeded, keys never make two incidents, and nobody is refused while an
+ * eligible benefit has incidents left, even with several processes or instances on one database
+ * (R11, R14; issue 11), on SQLite and on PostgreSQL.
+ */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
-import { activeBenefit, incidentInput, offer, TENANT, TODAY, who, world } from './helpers/fixtures';
+import { fixedClock } from '../services/domain/clock';
+import { BenefitRuleError } from '../services/domain/errors';
+import { createServices } from '../services/index';
+import type { Store } from '../services/storage/repositories';
+import { engineWorld, forEachEngine, type Engine } from './helpers/engines';
+import { activeBenefit, incidentInput, offer, TENANT, TODAY, who } from './helpers/fixtures';
 
 const run = promisify(execFile);
 const WORKER = path.join(__dirname, 'helpers', 'incidentWorker.js');
@@ -15,34 +23,53 @@ interface WorkerResult {
 }
 
 async function race(
-  dbPath: string,
+  address: string,
   processes: number,
   attempts: number,
   keyMode: 'unique' | 'shared',
 ): Promise<WorkerResult[]> {
-  const startAt = Date.now() + 1500; // every process has opened its connection by then
+  const startAt = Date.now() + 2500; // every process has opened its connection by then
   const runs = Array.from({ length: processes }, (_, id) =>
-    run(process.execPath, [WORKER, dbPath, String(attempts), String(startAt), keyMode, String(id), TODAY]),
+    run(process.execPath, [WORKER, address, String(attempts), String(startAt), keyMode, String(id), TODAY]),
   );
   return (await Promise.all(runs)).map((r) => JSON.parse(r.stdout) as WorkerResult);
 }
 
 const sum = (results: WorkerResult[], key: string) => results.reduce((n, r) => n + (r.tally[key] ?? 0), 0);
+const unexpectedOf = (results: WorkerResult[]) =>
+  results.flatMap((r) => Object.keys(r.tally).filter((k) => k.startsWith('unexpected')));
 
-describe('concurrency across processes on one SQLite file', function () {
-  this.timeout(60_000);
+/** Reads the database with a store of its own, then closes it. */
+async function inspect<T>(engine: Engine, address: string, read: (store: Store) => Promise<T>): Promise<T> {
+  const store = await engine.open(address);
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
 
-  it('4 processes × 60 attempts against a quota of 20: exactly 20 open, 220 get the quota error, no SQLITE_BUSY', async () => {
-    const w = await world([offer('gold-x', 'gold', 'Data Analytics')]);
+/** Two Product Support benefits: the Action Pack's expires first, so it is chosen first, with 4 left; then Gold's 20. */
+const twoBenefits = () => [
+  offer('ap', 'actionPack', null, { productSupport: activeBenefit(6, 'AP') }, { expiresOn: '2026-09-30' }),
+  offer('gold-x', 'gold', 'Data Analytics'),
+];
+
+forEachEngine('concurrency across processes on one database', (engine) => {
+  before(function () {
+    this.timeout(60_000);
+  });
+
+  it('4 processes × 60 attempts against a quota of 20: exactly 20 open, 220 get the quota error, nothing else', async function () {
+    this.timeout(120_000);
+    const w = await engineWorld(engine, [offer('gold-x', 'gold', 'Data Analytics')]);
     await w.close();
-    const results = await race(w.dbPath, 4, 60, 'unique');
-    const unexpected = results.flatMap((r) => Object.keys(r.tally).filter((k) => k.startsWith('unexpected')));
-    expect(unexpected, 'errors other than the quota error').to.deep.equal([]);
+    const results = await race(w.address, 4, 60, 'unique');
+    expect(unexpectedOf(results), 'errors other than the quota error').to.deep.equal([]);
     expect(sum(results, 'opened')).to.equal(20);
     expect(sum(results, 'quotaExceeded')).to.equal(220);
 
-    const store = SqliteStore.open(w.dbPath);
-    try {
+    await inspect(engine, w.address, async (store) => {
       const benefit = await store.read((tx) => tx.benefits.get(TENANT, 'gold-x.productSupport'));
       expect(benefit?.used).to.equal(20);
       const incidents = await store.read((tx) => tx.incidents.list(TENANT));
@@ -57,67 +84,106 @@ describe('concurrency across processes on one SQLite file', function () {
         'oneLeft',
         'exhausted',
       ]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
-  it('3 processes sending the same 15 keys: 15 incidents, every repeat gets the first incident back', async () => {
-    const w = await world([offer('gold-x', 'gold', 'Data Analytics')]);
+  it('3 processes sending the same 15 keys: 15 incidents, every repeat gets the first incident back', async function () {
+    this.timeout(120_000);
+    const w = await engineWorld(engine, [offer('gold-x', 'gold', 'Data Analytics')]);
     await w.close();
-    const results = await race(w.dbPath, 3, 15, 'shared');
+    const results = await race(w.address, 3, 15, 'shared');
+    expect(unexpectedOf(results)).to.deep.equal([]);
     expect(sum(results, 'opened')).to.equal(15);
     expect(sum(results, 'replayed')).to.equal(30);
     // Every process saw the same incident for the same key.
     for (let n = 0; n < 15; n++) expect(new Set(results.map((r) => r.ids[n])).size, `key ${n}`).to.equal(1);
-    const store = SqliteStore.open(w.dbPath);
-    try {
+    await inspect(engine, w.address, async (store) => {
       expect((await store.read((tx) => tx.benefits.get(TENANT, 'gold-x.productSupport')))?.used).to.equal(15);
-    } finally {
-      await store.close();
-    }
-  });
-});
-
-describe('idempotency within one process', () => {
-  it('one key sent twice gives one incident and consumes one', async () => {
-    const w = await world([offer('ap', 'actionPack', null)]);
-    try {
-      const first = await w.services.incidents.open(who('member'), incidentInput('onPremises', 'card-123'));
-      const second = await w.services.incidents.open(who('member'), incidentInput('onPremises', 'card-123'));
-      expect(second.id).to.equal(first.id);
-      expect([first.replayed, second.replayed]).to.deep.equal([false, true]);
-      expect((await w.services.benefits.view(who('member'))).offers[0].benefits[0].used).to.equal(1);
-    } finally {
-      await w.close();
-    }
+      expect(await store.read((tx) => tx.incidents.list(TENANT))).to.have.length(15);
+    });
   });
 
-  it('one key sent 10 times concurrently gives one incident', async () => {
-    const w = await world([offer('ap', 'actionPack', null)]);
+  it('no false refusals: 4 processes × 6 attempts for exactly the 24 incidents left: all 24 open, the first benefit used up, then the next', async function () {
+    this.timeout(120_000);
+    const w = await engineWorld(engine, twoBenefits());
+    await w.close();
+    const results = await race(w.address, 4, 6, 'unique');
+    expect(unexpectedOf(results)).to.deep.equal([]);
+    expect(sum(results, 'quotaExceeded'), 'refused while incidents were left').to.equal(0);
+    expect(sum(results, 'opened')).to.equal(24);
+    await inspect(engine, w.address, async (store) => {
+      const benefits = await store.read((tx) => tx.benefits.list(TENANT));
+      expect(Object.fromEntries(benefits.map((b) => [b.id, b.used]))).to.include({
+        'ap.productSupport': 10,
+        'gold-x.productSupport': 20,
+      });
+      const incidents = await store.read((tx) => tx.incidents.list(TENANT));
+      expect(incidents.filter((i) => i.benefitId === 'ap.productSupport')).to.have.length(4);
+      expect(incidents.filter((i) => i.benefitId === 'gold-x.productSupport')).to.have.length(20);
+    });
+  });
+
+  /** Several instances on one database, opening `count` incidents at once; what each attempt got. */
+  async function burst(count: number): Promise<{ opened: string[]; errors: string[]; address: string }> {
+    const w = await engineWorld(engine, twoBenefits());
+    // Instances in one process: PostgreSQL stores with pools of their own. Two SQLite stores in
+    // one process would block each other's synchronous lock waits; there the processes above
+    // stand for instances, and one store's queue takes the burst.
+    const instances: Store[] = [w.store];
+    if (engine.name === 'PostgreSQL')
+      instances.push(...(await Promise.all([engine.open(w.address), engine.open(w.address)])));
     try {
-      const all = await Promise.all(
-        Array.from({ length: 10 }, () =>
-          w.services.incidents.open(who('member'), incidentInput('onPremises', 'double-click')),
+      const clock = fixedClock(`${TODAY}T09:00:00Z`);
+      const services = instances.map((s) => createServices(s, clock));
+      const outcomes = await Promise.all(
+        Array.from({ length: count }, (_, n) =>
+          services[n % services.length].incidents
+            .open(who('member'), incidentInput('onPremises', `burst-${n}`))
+            .then(
+              (incident) => ({ opened: incident.benefitId, error: null }),
+              (err: unknown) => ({
+                opened: null,
+                error: err instanceof BenefitRuleError ? err.code : `unexpected: ${String(err)}`,
+              }),
+            ),
         ),
       );
-      expect(new Set(all.map((i) => i.id)).size).to.equal(1);
-      expect(all.filter((i) => !i.replayed)).to.have.length(1);
-      expect(await w.store.read((tx) => tx.incidents.list(TENANT))).to.have.length(1);
+      return {
+        opened: outcomes.flatMap((o) => (o.opened ? [o.opened] : [])),
+        errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])),
+        address: w.address,
+      };
     } finally {
-      await w.close();
+      await Promise.all(instances.map((s) => s.close()));
     }
+  }
+
+  const usedOf = (address: string) =>
+    inspect(engine, address, async (store) => {
+      const benefits = await store.read((tx) => tx.benefits.list(TENANT));
+      const incidents = await store.read((tx) => tx.incidents.list(TENANT));
+      return { used: Object.fromEntries(benefits.map((b) => [b.id, b.used])), incidents: incidents.length };
+    });
+
+  it('no false refusals: 24 confirmations at once from several instances for exactly the 24 incidents left: all open', async function () {
+    this.timeout(120_000);
+    const { opened, errors, address } = await burst(24);
+    expect(errors).to.deep.equal([]);
+    expect(opened.filter((b) => b === 'ap.productSupport')).to.have.length(4);
+    expect(opened.filter((b) => b === 'gold-x.productSupport')).to.have.length(20);
+    const { used, incidents } = await usedOf(address);
+    expect(used).to.include({ 'ap.productSupport': 10, 'gold-x.productSupport': 20 });
+    expect(incidents).to.equal(24);
   });
 
-  it('a repeated key is answered even after the quota ran out with it', async () => {
-    const w = await world([offer('ap', 'actionPack', null, { productSupport: activeBenefit(9) })]);
-    try {
-      const last = await w.services.incidents.open(who('member'), incidentInput('onPremises', 'last-one'));
-      const retry = await w.services.incidents.open(who('member'), incidentInput('onPremises', 'last-one'));
-      expect(retry.id).to.equal(last.id);
-      expect(retry.replayed).to.equal(true);
-    } finally {
-      await w.close();
-    }
+  it('600 confirmations at once from several instances against 24 incidents left: exactly 24 open, 576 refused', async function () {
+    this.timeout(180_000);
+    const { opened, errors, address } = await burst(600);
+    expect(errors.filter((e) => e.startsWith('unexpected')).slice(0, 3)).to.deep.equal([]);
+    expect(opened).to.have.length(24);
+    expect(errors.filter((e) => e === 'quotaExceeded')).to.have.length(576);
+    const { used, incidents } = await usedOf(address);
+    expect(used).to.include({ 'ap.productSupport': 10, 'gold-x.productSupport': 20 });
+    expect(incidents).to.equal(24);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../services/organisations/importOrganisation';
 import type { Store, StoreTx } from '../services/storage/repositories';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+import { forEachEngine } from './helpers/engines';
 import { offer, orgDoc, TENANT, tempDbPath, USERS } from './helpers/fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -49,7 +50,9 @@ describe('organisation import', () => {
     const demo = parseOrganisation(JSON.parse(fs.readFileSync(DEMO, 'utf8')), clock);
     expect(demo.offers.find((o) => o.id === 'silver-data-analytics')?.expiresOn).to.equal('2026-07-05');
   });
+});
 
+forEachEngine('organisation import into the database', (engine) => {
   it('an invalid document lists every problem with its JSON path, and nothing is written', async () => {
     const doc = orgDoc([
       offer('ap', 'actionPack', 'Security', { signatureCloudSupport: {} }),
@@ -66,8 +69,7 @@ describe('organisation import', () => {
     doc.organisation.tenantId = 'not-a-guid';
     doc.users[0].roles = ['superuser'];
     doc.users[1].emial = 'typo@x.example';
-    const dbPath = tempDbPath();
-    const store = SqliteStore.open(dbPath);
+    const store = await engine.open(await engine.newDatabase());
     try {
       let problems: { path: string; reason: string }[] = [];
       try {
@@ -103,8 +105,7 @@ describe('organisation import', () => {
   });
 
   it('a failure half-way through the write leaves the database unchanged', async () => {
-    const dbPath = tempDbPath();
-    const real = SqliteStore.open(dbPath);
+    const real = await engine.open(await engine.newDatabase());
     // The real store, with the third benefit insert failing as a full disk would.
     let inserts = 0;
     const failing: Store = {
@@ -119,7 +120,7 @@ describe('organisation import', () => {
           const benefits = {
             ...tx.benefits,
             insert: async (b: Parameters<StoreTx['benefits']['insert']>[0]) => {
-              if (++inserts === 3) throw new Error('SQLITE_FULL: database or disk is full');
+              if (++inserts === 3) throw new Error('disk full'); // as a full disk would, on either engine
               return tx.benefits.insert(b);
             },
           };
@@ -135,12 +136,13 @@ describe('organisation import', () => {
       ).catch(() => (failed = true));
       expect(failed).to.equal(true);
       expect(inserts).to.equal(3);
-      const counts = real.db
-        .prepare(
-          `SELECT (SELECT count(*) FROM organisations) o, (SELECT count(*) FROM users) u,
-                  (SELECT count(*) FROM membership_offers) f, (SELECT count(*) FROM benefits) b, (SELECT count(*) FROM audit_log) a`,
-        )
-        .get();
+      const counts = await real.read(async (tx) => ({
+        o: (await tx.organisations.list()).length,
+        u: (await tx.users.list(TENANT)).length,
+        f: (await tx.offers.list(TENANT)).length,
+        b: (await tx.benefits.list(TENANT)).length,
+        a: (await tx.audit.list(TENANT)).length,
+      }));
       expect(counts).to.deep.equal({ o: 0, u: 0, f: 0, b: 0, a: 0 });
     } finally {
       await real.close();
@@ -148,7 +150,7 @@ describe('organisation import', () => {
   });
 
   it('importing the same tenant twice is refused unless replacing', async () => {
-    const store = SqliteStore.open(tempDbPath());
+    const store = await engine.open(await engine.newDatabase());
     try {
       await importOrganisation(store, clock, orgDoc([offer('ap', 'actionPack', null)]));
       let refused: unknown;
@@ -222,11 +224,11 @@ describe('organisation import with DIRECTORY=entra: people are found on first co
   });
 });
 
-describe('admin CLI (npm run admin)', function () {
+forEachEngine('admin CLI (npm run admin)', function (engine) {
   this.timeout(30_000);
-  const cli = (args: string[], dbPath: string, env: Record<string, string> = {}) =>
+  const cli = (args: string[], address: string, env: Record<string, string> = {}) =>
     run(process.execPath, [path.join(ROOT, 'dist/services/cli/admin.js'), ...args], {
-      env: { ...process.env, DATABASE_PATH: dbPath, ...env },
+      env: { ...process.env, DATABASE_URL: '', ...engine.env(address), ...env },
     }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({
@@ -237,7 +239,7 @@ describe('admin CLI (npm run admin)', function () {
     );
 
   it('imports the demo, shows a user’s view, records activation IDs and exports CSV', async () => {
-    const db = tempDbPath();
+    const db = await engine.newDatabase();
     expect((await cli(['import', DEMO], db)).stdout).to.match(
       /Imported Contoso Partner Solutions .* 6 users, 4 offers, 7 benefits/,
     );
@@ -260,7 +262,7 @@ describe('admin CLI (npm run admin)', function () {
   });
 
   it('alert settings: thresholds and the pending reminder period change; bad values are refused by name', async () => {
-    const db = tempDbPath();
+    const db = await engine.newDatabase();
     await cli(['import', DEMO], db);
     const tenant = '6f2c8a10-3b4d-4e5f-9a7b-1c2d3e4f5a6b';
     const before = await cli(['alerts', tenant], db);
@@ -280,8 +282,8 @@ describe('admin CLI (npm run admin)', function () {
   });
 
   it('with DIRECTORY=entra an organisation file that lists nobody imports; with the file directory it is refused', async () => {
-    const db = tempDbPath();
-    const file = path.join(path.dirname(db), 'no-people.json');
+    const db = await engine.newDatabase();
+    const file = path.join(path.dirname(tempDbPath()), 'no-people.json');
     const demo = JSON.parse(fs.readFileSync(DEMO, 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(file, JSON.stringify({ ...demo, users: [] }));
     const refused = await cli(['import', file], db);
@@ -299,8 +301,8 @@ describe('admin CLI (npm run admin)', function () {
   });
 
   it('a bad file gets every problem listed, exit code 1 and no stack trace', async () => {
-    const db = tempDbPath();
-    const bad = path.join(path.dirname(db), 'bad.json');
+    const db = await engine.newDatabase();
+    const bad = path.join(path.dirname(tempDbPath()), 'bad.json');
     fs.writeFileSync(
       bad,
       JSON.stringify({ organisation: { tenantId: 'x', mpnId: 'abc' }, users: [], offers: {} }),

@@ -14,6 +14,7 @@ import {
   visibleText,
   type DemoUser,
   type TestBot,
+  sqliteDbOf,
 } from './helpers/botHttp';
 
 const QUESTION = 'how many incidents do we have left';
@@ -35,7 +36,7 @@ describe('a question turn writes nothing', function () {
     const before = commits();
     for (let i = 0; i < 9; i++) answered(await bot.say('member', QUESTION)); // a new activity id each
     expect(commits() - before).to.equal(0);
-    const refs = bot.app.store.db
+    const refs = sqliteDbOf(bot.app)
       .prepare('SELECT reference FROM conversation_references WHERE conversation_id = ?')
       .all('a:personal-member') as { reference: string }[];
     expect(refs).to.have.length(1);
@@ -66,7 +67,7 @@ describe('a question turn writes nothing', function () {
     }
     expect(commits() - before).to.equal(0);
 
-    const refs = bot.app.store.db
+    const refs = sqliteDbOf(bot.app)
       .prepare("SELECT conversation_id, reference FROM conversation_references WHERE scope = 'channel'")
       .all() as { conversation_id: string; reference: string }[];
     expect(refs.map((r) => r.conversation_id)).to.deep.equal([CHANNEL]);

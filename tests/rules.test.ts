@@ -14,17 +14,8 @@ import {
   UnknownUserError,
   ValidationError,
 } from '../services/domain/errors';
-import {
-  activeBenefit,
-  incidentInput,
-  offer,
-  OTHER_TENANT,
-  TENANT,
-  USERS,
-  who,
-  world,
-  type TestWorld,
-} from './helpers/fixtures';
+import { activeBenefit, incidentInput, offer, OTHER_TENANT, TENANT, USERS, who } from './helpers/fixtures';
+import { engineWorld, forEachEngine, type EngineWorld } from './helpers/engines';
 
 async function rejects<T extends Error>(p: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
   try {
@@ -36,13 +27,13 @@ async function rejects<T extends Error>(p: Promise<unknown>, type: new (...args:
   throw new Error(`expected ${type.name}, but the call succeeded`);
 }
 
-describe('service rules (FACTS R2–R16)', () => {
-  let w: TestWorld;
+forEachEngine('service rules (FACTS R2–R16)', (engine) => {
+  let w: EngineWorld;
   afterEach(async () => w?.close());
 
   describe('R2: activation requires the Global admin or MPN partner admin role', () => {
     beforeEach(async () => {
-      w = await world([offer('silver-x', 'silver', 'Data Analytics', {})]);
+      w = await engineWorld(engine, [offer('silver-x', 'silver', 'Data Analytics', {})]);
     });
     for (const role of ['globalAdmin', 'partnerAdmin'] as const) {
       it(`${role} can request activation`, async () => {
@@ -88,7 +79,7 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R3: Admin agents create CSP customer requests', () => {
     beforeEach(async () => {
-      w = await world([offer('gold-x', 'gold', 'Cloud Platform')]);
+      w = await engineWorld(engine, [offer('gold-x', 'gold', 'Cloud Platform')]);
     });
     it('an Admin agent opens an Azure request for a CSP customer', async () => {
       const i = await w.services.incidents.open(who('adminAgent'), incidentInput('cspAzure'));
@@ -106,7 +97,7 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R4: a CSP-only account is not authorized; an MPN-associated account is required', () => {
     beforeEach(async () => {
-      w = await world([offer('gold-x', 'gold', 'Cloud Platform')]);
+      w = await engineWorld(engine, [offer('gold-x', 'gold', 'Cloud Platform')]);
     });
     it('seeing benefits', async () => {
       const err = await rejects(w.services.benefits.view(who('cspOnly')), NotAuthorizedError);
@@ -136,14 +127,14 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R5: no active membership offer', () => {
     it('no offers at all gives "Looks like you don\'t have any benefits yet"', async () => {
-      w = await world([]);
+      w = await engineWorld(engine, []);
       const err = await rejects(w.services.benefits.view(who('member')), NoBenefitsError);
       expect(err.message).to.equal("Looks like you don't have any benefits yet");
       expect(err.rules).to.include('R6');
       await rejects(w.services.incidents.open(who('member'), incidentInput('onPremises')), NoBenefitsError);
     });
     it('only expired or not-yet-started offers count as none', async () => {
-      w = await world([
+      w = await engineWorld(engine, [
         offer('old', 'gold', 'Security', 'allActive', { startsOn: '2025-01-01', expiresOn: '2025-12-31' }),
         offer('future', 'silver', 'Security', 'allActive', {
           startsOn: '2026-09-01',
@@ -156,7 +147,7 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R6: a user the organisation does not know may have signed in with another account', () => {
     it('unknown user and unknown tenant are told apart', async () => {
-      w = await world([offer('gold-x', 'gold', 'Cloud Platform')]);
+      w = await engineWorld(engine, [offer('gold-x', 'gold', 'Cloud Platform')]);
       const err = await rejects(
         w.services.benefits.view({ tenantId: TENANT, aadObjectId: '00000000-0000-4000-8000-00000000ffff' }),
         UnknownUserError,
@@ -182,7 +173,7 @@ describe('service rules (FACTS R2–R16)', () => {
                   ...(state === 'rejected' ? { rejectedReason: 'not eligible yet' } : {}),
                 },
               };
-        w = await world([offer('ap', 'actionPack', null, benefits)]);
+        w = await engineWorld(engine, [offer('ap', 'actionPack', null, benefits)]);
         const err = await rejects(
           w.services.incidents.open(who('member'), incidentInput('onPremises')),
           BenefitNotActivatedError,
@@ -196,7 +187,7 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R8: activation is a request that takes a few days; asking twice makes one request', () => {
     it('a second request (by either admin) changes nothing and writes nothing', async () => {
-      w = await world([offer('ap', 'actionPack', null, {})]);
+      w = await engineWorld(engine, [offer('ap', 'actionPack', null, {})]);
       const first = await w.services.activation.request(who('globalAdmin'), 'ap.productSupport');
       w.clock.set('2026-06-16T10:00:00Z');
       const second = await w.services.activation.request(who('partnerAdmin'), 'ap.productSupport');
@@ -213,7 +204,7 @@ describe('service rules (FACTS R2–R16)', () => {
       ]);
     });
     it('concurrent requests make one request', async () => {
-      w = await world([offer('ap', 'actionPack', null, {})]);
+      w = await engineWorld(engine, [offer('ap', 'actionPack', null, {})]);
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
           w.services.activation.request(who(i % 2 ? 'globalAdmin' : 'partnerAdmin'), 'ap.productSupport'),
@@ -225,7 +216,7 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R9: after activation the Access ID and Contract ID are displayed', () => {
     beforeEach(async () => {
-      w = await world([offer('ap', 'actionPack', null, {})]);
+      w = await engineWorld(engine, [offer('ap', 'actionPack', null, {})]);
     });
     it('pending shows no IDs; recording valid IDs makes the benefit active with them', async () => {
       await w.services.activation.request(who('globalAdmin'), 'ap.productSupport');
@@ -306,7 +297,9 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R10: the IDs are there for the first use of support', () => {
     it('a plain member sees the Access ID and Contract ID of active benefits', async () => {
-      w = await world([offer('ap', 'actionPack', null, { productSupport: activeBenefit(0, 'AP') })]);
+      w = await engineWorld(engine, [
+        offer('ap', 'actionPack', null, { productSupport: activeBenefit(0, 'AP') }),
+      ]);
       const b = (await w.services.benefits.view(who('member'))).offers[0].benefits[0];
       expect(b.accessId).to.equal('ACC-AP-0001');
       expect(b.contractId).to.equal('CON-AP-0001');
@@ -315,7 +308,7 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R13: Product Support is for on-premises products, Signature Cloud Support for cloud products of Gold/Silver partners', () => {
     it('on-premises incidents count against Product Support, cloud incidents against Signature Cloud Support', async () => {
-      w = await world([offer('silver-x', 'silver', 'Data Analytics')]);
+      w = await engineWorld(engine, [offer('silver-x', 'silver', 'Data Analytics')]);
       const onPrem = await w.services.incidents.open(who('member'), incidentInput('onPremises'));
       const cloud = await w.services.incidents.open(who('member'), incidentInput('cloud'));
       expect([onPrem.plan, onPrem.benefitId]).to.deep.equal(['productSupport', 'silver-x.productSupport']);
@@ -327,7 +320,7 @@ describe('service rules (FACTS R2–R16)', () => {
       expect(benefits.map((b) => b.used)).to.deep.equal([1, 1]);
     });
     it('an Action Pack–only partner gets no Signature Cloud Support', async () => {
-      w = await world([offer('ap', 'actionPack', null)]);
+      w = await engineWorld(engine, [offer('ap', 'actionPack', null)]);
       const err = await rejects(
         w.services.incidents.open(who('member'), incidentInput('cloud')),
         SignatureCloudNotEntitledError,
@@ -338,7 +331,9 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R14: benefits last until they expire or no support incidents remain', () => {
     it('the expiry day itself is still valid; the day after is refused', async () => {
-      w = await world([offer('ap', 'actionPack', null, 'allActive', { expiresOn: '2026-06-15' })]);
+      w = await engineWorld(engine, [
+        offer('ap', 'actionPack', null, 'allActive', { expiresOn: '2026-06-15' }),
+      ]);
       await w.services.incidents.open(who('member'), incidentInput('onPremises'));
       w.clock.set('2026-06-16T00:00:01Z');
       const err = await rejects(
@@ -348,7 +343,7 @@ describe('service rules (FACTS R2–R16)', () => {
       expect(err.expiredOn).to.equal('2026-06-15');
     });
     it('an exhausted benefit refuses the next incident and shows as exhausted', async () => {
-      w = await world([offer('ap', 'actionPack', null, { productSupport: activeBenefit(9) })]);
+      w = await engineWorld(engine, [offer('ap', 'actionPack', null, { productSupport: activeBenefit(9) })]);
       await w.services.incidents.open(who('member'), incidentInput('onPremises'));
       const err = await rejects(
         w.services.incidents.open(who('member'), incidentInput('onPremises')),
@@ -359,7 +354,7 @@ describe('service rules (FACTS R2–R16)', () => {
       expect([b.status, b.used, b.remaining]).to.deep.equal(['exhausted', 10, 0]);
     });
     it('an expired offer still shows, marked expired, beside an active one', async () => {
-      w = await world([
+      w = await engineWorld(engine, [
         offer('old', 'gold', 'Security', 'allActive', { startsOn: '2025-01-01', expiresOn: '2026-01-31' }),
         offer('ap', 'actionPack', null),
       ]);
@@ -373,7 +368,7 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R15: any member account can use on-premises support once the IDs exist', () => {
     it('a member without any admin role opens an on-premises incident', async () => {
-      w = await world([offer('ap', 'actionPack', null)]);
+      w = await engineWorld(engine, [offer('ap', 'actionPack', null)]);
       const i = await w.services.incidents.open(who('member'), incidentInput('onPremises'));
       expect(i.openedBy).to.equal(USERS.member);
       expect(i.state).to.equal('open');
@@ -382,7 +377,7 @@ describe('service rules (FACTS R2–R16)', () => {
 
   describe('R16: CSP Azure requests use the Cloud Solution Provider plan without a support contract', () => {
     it('no incident is consumed, even when every benefit is exhausted or not activated', async () => {
-      w = await world([offer('ap', 'actionPack', null, { productSupport: activeBenefit(10) })]);
+      w = await engineWorld(engine, [offer('ap', 'actionPack', null, { productSupport: activeBenefit(10) })]);
       const before = (await w.services.benefits.view(who('member'))).offers[0].benefits[0].used;
       const i = await w.services.incidents.open(who('adminAgent'), incidentInput('cspAzure'));
       expect([i.plan, i.benefitId]).to.deep.equal(['cloudSolutionProvider', null]);
@@ -390,17 +385,17 @@ describe('service rules (FACTS R2–R16)', () => {
       expect(after).to.equal(before);
     });
     it('a CSP-only Admin agent may make it (the exception to R4)', async () => {
-      w = await world([]);
+      w = await engineWorld(engine, []);
       const i = await w.services.incidents.open(who('cspAgent'), incidentInput('cspAzure'));
       expect(i.plan).to.equal('cloudSolutionProvider');
     });
   });
 });
 
-describe('incidents: listing, showing, closing', () => {
-  let w: TestWorld;
+forEachEngine('incidents: listing, showing, closing', (engine) => {
+  let w: EngineWorld;
   beforeEach(async () => {
-    w = await world([offer('gold-x', 'gold', 'Cloud Platform')]);
+    w = await engineWorld(engine, [offer('gold-x', 'gold', 'Cloud Platform')]);
   });
   afterEach(async () => w.close());
 

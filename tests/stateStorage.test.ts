@@ -1,19 +1,26 @@
-/** botbuilder's Storage contract on the product database: eTag concurrency like MemoryStorage. */
+/** botbuilder's Storage contract on the product database: eTag concurrency like MemoryStorage, on both engines. */
 import { expect } from 'chai';
 import { DatabaseStorage } from '../bot/stateStorage';
 import { systemClock } from '../services/domain/clock';
-import { StateConflictError } from '../services/storage/repositories';
-import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
-import { tempDbPath } from './helpers/fixtures';
+import { StateConflictError, type Store } from '../services/storage/repositories';
+import { forEachEngine } from './helpers/engines';
 
-describe('DatabaseStorage (dialog state in the database)', () => {
-  let store: SqliteStore;
+forEachEngine('DatabaseStorage (dialog state in the database)', (engine) => {
+  let store: Store;
   let storage: DatabaseStorage;
-  beforeEach(() => {
-    store = SqliteStore.open(tempDbPath());
+  const opened: Store[] = [];
+  const open = async (address: string) => {
+    const s = await engine.open(address);
+    opened.push(s);
+    return s;
+  };
+  beforeEach(async () => {
+    store = await open(await engine.newDatabase());
     storage = new DatabaseStorage(store, systemClock);
   });
-  afterEach(() => store.close());
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
 
   it('writes, reads back with an eTag, and deletes', async () => {
     await storage.write({ 'conv/user': { dialogStack: [{ id: 'incidentDialog' }] } });
@@ -37,16 +44,38 @@ describe('DatabaseStorage (dialog state in the database)', () => {
     expect((await storage.read(['k'])).k.n).to.equal(4);
   });
 
-  it('state survives reopening the database file (a restart)', async () => {
-    const file = tempDbPath();
-    const a = SqliteStore.open(file);
+  it('two instances writing over the same eTag at once: exactly one wins, the other gets a conflict (no lost update)', async () => {
+    const address = await engine.newDatabase();
+    // PostgreSQL: four stores with pools of their own. Two SQLite stores in one process would block
+    // each other's synchronous lock waits: there the four share one store (its queue of units).
+    const one = await open(address);
+    const instances =
+      engine.name === 'PostgreSQL'
+        ? [one, ...(await Promise.all(Array.from({ length: 3 }, () => open(address))))]
+        : [one, one, one, one];
+    await new DatabaseStorage(instances[0], systemClock).write({ k: { n: 0 } });
+    for (let round = 1; round <= 5; round++) {
+      const seen = await Promise.all(instances.map((s) => new DatabaseStorage(s, systemClock).read(['k'])));
+      const outcomes = await Promise.allSettled(
+        instances.map((s, i) =>
+          new DatabaseStorage(s, systemClock).write({ k: { ...seen[i].k, n: round, by: i } }),
+        ),
+      );
+      const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+      expect(won, `round ${round}`).to.have.length(1);
+      for (const o of outcomes)
+        if (o.status === 'rejected') expect(o.reason).to.be.instanceOf(StateConflictError);
+      const after = (await new DatabaseStorage(instances[1], systemClock).read(['k'])).k;
+      expect(after).to.include({ n: round, by: won[0] });
+    }
+  });
+
+  it('state survives reopening the database (a restart)', async () => {
+    const address = await engine.newDatabase();
+    const a = await engine.open(address);
     await new DatabaseStorage(a, systemClock).write({ k: { step: 3 } });
     await a.close();
-    const b = SqliteStore.open(file);
-    try {
-      expect((await new DatabaseStorage(b, systemClock).read(['k'])).k.step).to.equal(3);
-    } finally {
-      await b.close();
-    }
+    const b = await open(address);
+    expect((await new DatabaseStorage(b, systemClock).read(['k'])).k.step).to.equal(3);
   });
 });

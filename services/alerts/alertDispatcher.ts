@@ -135,8 +135,9 @@ export class AlertDispatcher {
     // Most wake-ups find nothing: look with a read before taking the write lock.
     if ((await this.o.store.read((tx) => tx.outbox.listNotFannedOut(1))).length === 0) return 0;
     const now = isoTimestamp(this.o.clock);
-    const unreachable: { tenantId: string; recipient: string; outboxId: number }[] = [];
-    const count = await this.o.store.transaction(async (tx) => {
+    // Built inside the unit of work and handed out by it: a unit may run again (Store.transaction).
+    const { count, unreachable } = await this.o.store.transaction(async (tx) => {
+      const unreachable: { tenantId: string; recipient: string; outboxId: number }[] = [];
       const alerts = await tx.outbox.listNotFannedOut(limit);
       for (const alert of alerts) {
         for (const recipient of await recipientsOf(tx, alert)) {
@@ -154,7 +155,7 @@ export class AlertDispatcher {
         }
         await tx.outbox.markFannedOut(alert.id, now);
       }
-      return alerts.length;
+      return { count: alerts.length, unreachable };
     });
     for (const u of unreachable) this.o.log.warn('alert recipient unreachable: the bot is not installed', u);
     this.counts.unreachable += unreachable.length;

@@ -7,8 +7,8 @@ import { BenefitRuleError, ValidationError } from '../domain/errors';
 import { createServices, type Services } from '../index';
 import { ConfigError, loadConfig } from '../config';
 import { importOrganisation, OrganisationExistsError } from '../organisations/importOrganisation';
-import { SqliteStore } from '../storage/sqlite/sqliteStore';
-import { postgresNotAvailableLine } from '../storage/postgres/databaseUrl';
+import { DatabaseUnreachableError, openStore } from '../storage/openStore';
+import type { Store } from '../storage/repositories';
 import { incidentsCsv, offersText } from './format';
 import { settingsOf } from '../alerts/alertSettingsService';
 
@@ -27,7 +27,7 @@ const USAGE = `Usage: npm run admin -- <command>
   alert-settings <tenantId> [--thresholds half,eightyPercent,oneLeft,exhausted] [--pending-days N]
                                           change which quota thresholds alert and the pending reminder period
 
-Environment: DATABASE_PATH (default data/partner-support.sqlite); DATABASE_URL (PostgreSQL) is not available yet;
+Environment: DATABASE_PATH (default data/partner-support.sqlite); DATABASE_URL (postgres://…) selects PostgreSQL instead;
 DIRECTORY=entra (and its variables): an imported file may list no people (they are found on first contact).`;
 
 class UsageError extends Error {}
@@ -196,7 +196,11 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
       exitCode: 1,
     };
   }
-  if (err instanceof ConfigError || err instanceof OrganisationExistsError)
+  if (
+    err instanceof ConfigError ||
+    err instanceof OrganisationExistsError ||
+    err instanceof DatabaseUnreachableError
+  )
     return { message: err.message, exitCode: 1 };
   if (err instanceof BenefitRuleError)
     return {
@@ -207,15 +211,10 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
 }
 
 async function main(): Promise<void> {
-  let store: SqliteStore | undefined;
+  let store: Store | undefined;
   try {
     const config = loadConfig();
-    if (config.databaseUrl) {
-      console.error(postgresNotAvailableLine(config.databaseUrl));
-      process.exitCode = 1;
-      return;
-    }
-    store = SqliteStore.open(config.databasePath);
+    store = await openStore(config);
     await runAdmin(process.argv.slice(2), createServices(store), (line) => console.log(line), {
       directory: config.directory.kind,
     });

@@ -220,7 +220,24 @@ export interface StoreTx {
 }
 
 export interface Store {
-  /** A write unit of work: all or nothing, serialised against other writers (also in other processes). */
+  /**
+   * A write unit of work: all or nothing, serialised against other writers (also in other
+   * processes and on other machines).
+   *
+   * The contract every unit of work keeps (issue 11):
+   * - It may run more than once. A server database (PostgreSQL, SERIALIZABLE) rolls back a unit
+   *   that raced another one and runs it again on fresh data; only the last run's writes and
+   *   result count. So `work` computes from what it reads through `tx` and from its own locals,
+   *   and changes nothing outside itself: no assigning to the caller's objects or arrays (hand
+   *   things out through the result instead).
+   * - Nothing inside it sends, logs or calls out (no Teams message, no Graph or Microsoft call,
+   *   no log line, no timer): a rolled-back run would already have done it. Such work comes
+   *   before the unit (e.g. confirming roles with the directory) or after it returned (sending
+   *   alerts, logging what was written), driven by its result or by rows it wrote (the outbox).
+   * - It reads and writes only through `tx`, and never opens another unit of work.
+   * Errors it throws roll the unit back and reach the caller unchanged; an engine's own conflict
+   * errors never do, unless the bounded retries run out.
+   */
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** A consistent read-only snapshot. */
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;

@@ -1,6 +1,6 @@
 /**
- * A separate bot process's alert dispatcher on one SQLite file: drains what is queued through
- * the real CloudAdapter and prints its counts as JSON. argv: dbPath owner tenantRatePerSecond
+ * A separate bot process's alert dispatcher on one database (SQLite file or postgres:// URL): drains what is queued through
+ * the real CloudAdapter and prints its counts as JSON. argv: address owner tenantRatePerSecond
  */
 import { CardRenderer } from '../../cards/render';
 import { TeamsAlertSender } from '../../bot/alertSender';
@@ -8,14 +8,14 @@ import { createLogger } from '../../bot/logger';
 import { AlertDispatcher } from '../../services/alerts/alertDispatcher';
 import { SendBudget } from '../../services/alerts/sendBudget';
 import { systemClock } from '../../services/domain/clock';
-import { SqliteStore } from '../../services/storage/sqlite/sqliteStore';
+import { locationOf, openStore } from '../../services/storage/openStore';
 import { localAdapter } from './fakeConnector';
 
 async function main(): Promise<void> {
-  const [dbPath, owner, rate] = process.argv.slice(2);
+  const [address, owner, rate] = process.argv.slice(2);
   const logger = createLogger('error', (line) => process.stderr.write(line));
   const adapter = localAdapter(logger);
-  const store = SqliteStore.open(dbPath);
+  const store = await openStore(locationOf(address));
   const dispatcher = new AlertDispatcher({
     store,
     clock: systemClock,

@@ -7,6 +7,7 @@ import { capturedLogger, memoryLogger } from '../../bot/logger';
 import { loadConfig } from '../../services/config';
 import type { Clock } from '../../services/domain/clock';
 import type { DirectoryExtras } from '../../services/directory/index';
+import { SqliteStore } from '../../services/storage/sqlite/sqliteStore';
 import { tempDbPath } from './fixtures';
 import { REPLY_LOG } from './internalTokens';
 
@@ -20,6 +21,13 @@ export const DEMO_USERS = {
   supportLead: { id: '29:fang', aadObjectId: '00000000-0000-4000-8000-000000000006', name: 'Fang Wu' },
 } as const;
 export type DemoUser = keyof typeof DEMO_USERS;
+
+/** The SQLite connection of a bot started on SQLite, for tests that look at rows directly. */
+export function sqliteDbOf(app: App): SqliteStore['db'] {
+  if (!(app.store instanceof SqliteStore))
+    throw new Error('this test reads SQLite rows: start the bot on SQLite');
+  return app.store.db;
+}
 
 export interface BotActivity {
   type: string;

@@ -1,17 +1,18 @@
 /**
- * A separate process with its own connection to one SQLite file, opening incidents as fast
- * as it can once a shared start time arrives. Prints a JSON tally of outcomes.
- * argv: dbPath attempts startAtMs keyMode(unique|shared) workerId today
+ * A separate process with its own connection to one database (a SQLite file or a postgres://
+ * URL), opening incidents as fast as it can once a shared start time arrives. Prints a JSON
+ * tally of outcomes.
+ * argv: address attempts startAtMs keyMode(unique|shared) workerId today
  */
 import { fixedClock } from '../../services/domain/clock';
 import { BenefitRuleError } from '../../services/domain/errors';
 import { createServices } from '../../services/index';
-import { SqliteStore } from '../../services/storage/sqlite/sqliteStore';
+import { locationOf, openStore } from '../../services/storage/openStore';
 import { incidentInput, who } from './fixtures';
 
 async function main(): Promise<void> {
-  const [dbPath, attemptsRaw, startAtRaw, keyMode, workerId, today] = process.argv.slice(2);
-  const store = SqliteStore.open(dbPath);
+  const [address, attemptsRaw, startAtRaw, keyMode, workerId, today] = process.argv.slice(2);
+  const store = await openStore(locationOf(address));
   const services = createServices(store, fixedClock(`${today}T09:00:00Z`));
   const tally: Record<string, number> = {};
   const ids: string[] = [];

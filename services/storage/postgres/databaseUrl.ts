@@ -58,12 +58,3 @@ export function withoutPassword(text: string, raw: string): string {
     .sort((a, b) => b.length - a.length);
   return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
 }
-
-/**
- * The one line an entry point prints, then exits non-zero, when DATABASE_URL is set: this
- * version stores in SQLite only, and silently using SQLite would split the data of several
- * instances.
- */
-export function postgresNotAvailableLine(raw: string): string {
-  return `DATABASE_URL is set (${redactDatabaseUrl(raw)}), but PostgreSQL is not available in this version of the bot: unset DATABASE_URL to use SQLite at DATABASE_PATH.`;
-}

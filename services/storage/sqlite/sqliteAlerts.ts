@@ -20,7 +20,7 @@ function toOutbox(r: Row): OutboxAlert {
   };
 }
 
-function toDelivery(r: Row): AlertDelivery {
+export function toDelivery(r: Row): AlertDelivery {
   return {
     id: Number(r.id),
     outboxId: Number(r.outbox_id),

@@ -36,7 +36,7 @@ function toUser(r: Row): User {
   };
 }
 
-function toOffer(r: Row): MembershipOffer {
+export function toOffer(r: Row): MembershipOffer {
   return {
     tenantId: str(r.tenant_id),
     id: str(r.id),
@@ -48,7 +48,7 @@ function toOffer(r: Row): MembershipOffer {
   };
 }
 
-function toBenefit(r: Row): Benefit {
+export function toBenefit(r: Row): Benefit {
   return {
     tenantId: str(r.tenant_id),
     id: str(r.id),
@@ -69,7 +69,7 @@ function toBenefit(r: Row): Benefit {
   };
 }
 
-function toIncident(r: Row): Incident {
+export function toIncident(r: Row): Incident {
   return {
     tenantId: str(r.tenant_id),
     id: str(r.id),
