@@ -115,7 +115,10 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ],
   ['route', /\b(send|post|route|deliver|forward|redirect|push)|发送|发到|发在|发至|发这|推送|转发|投递/, 1],
   ['request', /\bplease\b|i want|i need|\blet s\b|帮我|请|我要|我想/, 0.7],
-  ['greet', /^(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好|嗨|哈喽|早上好/],
+  [
+    'greet',
+    /^(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好|嗨|哈[喽啰罗]|早上好|早安|午安|^安安/,
+  ],
   // Questions about the organisation's own activations and incidents (issue 13).
   ['why', /\bwhy\b|how come|\breasons?\b|为什么|为何|为啥|原因|怎么会/],
   [
