@@ -55,6 +55,8 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
     /paid|premier|advanced support|\bbuy\b|purchase|more support|付费|顶级|高级支持|购买|更多支持|support plans?|支持计划/,
   ],
   ['account', /\bmsa\b|\baad\b|accounts?\b|personal microsoft|帐户|账户/],
+  // The kinds of account R15 is about: on topic on their own, unlike "my bank account".
+  ['accountKind', /\bmsa\b|\baad\b|azure ad|personal microsoft|个人 ?microsoft/],
   [
     'expire',
     /expir|\blast\b|run out|until when|valid until|end date|过期|到期|有效期|截止|能用多久|关联多久|用完/,
@@ -289,6 +291,7 @@ export const DOMAIN_CONCEPTS = new Set([
   'azure',
   'paid',
   'account',
+  'accountKind',
   'expire',
   'article',
   'related',
