@@ -29,6 +29,7 @@ import { SendBudget } from '../services/alerts/sendBudget';
 import { createAdapter, isLoopbackHost, type AdapterOptions } from './adapter';
 import { TeamsAlertSender } from './alertSender';
 import { CardActions } from './cardActions';
+import { ClientLocale } from './clientLocale';
 import { isReplyFailure, replyFailureFields } from './connectorPolicy';
 import { saveConversationReferenceIfChanged } from './conversationReferences';
 import { errorFields, type Logger } from './logger';
@@ -89,11 +90,11 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const state = new PrivateConversationState(new DatabaseStorage(store, clock));
   const dialogs = new DialogSet(state.createProperty('dialogState'));
   const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
-  dialogs.add(new ActivationDialog(services, cards));
+  const focus = state.createProperty<Focus | undefined>('focus'); // "that one" → the benefit just discussed
+  dialogs.add(new ActivationDialog(services, cards, focus));
   dialogs.add(new IncidentDialog(services, drafts, cards));
 
   const classifier = createClassifier();
-  const focus = state.createProperty<Focus | undefined>('focus'); // "that one" → the benefit just discussed
   const cardActions = new CardActions({ services, dialogs, drafts, logger, cards, focus });
   const messages = new MessageRouter({ services, dialogs, classifier, cardActions, logger, cards, focus });
   const adapter = createAdapter(config, logger, options.adapter);
@@ -114,7 +115,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   // First the limits (no database, no log line per dropped turn), then who is served, and only
   // then anything that stores.
   const limiter = new TurnLimiter(config.turnLimits, logger, options.limiterNow);
-  adapter.use(new TraditionalReplies(traditional)); // first, so every reply of the turn is converted
+  adapter.use(new ClientLocale()); // first: everything after reads activity.locale
+  adapter.use(new TraditionalReplies(traditional)); // early, so every reply of the turn is converted
   adapter.use(limiter);
   adapter.use(new TenantGate(config.allowedTenants, logger));
   adapter.use(new ServedSenders(store, directory, logger));

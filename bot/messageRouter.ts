@@ -21,17 +21,19 @@ import {
   remainingAnswer,
   remainingSummary,
   statusAnswer,
+  DATA_INTENTS,
   type NamedBenefit,
 } from '../dialogs/benefitAnswers';
-import { freshFocus, type Focus } from '../dialogs/focus';
-import { INCIDENT_DIALOG } from '../dialogs/incidentDialog';
+import { FOCUS_MAX_BENEFITS, focusedIds, freshFocus, readWithFocus, type Focus } from '../dialogs/focus';
+import { isNewQuestion } from '../dialogs/newQuestion';
+import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
 import { userRefOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
 import { PROMPTS } from '../dialogs/prompts';
 import type { IntentClassifier, Understood } from '../dialogs/understanding/classifier';
 import type { Entities } from '../dialogs/understanding/entities';
 import { RoleRequiredError } from '../services/domain/errors';
-import { NAMES, type Language } from '../services/domain/facts';
+import type { Language } from '../services/domain/facts';
 import type { BenefitsView } from '../services/domain/views';
 import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
@@ -52,19 +54,6 @@ export interface MessageRouterDeps {
   /** The benefit this conversation is about, for "that one" / "它" (optional: without it, pronouns mean nothing). */
   focus?: StatePropertyAccessor<Focus | undefined>;
 }
-
-/** Intents whose answer comes from the organisation's data when the question names a benefit. */
-const DATA_INTENTS = new Set<string>([
-  'facts.benefitsDuration',
-  'facts.accessContractIds',
-  'facts.activationDuration',
-  'action.incidentsRemaining',
-  'action.activationStatus',
-  'action.rejectionReason',
-  'action.pendingReason',
-  'action.activate',
-  'none',
-]);
 
 /**
  * Inside a dialog, only these exact commands interrupt it: an answer such as the title
@@ -112,7 +101,7 @@ export class MessageRouter {
         ''
       ).trim();
       const focus = freshFocus(await this.deps.focus?.get(context), this.deps.services.clock.now().getTime());
-      const understood = this.understand(text, context.activity.locale, focus);
+      const understood = readWithFocus(this.deps.classifier, text, context.activity.locale, focus);
       this.deps.logger.debug('understood', {
         intent: understood.intent,
         score: understood.score,
@@ -130,8 +119,11 @@ export class MessageRouter {
           await dc.repromptDialog();
           return;
         }
-        await dc.continueDialog();
-        return;
+        if (!isNewQuestion(dc, text, understood.intent)) {
+          await dc.continueDialog();
+          return;
+        }
+        await dc.cancelAllDialogs(); // a new question instead of a button: answered below
       }
       const answered = await this.answerFromData(context, dc, understood, text, focus);
       if (!answered)
@@ -142,20 +134,6 @@ export class MessageRouter {
       if (isReplyFailure(inner)) throw inner;
       await context.sendActivity(replyActivity(await failureReply(this.deps, context, thrown)));
     }
-  }
-
-  /**
-   * A pronoun ("is it active?", "那个还剩几个") with a benefit in focus: when the words alone say
-   * nothing, they are read again with the benefit's name in place of the pronoun.
-   */
-  private understand(text: string, locale: string | undefined, focus: Focus | undefined): Understood {
-    const understood = this.deps.classifier.classify(text, locale);
-    const e = understood.entities;
-    if (understood.intent !== 'none' || !focus || !e.followUp || e.benefit) return understood;
-    const again = this.deps.classifier.classify(`${text} ${NAMES[focus.type][understood.language]}`, locale);
-    // Only a question about the benefit's own figures; "is it active?" read as "what is Product Support?" is not.
-    if (again.intent === 'none' || !DATA_INTENTS.has(again.intent)) return understood;
-    return { ...again, entities: e };
   }
 
   /**
@@ -179,7 +157,7 @@ export class MessageRouter {
     const view = await this.deps.services.benefits.view(who); // R4, R5: only what the card shows this person
     const everything = view.offers.flatMap((offer) => offer.benefits.map((benefit) => ({ benefit, offer })));
     let named: NamedBenefit[] | null = usesFocus
-      ? everything.filter(({ benefit }) => benefit.id === focus.benefitId)
+      ? everything.filter(({ benefit }) => focusedIds(focus).includes(benefit.id))
       : namedBenefits(view, entities.benefit, text);
     if (named === null) {
       if (!generalData) return false;
@@ -237,12 +215,14 @@ export class MessageRouter {
     return true;
   }
 
-  /** One benefit was named or acted on: "it" and "that one" mean it for a while. */
+  /** A benefit (or an offer's few) was named or acted on: "it" and "that one" mean it for a while. */
   private async remember(context: TurnContext, subject: NamedBenefit[]): Promise<void> {
-    if (subject.length !== 1) return;
+    if (subject.length === 0 || subject.length > FOCUS_MAX_BENEFITS) return;
     const { benefit } = subject[0];
     const at = this.deps.services.clock.now().getTime();
-    await this.deps.focus?.set(context, { benefitId: benefit.id, type: benefit.type, at });
+    const focus: Focus = { benefitId: benefit.id, type: benefit.type, at };
+    if (subject.length > 1) focus.benefitIds = subject.map((n) => n.benefit.id);
+    await this.deps.focus?.set(context, focus);
   }
 
   private async route(
@@ -283,7 +263,11 @@ export class MessageRouter {
         // The dialog asks before it checks; a stranger's answer would find no dialog (nothing is stored for them).
         const refusal = strangerRefusal(context);
         if (refusal) throw refusal;
-        await dc.beginDialog(INCIDENT_DIALOG, {});
+        // "Our Azure tenant is down, open a case": the kind is not asked again.
+        const options: IncidentDialogOptions = entities.incidentKind
+          ? { kind: entities.incidentKind, kindFromMessage: true }
+          : {};
+        await dc.beginDialog(INCIDENT_DIALOG, options);
         return;
       }
       case 'action.myIncidents': {

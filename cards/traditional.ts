@@ -13,6 +13,8 @@ const WORDING_FIXES: [string, string][] = [
   ['合作伙伴', '合作夥伴'], // Microsoft's own name: 合作夥伴中心
   ['全域性管理員', '全域管理員'], // Taiwan's phrase table makes 全局 "全域性"
   ['天后', '天後'], // "5 天后到期" is "in 5 days", not the goddess 天后
+  ['訪問 ID', '存取 ID'], // Traditional Chinese calls them 存取 ID and 合約 ID, as people type them
+  ['合同 ID', '合約 ID'],
 ];
 
 const CJK = /[\u3400-\u9fff]/;

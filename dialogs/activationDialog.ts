@@ -1,5 +1,5 @@
 import { confirmChoiceDefaults } from './confirmChoices';
-import { CardFactory, MessageFactory } from 'botbuilder';
+import { CardFactory, MessageFactory, type StatePropertyAccessor } from 'botbuilder';
 import {
   ChoiceFactory,
   ChoicePrompt,
@@ -13,6 +13,7 @@ import { activationStatusCard, type CardRenderer } from '../cards';
 import { RoleRequiredError } from '../services/domain/errors';
 import type { BenefitView, OfferView } from '../services/domain/views';
 import type { Services } from '../services/index';
+import type { Focus } from './focus';
 import { userRefOf } from './identity';
 import { languageOf } from './language';
 import { benefitLabel, PROMPTS } from './prompts';
@@ -46,6 +47,8 @@ export class ActivationDialog extends ComponentDialog {
   constructor(
     private readonly services: Services,
     private readonly cards: CardRenderer,
+    /** The benefit picked becomes the conversation's focus: "is it active now?" then means it. */
+    private readonly focus?: StatePropertyAccessor<Focus | undefined>,
   ) {
     super(ACTIVATION_DIALOG);
     this.addDialog(new ChoicePrompt(CHOOSE, undefined, 'en-us'));
@@ -97,6 +100,8 @@ export class ActivationDialog extends ComponentDialog {
     const state = step.values as ActivationState;
     const index = typeof step.result === 'number' ? step.result : (step.result as { index: number }).index;
     state.chosen = state.candidates[index];
+    const { id, type } = state.chosen.benefit;
+    await this.focus?.set(step.context, { benefitId: id, type, at: this.services.clock.now().getTime() });
     return step.prompt(CONFIRM, {
       prompt: PROMPTS.confirmActivation(benefitLabel(state.chosen.benefit, state.chosen.offer, lang))[lang],
       style: ListStyle.suggestedAction,

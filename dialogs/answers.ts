@@ -68,7 +68,7 @@ const ANSWERS: Record<FactIntent, Both> = {
       title: 'Who can activate',
       text: `${MESSAGES.activationRoles.en} Other users can see the benefits but not activate them.`,
     },
-    zh: { title: '谁可以激活', text: `${MESSAGES.activationRoles.zh} 其他用户可以查看权益，但不能激活。` },
+    zh: { title: '谁可以激活', text: `${MESSAGES.activationRoles.zh}其他用户可以查看权益，但不能激活。` },
   },
   'facts.howToActivate': {
     rules: ['R2', 'R7', 'R8', 'R9', 'R18'],
@@ -79,7 +79,7 @@ const ANSWERS: Record<FactIntent, Both> = {
     },
     zh: {
       title: '如何激活',
-      text: `${MESSAGES.activateBeforeUse.zh} 由全局管理员或 MPN 合作伙伴管理员在权益上选择“激活”（在此权益卡片上，或在合作伙伴中心：权益 → 技术优势）。${MESSAGES.allowFewDays.zh}${MESSAGES.idsAfterActivation.zh}`,
+      text: `${MESSAGES.activateBeforeUse.zh}由全局管理员或 MPN 合作伙伴管理员在权益上选择“激活”（在此权益卡片上，或在合作伙伴中心：权益 → 技术优势）。${MESSAGES.allowFewDays.zh}${MESSAGES.idsAfterActivation.zh}`,
       links: [dashboard.zh],
     },
   },
@@ -91,7 +91,7 @@ const ANSWERS: Record<FactIntent, Both> = {
     },
     zh: {
       title: '激活需要多长时间',
-      text: `${MESSAGES.allowFewDays.zh} 在颁发访问 ID 和合同 ID 之前，权益显示为“等待中”。`,
+      text: `${MESSAGES.allowFewDays.zh}在颁发访问 ID 和合同 ID 之前，权益显示为“等待中”。`,
     },
   },
   'facts.accessContractIds': {
@@ -102,7 +102,7 @@ const ANSWERS: Record<FactIntent, Both> = {
     },
     zh: {
       title: '访问 ID 和合同 ID',
-      text: `${MESSAGES.idsAfterActivation.zh}${MESSAGES.idsFirstUse.zh} 权益激活后，它们显示在权益卡片上。`,
+      text: `${MESSAGES.idsAfterActivation.zh}${MESSAGES.idsFirstUse.zh}权益激活后，它们显示在权益卡片上。`,
     },
   },
   'facts.notAuthorized': {
@@ -137,7 +137,7 @@ const ANSWERS: Record<FactIntent, Both> = {
     },
     zh: {
       title: NAMES.signatureCloudSupport.zh,
-      text: `${MESSAGES.signatureForCompetencies.zh} 仅适用于云产品；Action Pack 不包含。云能力：无限制；其他能力：${S.silver.other} 个（银牌）或 ${S.gold.other} 个（金牌）事件。${MESSAGES.idsFirstUse.zh}`,
+      text: `${MESSAGES.signatureForCompetencies.zh}仅适用于云产品；Action Pack 不包含。云能力：无限制；其他能力：${S.silver.other} 个（银牌）或 ${S.gold.other} 个（金牌）事件。${MESSAGES.idsFirstUse.zh}`,
     },
   },
   'facts.productSupport': {
@@ -149,7 +149,7 @@ const ANSWERS: Record<FactIntent, Both> = {
     },
     zh: {
       title: NAMES.productSupport.zh,
-      text: `用于最近的本地产品的技术支持：Action Pack ${P.actionPack} 个事件，银牌能力 ${P.silver} 个，金牌能力 ${P.gold} 个。${MESSAGES.anyAccount.zh} 请在“支持企业”中创建本地产品支持请求。`,
+      text: `用于最近的本地产品的技术支持：Action Pack ${P.actionPack} 个事件，银牌能力 ${P.silver} 个，金牌能力 ${P.gold} 个。${MESSAGES.anyAccount.zh}请在“支持企业”中创建本地产品支持请求。`,
       links: [supportForBusiness.zh],
     },
   },
@@ -190,7 +190,7 @@ const ANSWERS: Record<FactIntent, Both> = {
     },
     zh: {
       title: '为 CSP 客户创建 Azure 请求',
-      text: `${MESSAGES.cspAzurePlan.zh} 具有管理员代理角色的用户在 CSP 下选择“客户”，然后选择“服务管理”→“新建请求”；选择工作负荷后会打开其门户并在其中创建请求。不消耗成员资格事件。`,
+      text: `${MESSAGES.cspAzurePlan.zh}具有管理员代理角色的用户在 CSP 下选择“客户”，然后选择“服务管理”→“新建请求”；选择工作负荷后会打开其门户并在其中创建请求。不消耗成员资格事件。`,
       links: [{ title: 'CSP 客户', url: LINKS.cspCustomers }],
     },
   },
@@ -220,7 +220,7 @@ const ANSWERS: Record<FactIntent, Both> = {
     },
     zh: {
       title: '权益的有效期',
-      text: `${MESSAGES.benefitsLast.zh} 权益卡片显示每项权益的到期日期和剩余事件数。`,
+      text: `${MESSAGES.benefitsLast.zh}权益卡片显示每项权益的到期日期和剩余事件数。`,
     },
   },
   'facts.whereToRequest': {

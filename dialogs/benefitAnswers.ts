@@ -10,7 +10,23 @@ import { COMPETENCY_NAMES_ZH, LINKS, MESSAGES, NAMES, SOURCE, type Language } fr
 import { DEFAULT_PENDING_REMINDER_DAYS } from '../services/domain/types';
 import type { BenefitView, BenefitsView, OfferView } from '../services/domain/views';
 import type { Answer } from './answers';
+import { sentences } from './prompts';
 import type { BenefitMention } from './understanding/entities';
+
+/** Intents whose answer comes from the organisation's data when the question names a benefit. */
+export const DATA_INTENTS: ReadonlySet<string> = new Set<string>([
+  'facts.benefitsDuration',
+  'facts.accessContractIds',
+  'facts.activationDuration',
+  'action.incidentsRemaining',
+  'action.activationStatus',
+  'action.rejectionReason',
+  'action.pendingReason',
+  'action.activate',
+  // "How do I activate Signature Cloud Support?" names one: its activation (or R2's refusal).
+  'facts.howToActivate',
+  'none',
+]);
 
 export interface NamedBenefit {
   benefit: BenefitView;
@@ -191,11 +207,22 @@ export function pendingAnswer(named: NamedBenefit[], asOf: string, lang: Languag
       return lang === 'zh' ? `${name}：等待 Microsoft 处理。` : `${name}: waiting for Microsoft.`;
     const days = Math.max(0, daysBetween(requested, asOf));
     if (days >= DEFAULT_PENDING_REMINDER_DAYS) late = true;
+    const ago =
+      days === 0
+        ? lang === 'zh'
+          ? '今天'
+          : 'today'
+        : lang === 'zh'
+          ? `${days} 天前`
+          : `${days} day${days === 1 ? '' : 's'} ago`;
     return lang === 'zh'
-      ? `${name}：${requested} 提交了激活请求（${days} 天前），正在等待 Microsoft 处理。`
-      : `${name}: activation was requested on ${requested} (${days} day${days === 1 ? '' : 's'} ago) and is waiting for Microsoft.`;
+      ? `${name}：${requested} 提交了激活请求（${ago}），正在等待 Microsoft 处理。`
+      : `${name}: activation was requested on ${requested} (${ago}) and is waiting for Microsoft.`;
   });
-  const paragraphs = [...lines, `${MESSAGES.allowFewDays[lang]} ${MESSAGES.idsAfterActivation[lang]}`];
+  const paragraphs = [
+    ...lines,
+    sentences(lang, MESSAGES.allowFewDays[lang], MESSAGES.idsAfterActivation[lang]),
+  ];
   if (late)
     paragraphs.push(
       lang === 'zh'

@@ -8,8 +8,8 @@ import { ConfirmPrompt, PromptCultureModels } from 'botbuilder-dialogs';
 type ChoiceDefaultsConfirmPrompt = NonNullable<ConstructorParameters<typeof ConfirmPrompt>[3]>;
 
 // Traditional too (zh-TW / zh-HK users): 對, 確認, 確定.
-const ZH_YES = ['是', '是的', '好', '好的', '对', '對', '可以', '确认', '確認', '确定', '確定', '行'];
-const ZH_NO = ['否', '不', '不是', '不用', '不要', '不了'];
+export const ZH_YES = ['是', '是的', '好', '好的', '对', '對', '可以', '确认', '確認', '确定', '確定', '行'];
+export const ZH_NO = ['否', '不', '不是', '不用', '不要', '不了'];
 
 export function confirmChoiceDefaults(): ChoiceDefaultsConfirmPrompt {
   const defaults: ChoiceDefaultsConfirmPrompt = {};

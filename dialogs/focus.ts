@@ -3,19 +3,56 @@
  * refer to it. Kept in the conversation's state (per person and conversation), small, and only
  * for a while: after FOCUS_TTL_MS a pronoun means nothing again.
  */
+import { NAMES } from '../services/domain/facts';
 import type { BenefitType } from '../services/domain/types';
+import { DATA_INTENTS } from './benefitAnswers';
+import type { IntentClassifier, Understood } from './understanding/classifier';
 
 export interface Focus {
   benefitId: string;
   type: BenefitType;
+  /** When an answer was about several (an offer's two benefits): all of them, benefitId first. */
+  benefitIds?: string[];
   /** Epoch milliseconds (the services' clock) when it was named or acted on. */
   at: number;
 }
 
 export const FOCUS_TTL_MS = 10 * 60_000;
 
+/** At most this many benefits are "it": an answer about more was about everything. */
+export const FOCUS_MAX_BENEFITS = 4;
+
+/** The benefits "it" means. */
+export function focusedIds(focus: Focus): string[] {
+  return focus.benefitIds ?? [focus.benefitId];
+}
+
 /** The focus if it is still fresh at `now`. */
 export function freshFocus(focus: Focus | undefined, now: number): Focus | undefined {
   if (!focus || typeof focus.benefitId !== 'string' || typeof focus.at !== 'number') return undefined;
+  if (
+    focus.benefitIds !== undefined &&
+    !(Array.isArray(focus.benefitIds) && focus.benefitIds.every((id) => typeof id === 'string'))
+  )
+    return undefined;
   return now - focus.at <= FOCUS_TTL_MS && now >= focus.at ? focus : undefined;
+}
+
+/**
+ * A pronoun ("is it active?", "那个还剩几个") with a benefit in focus: when the words alone say
+ * nothing, they are read again with the benefit's name in place of the pronoun.
+ */
+export function readWithFocus(
+  classifier: IntentClassifier,
+  text: string,
+  locale: string | undefined,
+  focus: Focus | undefined,
+): Understood {
+  const understood = classifier.classify(text, locale);
+  const e = understood.entities;
+  if (understood.intent !== 'none' || !focus || !e.followUp || e.benefit) return understood;
+  const again = classifier.classify(`${text} ${NAMES[focus.type][understood.language]}`, locale);
+  // Only a question about the benefit's own figures; "is it active?" read as "what is Product Support?" is not.
+  if (again.intent === 'none' || !DATA_INTENTS.has(again.intent)) return understood;
+  return { ...again, entities: e };
 }

@@ -21,7 +21,7 @@ import { INCIDENT_FIELD_CHECKS } from '../services/incidents/validation';
 import { userRefOf } from './identity';
 import { saveDraft, type IncidentDrafts } from './incidentDrafts';
 import { languageOf } from './language';
-import { PROMPTS, remainingText, SKIP_WORDS } from './prompts';
+import { PROMPTS, remainingText, sentences, SKIP_WORDS } from './prompts';
 
 export const INCIDENT_DIALOG = 'incidentDialog';
 const STEPS = 'incidentSteps';
@@ -39,6 +39,8 @@ const TEXT = {
 
 export interface IncidentDialogOptions {
   kind?: IncidentKind;
+  /** The kind was read from what the person typed (not picked on a card): say which was taken. */
+  kindFromMessage?: boolean;
 }
 
 /**
@@ -60,6 +62,12 @@ interface Gathered {
 }
 
 const SEVERITIES: Severity[] = ['A', 'B', 'C'];
+/** The kinds in INCIDENT_KINDS' order, as the choice buttons and the pre-selected kind are worded. */
+const KIND_LABELS = {
+  onPremises: PROMPTS.kindOnPremises,
+  cloud: PROMPTS.kindCloud,
+  cspAzure: PROMPTS.kindCspAzure,
+} as const satisfies Record<IncidentKind, unknown>;
 
 /**
  * The gathered values, with what the eligibility step offered. A dialog stored before `offered`
@@ -135,11 +143,7 @@ export class IncidentDialog extends ComponentDialog {
     const lang = languageOf(step.context.activity.locale);
     return step.prompt(KIND, {
       prompt: PROMPTS.incidentKind[lang],
-      choices: ChoiceFactory.toChoices([
-        PROMPTS.kindOnPremises[lang],
-        PROMPTS.kindCloud[lang],
-        PROMPTS.kindCspAzure[lang],
-      ]),
+      choices: ChoiceFactory.toChoices(INCIDENT_KINDS.map((k) => KIND_LABELS[k][lang])),
       style: ListStyle.heroCard,
     });
   }
@@ -157,14 +161,16 @@ export class IncidentDialog extends ComponentDialog {
       contact: { name: eligibility.contact.name, email: eligibility.contact.email },
     };
     Object.assign(step.values, { kind, offered } satisfies Partial<Gathered>);
-    if (eligibility.plan === 'cloudSolutionProvider')
-      await step.context.sendActivity(PROMPTS.noIncidentConsumed[lang]);
-    else {
-      const name = NAMES[eligibility.plan][lang];
-      await step.context.sendActivity(
-        PROMPTS.countedAgainst(name, remainingText(eligibility.remaining, lang))[lang],
-      );
-    }
+    // A kind taken from the request is said, so a wrong guess can be cancelled.
+    const fromMessage = ((step.options ?? {}) as IncidentDialogOptions).kindFromMessage === true;
+    const taken = fromMessage ? [PROMPTS.kindTaken(KIND_LABELS[kind][lang])[lang]] : [];
+    const counted =
+      eligibility.plan === 'cloudSolutionProvider'
+        ? PROMPTS.noIncidentConsumed[lang]
+        : PROMPTS.countedAgainst(NAMES[eligibility.plan][lang], remainingText(eligibility.remaining, lang))[
+            lang
+          ];
+    await step.context.sendActivity(sentences(lang, ...taken, counted));
     return step.prompt(TEXT.product, { prompt: PROMPTS.product[lang] });
   }
 

@@ -1,5 +1,5 @@
 /** What the dialogs say, in English and Chinese (zh-CN). Facts come from services/domain/facts.ts. */
-import { MESSAGES, NAMES, type Language } from '../services/domain/facts';
+import { COMPETENCY_NAMES_ZH, MESSAGES, NAMES, type Language } from '../services/domain/facts';
 import { INCIDENT_TEXT_LIMITS as L } from '../services/incidents/validation';
 
 type Text = Record<Language, string>;
@@ -21,6 +21,8 @@ export const PROMPTS = {
   kindOnPremises: t('On-premises product', '本地产品'),
   kindCloud: t('Cloud product', '云产品'),
   kindCspAzure: t('Azure, for a CSP customer', 'Azure（CSP 客户）'),
+  /** The kind read from the request itself ("our Azure tenant is down, open a case"). */
+  kindTaken: (kind: string): Text => t(`${kind}, as you said.`, `按你所说：${kind}。`),
   countedAgainst: (benefit: string, remaining: string): Text =>
     t(
       `This incident will be counted against ${benefit} (${remaining}).`,
@@ -28,7 +30,7 @@ export const PROMPTS = {
     ),
   noIncidentConsumed: t(
     `${MESSAGES.cspAzurePlan.en} No incident will be used.`,
-    `${MESSAGES.cspAzurePlan.zh} 不会消耗事件。`,
+    `${MESSAGES.cspAzurePlan.zh}不会消耗事件。`,
   ),
   product: t(
     'Which product? (for example "SQL Server 2022" or "Azure App Service")',
@@ -83,6 +85,9 @@ export const PROMPTS = {
   nothingToCancel: t('There is nothing to cancel.', '当前没有可取消的操作。'),
 } as const;
 
+/** Sentences one after another: Chinese puts no space after "。". */
+export const sentences = (lang: Language, ...parts: string[]) => parts.join(lang === 'zh' ? '' : ' ');
+
 export const SKIP_WORDS = ['skip', 'none', 'no', '跳过', '无', '没有'];
 
 /** Display name of a benefit, with its offer: "Microsoft Product Support — Gold competency (Cloud Platform)". */
@@ -92,6 +97,10 @@ export function benefitLabel(
   lang: Language,
 ): string {
   const level = NAMES[offer.level][lang];
+  if (lang === 'zh' && offer.competency) {
+    const competency = COMPETENCY_NAMES_ZH[offer.competency] ?? offer.competency;
+    return `${NAMES[benefit.type].zh} — ${level}（${competency}）`;
+  }
   return `${NAMES[benefit.type][lang]} — ${level}${offer.competency ? ` (${offer.competency})` : ''}`;
 }
 

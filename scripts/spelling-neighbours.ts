@@ -30,7 +30,8 @@ if (!fs.existsSync(DICTIONARY)) {
 const keys = new Set(KEY_WORDS);
 const words = new Set(
   [...fs.readFileSync(DICTIONARY, 'utf8').split('\n'), ...EXTRA]
-    .map((w) => w.trim().toLowerCase())
+    // "café" is typed "cafe": accents off, or it would be "corrected" to "case".
+    .map((w) => w.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase())
     .filter((w) => /^[a-z]+$/.test(w) && !keys.has(w)),
 );
 const neighbours = [...words]

@@ -1331,14 +1331,12 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         {
           say: '激活权益',
           replies: [
-            '要激活哪项权益？ [签名云支持 — 银牌能力 (Data Analytics) | Microsoft 产品支持 — 金牌能力 (Application Development)]',
+            '要激活哪项权益？ [签名云支持 — 银牌能力（数据分析） | Microsoft 产品支持 — 金牌能力（应用开发）]',
           ],
         },
         {
           say: '1',
-          replies: [
-            '请求激活 签名云支持 — 银牌能力 (Data Analytics)？需要几天时间来处理激活请求。 [是的 | 不]',
-          ],
+          replies: ['请求激活 签名云支持 — 银牌能力（数据分析）？需要几天时间来处理激活请求。 [是的 | 不]'],
         },
         { say: '是的', replies: ['<card: 激活待处理>'] },
       ]);

@@ -51,9 +51,32 @@ const QUESTIONS = {
     '明天天气怎么样',
     '取消',
   ],
+  // Traditional Chinese, Taiwan words (issue 13): the same conversation as zh-TW users type it.
+  tw: [
+    '哈囉',
+    '幫助',
+    '查看我們的權益',
+    '還剩幾個案件',
+    '啟用狀態是什麼',
+    '誰可以啟用權益',
+    '金牌能力有多少個事件',
+    '簽章雲端支援是什麼',
+    'Action Pack 什麼時候到期',
+    '金牌雲端平台產品支援的存取 ID 是什麼',
+    '應用程式開發的產品支援為什麼被拒絕',
+    '資料分析的啟用為什麼還在審核中',
+    '雲端平台的簽章雲端支援還剩幾個案件',
+    '它什麼時候到期',
+    '我的支援案件',
+    '列出公司所有未關閉的案件',
+    '幫我開通簽章雲端支援',
+    '提醒設定',
+    '明天天氣如何',
+    '取消',
+  ],
 };
 
-describe('nothing internal on screen: the main conversations as each demo person, both languages', function () {
+describe('nothing internal on screen: the main conversations as each demo person, in English, Simplified and Traditional Chinese', function () {
   this.timeout(120_000);
   let bot: TestBot;
   before(async () => (bot = await startTestBot({ ALERTS_ENABLED: 'false', TURN_LIMITS: 'off' })));
@@ -90,6 +113,7 @@ describe('nothing internal on screen: the main conversations as each demo person
     for (const [lang, locale] of [
       ['en', 'en-US'],
       ['zh', 'zh-CN'],
+      ['tw', 'zh-TW'],
     ] as const) {
       it(`${user} (${locale}): every reply is in the person's words`, async () => {
         const conversationId = `a:words-${user}-${lang}`;

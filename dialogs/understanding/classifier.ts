@@ -18,6 +18,7 @@ import {
   REQUIRES,
   RULED_OUT_BY,
   STOPWORDS,
+  WEAK_DOMAIN_CONCEPTS,
 } from './lexicon';
 import { normalise } from './normalise';
 
@@ -153,12 +154,17 @@ export class IntentClassifier {
       ...recogniseEntities(normalised.text),
     };
     // A long message is read for its question first, and whole only when that says nothing.
-    let best = this.score(normalised.question);
-    if (best.intent === 'none' && normalised.question !== normalised.text) best = this.score(normalised.text);
+    // A benefit type or competency named is a sign of the subject; "gold" alone may be a medal.
+    const b = entities.benefit;
+    const named =
+      b !== undefined && (b.types.length > 0 || b.competencies.length > 0 || b.levels.includes('actionPack'));
+    let best = this.score(normalised.question, named);
+    if (best.intent === 'none' && normalised.question !== normalised.text)
+      best = this.score(normalised.text, named);
     return { ...best, language, entities };
   }
 
-  private score(text: string): { intent: Intent; score: number } {
+  private score(text: string, named = false): { intent: Intent; score: number } {
     const f = features(text);
     const v = this.vectorise(f);
     if (v.size === 0) return { intent: 'none', score: 0 };
@@ -196,11 +202,17 @@ export class IntentClassifier {
     const notEvidence = new Set(
       NOT_ON_TOPIC_WITH.filter(([concept, unless]) => has(concept) && !has(unless)).flatMap(([, , c]) => c),
     );
+    const evidence = [...v.keys()]
+      .filter((k) => k.startsWith('k:'))
+      .map((k) => k.slice(2))
+      .filter((c) => DOMAIN_CONCEPTS.has(c) && !notEvidence.has(c));
+    const weak = evidence.filter((c) => WEAK_DOMAIN_CONCEPTS.has(c)).length;
     const onTopic =
-      [...v.keys()].some(
-        (k) => k.startsWith('k:') && DOMAIN_CONCEPTS.has(k.slice(2)) && !notEvidence.has(k.slice(2)),
-      ) ||
-      (has('followUp') && DOMAIN_WITH_FOLLOW_UP.some(has));
+      evidence.length > weak ||
+      weak >= 2 ||
+      (weak === 1 && (named || has('membershipLevel'))) ||
+      ((has('followUp') || named) && DOMAIN_WITH_FOLLOW_UP.some(has)) ||
+      has('itExpires');
     if (!conversational && !onTopic) return { intent: 'none', score: bestScore };
     return { intent: best, score: Math.min(1, bestScore) };
   }

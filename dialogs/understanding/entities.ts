@@ -5,7 +5,8 @@
  * say about which of the organisation's benefits (dialogs/benefitAnswers.ts matches them).
  */
 import { COMPETENCY_NAMES_ZH } from '../../services/domain/facts';
-import type { BenefitType, OfferLevel } from '../../services/domain/types';
+import { ZERO_PRONOUN } from './lexicon';
+import type { BenefitType, IncidentKind, OfferLevel } from '../../services/domain/types';
 
 export interface BenefitMention {
   types: BenefitType[];
@@ -22,6 +23,8 @@ export interface Entities {
   followUp?: boolean;
   /** For incident lists: "open" when only unresolved ones are asked for. */
   incidentScope?: 'open';
+  /** For a new incident: on-premises or cloud, when the message says which (R3, R16: CSP Azure only when said). */
+  incidentKind?: IncidentKind;
 }
 
 const TYPES: readonly [BenefitType, RegExp][] = [
@@ -55,6 +58,25 @@ const FOLLOW_UP =
   /\b(it|its|that|this|them|those|the same)\b|那个|那项|那一个|这个|这项|它|该权益|该激活|上面(那|这)/;
 const OPEN_ONLY =
   /\b(open|unresolved|not closed|unclosed|outstanding|in progress|active|ongoing)\b|未关闭|没关闭|未解决|没解决|进行中|处理中|还开着|打开的|开着的/;
+
+/**
+ * What a new incident is about, from the products it names (R13: Product Support is for
+ * on-premises products, Signature Cloud Support for cloud ones). CSP Azure only when CSP is said
+ * as well as Azure (R3, R16); both cloud and on-premises words, or neither, leave the question open.
+ */
+const CLOUD_PRODUCT =
+  /azure|\bcloud\b|office 365|microsoft 365|\b[mo]365\b|(exchange|sharepoint) online|onedrive|microsoft teams|intune|\bentra\b|dynamics 365|power (bi|apps|automate|platform)|\bsaas\b|\bpaas\b|\biaas\b|云(?!解决方案提供商)/;
+const ON_PREMISES_PRODUCT =
+  /on ?prem|\b(windows|sql|exchange|sharepoint|biztalk|skype for business|lync|project|dynamics (ax|gp|nav|sl)) server\b|\bserver (19|20)\d\d\b|\bsystem center\b|本地|内部部署|自建|机房/;
+const CSP = /\bcsp\b|cloud solution provider|云解决方案提供商/;
+
+function incidentKindOf(norm: string, types: readonly BenefitType[]): IncidentKind | undefined {
+  if (CSP.test(norm) && /azure/.test(norm)) return 'cspAzure';
+  const cloud = CLOUD_PRODUCT.test(norm) || types.includes('signatureCloudSupport');
+  const onPremises = ON_PREMISES_PRODUCT.test(norm) || types.includes('productSupport');
+  if (cloud === onPremises) return undefined;
+  return cloud ? 'cloud' : 'onPremises';
+}
 
 function normalise(text: string): string {
   return text
@@ -100,7 +122,9 @@ export function recogniseEntities(text: string): Omit<Entities, 'incidentId'> {
   const entities: Omit<Entities, 'incidentId'> = {};
   if (types.length || levels.length || competencies.length)
     entities.benefit = { types, levels, competencies };
-  if (FOLLOW_UP.test(norm)) entities.followUp = true;
+  if (FOLLOW_UP.test(norm) || ZERO_PRONOUN.test(norm)) entities.followUp = true;
   if (OPEN_ONLY.test(norm)) entities.incidentScope = 'open';
+  const incidentKind = incidentKindOf(norm, types);
+  if (incidentKind) entities.incidentKind = incidentKind;
   return entities;
 }

@@ -38,6 +38,11 @@ export const EN_SYNONYMS: readonly (readonly [RegExp, string])[] = [
   [/\b(tickets?|cases?|incidents?|requests?)\b(.{0,30}) (log|file|lodge|raise|submit)\b/g, '$1$2 open'],
   [/\b(lapse[sd]?|lapsing)\b/g, 'expire'],
   [/\b(end date|valid until|valid till|good until|good till)\b/g, 'expiry'],
+  [/\b(up|due) for renewal\b|\brenewal date\b/g, 'expiry'],
+  [
+    /\bwhen (do|does|will|should|must) (we|i|you|they|it|our [a-z ]{1,40}) (need to |have to )?(be )?renew(ed)?\b/g,
+    'when does it expire',
+  ],
   [/\bvalid(ity)?\b/g, 'last'],
   [/\b(?:any|an|the latest) (?:update|news|progress) (?:on|about|for)\b/g, 'status of'],
   [/\b(?:get|got|been|was|is|be) approved\b/g, 'gone through'],
@@ -48,7 +53,7 @@ export const EN_SYNONYMS_NOT_ABOUT_ALERTS: readonly (readonly [RegExp, string])[
   [/\b(enable|switch on|turn on|unlock|claim|redeem)\b/g, 'activate'],
   [/\b(enabled|switched on|turned on|unlocked|claimed|redeemed)\b/g, 'activated'],
   [/\b(enabling|switching on|turning on|unlocking|claiming|redeeming)\b/g, 'activating'],
-  [/\blive yet\b/g, 'activated yet'],
+  [/\b(live|active) (yet|now|already)\b/g, 'activated $2'],
   [/\b(go|goes|gone|went|going) live\b/g, 'activated'],
   [/\bshut\b/g, 'close'],
   [/\bmark (.{0,24}) as (resolved|done|closed|fixed|solved)\b/g, 'close $1'],
@@ -89,7 +94,15 @@ const REGIONAL: readonly (readonly [RegExp, string])[] = [
   [/[帐账]号/g, '帐户'],
   [/支援/g, '支持'],
   [/(?<!解决)方案/g, '计划'],
-  [/案件|个案|案子/g, '案例'],
+  // "这个案子" is "这个" + "案子", not "这" + "个案" + "子".
+  [/案件|(?<![这那一几两哪])个案|案子/g, '案例'],
+  // Competencies as Microsoft names them in Taiwan, after conversion, to their mainland names.
+  [/应用程序开发/g, '应用开发'],
+  [/企业行动(性)?管理/g, '企业移动性管理'],
+  [/云商务应用(程序)?/g, '云业务应用'],
+  [/共同作业(与|和)内容/g, '协作和内容'],
+  [/中小型企业云解决方案/g, '小型和中型云解决方案'],
+  [/专案(与|和)专案组合管理/g, '项目和项目组合管理'],
 ];
 
 /** Everyday Mandarin for the lexicon's words. */
@@ -101,11 +114,21 @@ const MANDARIN: readonly (readonly [RegExp, string])[] = [
   [/我(?:提|报|提交|创建|开)的/g, '我开了的'],
   [/[报提](?=[一个张]{0,2}(?:工单|事件|案例|支持请求))/g, '开'],
   [/到期|失效|截止/g, '过期'],
+  // "福利到什么时候", "能用到哪天": until when, not "快递什么时候到".
+  [/(?<!等)(?:能用|可以用|有效)?到(什么时候|哪天|几号|何时)(?:为止)?/g, '什么时候过期'],
+  // "批下来没有": approved yet.
+  [/批(?:下来|准)?了?(?:没有|没|吗)/g, '通过了吗'],
+  [/申请/g, '请求'],
+  [/(什么时候|哪天|何时)(要|需要|得)?续(签|约|期|费)/g, '什么时候过期'],
 ];
 
 /** As MANDARIN, but only in messages that are not about alerts ("开启提醒" is unmuting). */
 export const ZH_SYNONYMS_NOT_ABOUT_ALERTS: readonly (readonly [RegExp, string])[] = [
-  [/开通|启动|启用/g, '激活'],
+  [/开通|启动|启用|开起来/g, '激活'],
+  // Incidents counted as "次数", "额度", "单" (not quota alerts' "配额"): how many are left.
+  [/的?(?:次数|额度)/g, '事件'],
+  [/几次/g, '几个事件'],
+  [/([报开提])(几|多少)个?单/g, '$1$2个工单'],
   [/关掉|关了|关上/g, '关闭'],
 ];
 

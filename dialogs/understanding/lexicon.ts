@@ -5,6 +5,14 @@
  */
 import type { Intent } from './intents';
 
+/**
+ * Chinese leaves the subject out when it is the one just talked about: "为什么被拒绝了",
+ * "怎么还在等" are the whole message. Matched on the whole (normalised) message only, so
+ * "为什么我的报销被拒绝了" names its own subject.
+ */
+export const ZERO_PRONOUN =
+  /^\s*(为什么|为何|为啥|怎么)?(又|还|会|就|居然)?(被)?(拒绝|驳回|拒|没通过|没有通过|不通过|没批准|没有批准)了?(呢|啊|吗)?\s*$|^\s*(为什么|为何|为啥|怎么)?(还|一直|还是)(在)?(等待中?|等|审核中?|没(有)?(激活|通过|批准|好|处理))(呢|啊|吗)?\s*$/;
+
 /** [concept, pattern, weight]: weight 2 unless a concept is only a weak hint. */
 export const CONCEPTS: readonly [string, RegExp, number?][] = [
   [
@@ -38,13 +46,17 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['compare', /compare|比较/],
   ['competency', /competenc|能力/],
   ['cloud', /cloud|云/],
-  ['csp', /\bcsp\b|cloud solution provider|云解决方案提供商|customers?\b|客户/],
+  ['csp', /\bcsp\b|cloud solution provider|云解决方案提供商/],
+  // Everyone has customers: on its own, not a sign the message is about CSP (WEAK_DOMAIN_CONCEPTS).
+  ['customer', /customers?\b|客户/],
   ['azure', /azure/],
   [
     'paid',
     /paid|premier|advanced support|\bbuy\b|purchase|more support|付费|顶级|高级支持|购买|更多支持|support plans?|支持计划/,
   ],
   ['account', /\bmsa\b|\baad\b|accounts?\b|personal microsoft|帐户|账户/],
+  // The kinds of account R15 is about: on topic on their own, unlike "my bank account".
+  ['accountKind', /\bmsa\b|\baad\b|azure ad|personal microsoft|个人 ?microsoft/],
   [
     'expire',
     /expir|\blast\b|run out|until when|valid until|end date|过期|到期|有效期|截止|能用多久|关联多久|用完/,
@@ -52,6 +64,8 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['where', /\bwhere\b|\blink\b|\burl\b|website|dashboard|在哪|链接|网站|仪表板|去哪/],
   ['portal', /dashboard|partner center|support for business|仪表板|合作伙伴中心|支持企业/],
   ['article', /articles?\b|docs|documentation|read more|文章|文档|了解更多/],
+  // Reading on from the source article: "related articles", "next steps", "where can I read more".
+  ['related', /related|next steps?|read more|learn more|further reading|相关|后续步骤|了解更多|延伸阅读/, 1],
   [
     'scope',
     /cover|kind of problems?|\bscope\b|error messages?|counts as|包括什么|哪些问题|错误消息|算一个|做什么的/,
@@ -59,7 +73,11 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['show', /\bshow\b|\blist\b|查看|显示|列出/],
   ['benefit', /benefits?\b|membership offers?|权益|福利|会员资格/],
   ['remain', /\bleft\b|remain|\bstill\b|剩|还能|用了多少|have we used/],
-  ['incident', /incidents?\b|\bcases?\b|tickets?\b|support requests?|事件|案例|工单|支持请求/],
+  // Not a phone case, a test case, "in case" or a concert ticket.
+  [
+    'incident',
+    /incidents?\b|(?<!\b(phone|pencil|suit|brief|book|display|glasses|guitar|laptop|carrying|pillow|camera|test|use|edge|worst|best|in|upper|lower|court) )\bcases?\b|(?<!\b(concert|movie|cinema|theatre|theater|flight|plane|train|bus|parking|speeding|lottery|raffle|event|show|game|match) )\btickets?\b(?! (for|to) (the |a |an |this |that )?(concert|show|movie|film|game|match|flight|train|bus|event|festival|gig|party|play|opera|museum|zoo|park|cinema|theatre|theater))|support requests?|事件|案例|工单|支持请求/,
+  ],
   [
     'open',
     /\bopen\b|create|raise|\bnew\b|submit|开立|开(?:个|一个|张|单|支持|事件|案例|工单|票)|创建|新建|提交/,
@@ -73,7 +91,7 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['status', /status|\byet\b|gone through|pending|状态|了吗|完成了吗|等待中/],
   [
     'help',
-    /\bhelp\b|what can you|are you able|how do i use|commands|what can i ask|帮助|能做什么|可以问|命令|怎么使用/,
+    /\bhelp\b(?! (me )?(with|on|for) (my|our|the|a|an|this|some) )|what can you|are you able|how do i use|commands|what can i ask|帮助|能做什么|可以问|命令|怎么使用/,
   ],
   [
     'cancel',
@@ -99,7 +117,10 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ],
   ['route', /\b(send|post|route|deliver|forward|redirect|push)|发送|发到|发在|发至|发这|推送|转发|投递/, 1],
   ['request', /\bplease\b|i want|i need|\blet s\b|帮我|请|我要|我想/, 0.7],
-  ['greet', /^(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好|嗨|哈喽|早上好/],
+  [
+    'greet',
+    /^(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好|嗨|哈[喽啰罗]|早上好|早安|午安|^安安/,
+  ],
   // Questions about the organisation's own activations and incidents (issue 13).
   ['why', /\bwhy\b|how come|\breasons?\b|为什么|为何|为啥|原因|怎么会/],
   [
@@ -113,7 +134,10 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   /** A pronoun or "that activation": the benefit the conversation was just about. */
   [
     'followUp',
-    /\b(that|this|the same) (one|activation|request|benefit|offer)\b|\b(it|that|this)\b|那个|那项|这个|这项|它/,
+    new RegExp(
+      String.raw`\b(that|this|the same) (one|activation|request|benefit|offer)\b|\b(it|that|this)\b|那个|那项|这个|这项|它|` +
+        ZERO_PRONOUN.source,
+    ),
     0,
   ],
   [
@@ -122,6 +146,15 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
     0,
   ],
   ['incidentRef', /incidentref/, 0],
+  /**
+   * "When does it expire?" with nothing in focus: a pronoun that expires is a benefit here (the
+   * general answer), while "my passport expires" needs more than the word to be on topic.
+   */
+  [
+    'itExpires',
+    /\b(does|do|will|did|would) (it|that|this|they|that one|this one) (expire|last|run out|end)\b|\b(it|that one|this one) (expires|lasts|runs out)\b|^(它|那个|这个)?(什么时候|何时|哪天)(会)?过期/,
+    0,
+  ],
   /** A membership level named as one ("gold competency", "Action Pack"); "gold" alone may be a medal. */
   [
     'membershipLevel',
@@ -157,12 +190,16 @@ export const RULED_OUT_BY: readonly [Intent, string, string?][] = [
   // naming a benefit to activate is not a question about competencies; "why … rejected" never
   // starts an activation; "that activation" asks where it stands, not how to activate.
   ['facts.noBenefits', 'csp'],
+  ['facts.noBenefits', 'customer'],
+  // "Open a case for our customer's Azure subscription" asks for a case, not how CSP requests work.
+  ['facts.cspAzure', 'open', 'how'],
   ['facts.noBenefits', 'notAuthorized'],
   ['facts.whoCanActivate', 'notAuthorized'],
   ['facts.cloudCompetencies', 'activate'],
   ['action.activate', 'why'],
   ['action.activate', 'rejected'],
   ['action.activate', 'pending'],
+  ['action.activate', 'status'],
   ['facts.howToActivate', 'rejected'],
   ['facts.howToActivate', 'thatActivation', 'how'],
   ['facts.howToActivate', 'pending'],
@@ -189,6 +226,9 @@ export const RULED_OUT_BY: readonly [Intent, string, string?][] = [
   ['facts.entitlements', 'rejected'],
   ['facts.signatureCloud', 'pending'],
   ['facts.productSupport', 'pending'],
+  // "Is the silver product support active yet?" asks where it stands, not what it is.
+  ['facts.signatureCloud', 'status'],
+  ['facts.productSupport', 'status'],
   ['facts.cloudCompetencies', 'expire'],
   ['facts.cloudCompetencies', 'remain'],
   ['facts.cloudCompetencies', 'ids'],
@@ -203,7 +243,7 @@ export const RULED_OUT_BY: readonly [Intent, string, string?][] = [
 /** [intent, concepts]: an intent only for messages with at least one of these concepts. */
 export const REQUIRES: readonly [Intent, readonly string[]][] = [
   // Azure for a CSP customer only when someone mentions CSP, customers or the Admin agent role (R3, R16).
-  ['facts.cspAzure', ['csp', 'role']],
+  ['facts.cspAzure', ['csp', 'role', 'customer']],
   ['action.rejectionReason', ['rejected']],
   ['action.pendingReason', ['pending', 'duration']],
   ['action.orgIncidents', ['organisation', 'all', 'openList']],
@@ -247,11 +287,14 @@ export const DOMAIN_CONCEPTS = new Set([
   'competency',
   'cloud',
   'csp',
+  'customer',
   'azure',
   'paid',
   'account',
+  'accountKind',
   'expire',
   'article',
+  'related',
   'scope',
   'benefit',
   'incident',
@@ -263,7 +306,23 @@ export const DOMAIN_CONCEPTS = new Set([
 ]);
 
 /**
- * Concepts that are on topic only with a pronoun: "why was it rejected" is about the activation
- * just discussed; "why was my pizza order rejected" is not this bot's business.
+ * Domain concepts made of everyday words: a passport expires, an article is summarised, a day is
+ * cloudy, a shop has customers, a medal is gold. One of them alone does not make a message on
+ * topic; with another domain concept, a second weak one, or a benefit named, it does.
+ */
+export const WEAK_DOMAIN_CONCEPTS: ReadonlySet<string> = new Set([
+  'expire',
+  'article',
+  'related',
+  'cloud',
+  'customer',
+  'account',
+  'level',
+]);
+
+/**
+ * Concepts that are on topic only with a pronoun or a benefit named: "why was it rejected" is
+ * about the activation just discussed, "why is data analytics still pending" about that one;
+ * "why was my pizza order rejected" is not this bot's business.
  */
 export const DOMAIN_WITH_FOLLOW_UP: readonly string[] = ['rejected', 'pending'];

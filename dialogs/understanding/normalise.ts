@@ -43,8 +43,13 @@ for (const key of KEY_WORDS)
   KEY_WORDS_BY_LETTER.set(key[0], [...(KEY_WORDS_BY_LETTER.get(key[0]) ?? []), key]);
 const SLIP = new RegExp([...PINYIN_SLIPS.keys()].join('|'), 'g');
 
-/** Longer than this (characters), a message is searched for its question. */
+/**
+ * Longer than this, a message is searched for its question. A Chinese character counts as three:
+ * Chinese says in 50 characters what English says in 160.
+ */
 const LONG = 160;
+const CJK_CHARS = /[\u3400-\u9fff]/g;
+const weight = (t: string) => t.length + 2 * (t.match(CJK_CHARS)?.length ?? 0);
 
 export function normalise(text: string, locale?: string): Normalised {
   let t = text.normalize('NFKC').toLowerCase().trim();
@@ -54,7 +59,7 @@ export function normalise(text: string, locale?: string): Normalised {
   for (const [pattern, replacement] of EN_SYNONYMS) t = t.replace(pattern, replacement);
   if (!aboutAlerts)
     for (const [pattern, replacement] of EN_SYNONYMS_NOT_ABOUT_ALERTS) t = t.replace(pattern, replacement);
-  return { text: t, question: t.length > LONG ? questionOf(t) : t };
+  return { text: t, question: weight(t) > LONG ? questionOf(t) : t };
 }
 
 function chinese(text: string, variant: ChineseVariant, aboutAlerts: boolean): string {
