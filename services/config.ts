@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { databaseUrlProblem } from './storage/postgres/databaseUrl';
+import { DEFAULT_READ_CACHE_ENTRIES } from './storage/readCache';
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
@@ -244,7 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     cardCache: oneOf('CARD_CACHE', 'on', ['on', 'off']) === 'on',
     readCache: oneOf('READ_CACHE', 'on', ['on', 'off']) === 'on',
-    readCacheEntries: int('READ_CACHE_ENTRIES', 20_000, 100, 10_000_000),
+    readCacheEntries: int('READ_CACHE_ENTRIES', DEFAULT_READ_CACHE_ENTRIES, 100, 10_000_000),
     alerts: {
       enabled: oneOf('ALERTS_ENABLED', 'true', ['true', 'false']) === 'true',
       tenantRatePerSecond: int('ALERT_TENANT_RATE_PER_SECOND', 50, 1, 1000),

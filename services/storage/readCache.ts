@@ -35,12 +35,14 @@ interface InFlight {
 
 /**
  * Default bound, in entries: a person's turn keeps about four (sender check, conversation
- * reference, dialog state, benefits view), so 20,000 hold 5,000 active people's. Measured on
- * the heap: a benefits view of the demo organisation (4 offers, 7 benefits) is about 5 KB, a
- * sender check or a reference well under 1 KB; about 8 KB a person, 40 MB for 20,000 entries
- * (100 MB if every one were a large view).
+ * reference, dialog state, benefits view), so 4,000 hold 1,000 active people's. A benefits view
+ * of the demo organisation (4 offers, 7 benefits) is about 5 KB on the heap, but the cards
+ * rendered from it (per language and variant, cards/render.ts) live as long as it does: with
+ * 20,000 entries the bot ran out of npm start's 128 MB heap after 10,000 people's first turns
+ * (bench:memory); with 4,000 it stayed at 227 MB RSS over 100,000 turns. Raise it together with
+ * the heap cap.
  */
-export const DEFAULT_READ_CACHE_ENTRIES = 20_000;
+export const DEFAULT_READ_CACHE_ENTRIES = 4_000;
 
 export class ReadCache {
   /** In least-recently-used order: a hit moves its entry to the end, the first goes first. */
