@@ -88,9 +88,8 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     try {
-      // One indexed lookup (no tenant id is 'health-probe': they are GUIDs) proves the database
-      // answers; listing every organisation (as this did)
-      // sorted 10,000 rows per probe on a large database.
+      // One indexed lookup proves the database answers (tenant ids are GUIDs: none is
+      // 'health-probe'); listing every organisation sorted 10,000 rows per probe on a large one.
       await store.read((tx) => tx.organisations.get('health-probe'));
       res.send(200, { status: 'ok' });
     } catch (err) {
