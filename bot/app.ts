@@ -20,7 +20,7 @@ import { type Clock, systemClock } from '../services/domain/clock';
 import { createDirectory, type DirectoryExtras } from '../services/directory/index';
 import { createServices, type Services } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
-import { openStore } from '../services/storage/openStore';
+import { openElection, openStore } from '../services/storage/openStore';
 import { withoutPassword } from '../services/storage/postgres/databaseUrl';
 import type { Store } from '../services/storage/repositories';
 import { StaleDataCleaner } from '../services/storage/staleData';
@@ -107,6 +107,12 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         budget: new SendBudget({ tenantRatePerSecond: config.alerts.tenantRatePerSecond }),
         pollMs: config.alerts.pollMs,
         scanEveryMs: config.alerts.scanEveryMinutes * 60_000,
+        // PostgreSQL: one instance sends (advisory lock), so Teams' limits hold for all of them together.
+        election: openElection(config, (err) =>
+          logger.warn('alert dispatcher lock connection lost; standing by', {
+            error: withoutPassword(err.message, config.databaseUrl ?? ''),
+          }),
+        ),
         ...options.alerts,
       })
     : null;

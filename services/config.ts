@@ -76,9 +76,9 @@ export interface Config {
   /** At most this many cached reads (about four per active person), least recently used out first. */
   readCacheEntries: number;
   alerts: {
-    /** Whether this process runs an alert dispatcher (several processes may; leases share the work). */
+    /** Whether this process runs an alert dispatcher (on PostgreSQL the instances elect one that sends; the others stand by). */
     enabled: boolean;
-    /** This process's share of the per-tenant budget (Teams: about 50 requests/s per app per tenant). */
+    /** The per-tenant budget, for all instances together (Teams: about 50 requests/s per app per tenant). */
     tenantRatePerSecond: number;
     pollMs: number;
     scanEveryMinutes: number;

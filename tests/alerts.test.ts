@@ -260,10 +260,13 @@ forEachEngine(
       const channels = Array.from({ length: 20 }, (_, c) => `19:c${c}@thread.tacv2`);
       for (const id of channels) await install(w.store, fake.url, id, { scope: 'channel' });
       await queueDeliveries(w.store, channels, 200);
-      // Two bot processes, each with its own connection(s); the tenant's 50/s budget shared by two.
+      // Two bot processes, each with its own connection(s). PostgreSQL: they elect one sender
+      // (advisory lock), so each is configured with the whole 50/s; SQLite: leases share the
+      // work and the budget is split by hand.
       const worker = path.join(__dirname, 'helpers', 'alertWorker.js');
+      const rate = engine.name === 'PostgreSQL' ? '50' : '25';
       const [a, b] = await Promise.all(
-        ['a', 'b'].map((owner) => run(process.execPath, [worker, w.address, owner, '25'])),
+        ['a', 'b'].map((owner) => run(process.execPath, [worker, w.address, owner, rate])),
       );
       const ca = JSON.parse(a.stdout) as { sent: number };
       const cb = JSON.parse(b.stdout) as { sent: number };

@@ -1,7 +1,13 @@
 /**
  * Delivers outbox alerts to Teams conversations: fans each alert out into one delivery per
- * recipient, then sends deliveries under the rate budget, each claimed with a lease so that
- * several bot processes can run a dispatcher on one database.
+ * recipient, then sends deliveries under the rate budget, claimed in batches with a lease so that
+ * several dispatchers on one database never send the same delivery at once.
+ *
+ * One active dispatcher: Teams' limits (per tenant, per conversation) are counted in this
+ * process's memory, so they hold for all instances together only if one instance sends. The
+ * `election` says which (PostgreSQL: an advisory lock on a connection of its own); the others
+ * stand by, trying again every `standbyMs`, and the first to try after the holder died takes over.
+ * On SQLite every dispatcher leads (one file, one machine; leases share the work).
  *
  * Guarantee: at least once. A delivery is marked sent after the connector accepted it; a
  * process that dies between the send and the mark leaves its lease to expire, and another
@@ -13,8 +19,9 @@ import { type Clock, isoTimestamp } from '../domain/clock';
 import type { AlertDelivery, MembershipOffer, OutboxAlert } from '../domain/types';
 import type { Store, StoredConversationReference, StoreTx } from '../storage/repositories';
 import { parseRecipient, peopleIn, recipientsOf, referenceFor } from './recipients';
+import { alwaysLead, type Election } from '../storage/election';
 import { scanScheduledAlerts } from './schedule';
-import { SendBudget } from './sendBudget';
+import { SendBudget, TEAMS_CONVERSATION_WINDOWS } from './sendBudget';
 
 export interface AlertLog {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -68,6 +75,10 @@ export interface AlertDispatcherOptions {
   maxBackoffMs?: number;
   /** How often to scan for expiry and pending-activation alerts. */
   scanEveryMs?: number;
+  /** Which instance sends; the dispatcher owns it (stop() closes it). Default: always this one. */
+  election?: Election;
+  /** How often a standby tries to become the active dispatcher (default 1 s). */
+  standbyMs?: number;
 }
 
 export interface DispatchCounts {
@@ -91,10 +102,14 @@ export class AlertDispatcher {
   /** The last pass stopped because sends in flight held the budget or the concurrency cap. */
   private waitingForSends = false;
   private notifyTimer: NodeJS.Timeout | null = null;
+  private readonly election: Election;
+  /** null until the first try: the first answer is logged too. */
+  private leading: boolean | null = null;
 
   constructor(private readonly o: AlertDispatcherOptions) {
     this.owner = o.owner ?? `dispatcher-${randomUUID()}`;
     this.budget = o.budget ?? new SendBudget();
+    this.election = o.election ?? alwaysLead;
   }
 
   start(): void {
@@ -111,6 +126,21 @@ export class AlertDispatcher {
     this.wakeNow();
     await this.loop;
     await Promise.allSettled([...this.inFlight.values()]);
+    await this.election.close();
+  }
+
+  /** Whether this dispatcher is the one that sends (logs the change either way). */
+  private async lead(): Promise<boolean> {
+    const now = await this.election.lead();
+    if (now !== this.leading) {
+      // Before the first send: what the previous holder sent lately still counts at Teams.
+      if (now) await this.seedBudget();
+      this.leading = now;
+      if (now) this.o.log.info('alert dispatcher active: this instance sends alerts', { owner: this.owner });
+      else
+        this.o.log.warn('alert dispatcher standing by: another instance sends alerts', { owner: this.owner });
+    }
+    return now;
   }
 
   /**
@@ -128,6 +158,17 @@ export class AlertDispatcher {
 
   private wakeNow(): void {
     this.wake?.();
+  }
+
+  /** Counts in the budget the sends of the last 30 s (the longest Teams window) and those in flight elsewhere. */
+  private async seedBudget(): Promise<void> {
+    const now = this.o.clock.now();
+    const since = new Date(now.getTime() - LONGEST_WINDOW_MS).toISOString();
+    const sends = await this.o.store.read((tx) => tx.deliveries.recentSends(since, now.toISOString()));
+    for (const s of sends) {
+      const ago = s.sentAt ? now.getTime() - Date.parse(s.sentAt) : 0;
+      this.budget.recordPast(s.tenantId, s.conversationId, ago);
+    }
   }
 
   /** Turns new outbox alerts into deliveries, one per recipient; returns how many alerts. */
@@ -165,6 +206,11 @@ export class AlertDispatcher {
   /** Runs passes until nothing is due and nothing is in flight (tests, benchmarks, CLI). */
   async drain(timeoutMs = 60_000): Promise<DispatchCounts> {
     const deadline = Date.now() + timeoutMs;
+    while (!(await this.lead())) {
+      if (Date.now() > deadline)
+        throw new Error(`alerts still due after ${timeoutMs} ms (another instance sends)`);
+      await this.pause(this.o.standbyMs ?? 1000);
+    }
     await this.fanOut(1000);
     for (;;) {
       if (Date.now() > deadline) throw new Error(`alerts still due after ${timeoutMs} ms`);
@@ -182,6 +228,10 @@ export class AlertDispatcher {
     const pollMs = this.o.pollMs ?? 1000;
     while (this.running) {
       try {
+        if (!(await this.lead())) {
+          await this.pause(this.o.standbyMs ?? 1000);
+          continue;
+        }
         const scanEvery = this.o.scanEveryMs ?? 3_600_000;
         if (Date.now() - this.lastScan >= scanEvery) {
           this.lastScan = Date.now();
@@ -213,18 +263,20 @@ export class AlertDispatcher {
     });
   }
 
-  /** Starts every due delivery the budget allows now; says how long until the next one could start. */
+  /**
+   * Starts every due delivery the budget allows now, claimed in one batch; says how long until
+   * the next one could start.
+   */
   private async pass(): Promise<{ started: number; waitMs: number }> {
-    const now = this.o.clock.now();
-    const nowIso = now.toISOString();
-    const leaseUntil = new Date(now.getTime() + (this.o.leaseMs ?? 120_000)).toISOString();
+    const nowIso = this.o.clock.now().toISOString();
     const due = await this.o.store.read((tx) => tx.deliveries.listDue(nowIso, this.o.pageSize ?? 500));
-    let started = 0;
     let waitMs = this.o.pollMs ?? 1000;
     this.waitingForSends = false;
     const tenantWait = new Map<string, number>();
+    // Places held in the budget for the batch about to be claimed, so that it never exceeds it.
+    const chosen: { d: AlertDelivery; place: { end: () => void; cancel: () => void } }[] = [];
     for (const d of due) {
-      if (this.inFlight.size >= (this.o.concurrency ?? 8)) {
+      if (this.inFlight.size + chosen.length >= (this.o.concurrency ?? 8)) {
         waitMs = Infinity;
         this.waitingForSends = true; // a send ending wakes us
         break;
@@ -248,12 +300,31 @@ export class AlertDispatcher {
         waitMs = Math.min(waitMs, wait);
         continue;
       }
-      const leased = await this.o.store.transaction((tx) =>
-        tx.deliveries.lease(d.id, this.owner, nowIso, leaseUntil),
-      );
-      if (!leased) continue; // another dispatcher has it
-      const end = this.budget.start(d.tenantId, conversationId);
-      tenantWait.delete(d.tenantId); // one more send in flight: look again for the next row
+      chosen.push({ d, place: this.budget.reserve(d.tenantId, conversationId) });
+      tenantWait.delete(d.tenantId); // one more send held: look again for the next row
+    }
+    if (chosen.length === 0) return { started: 0, waitMs };
+    const claimed = new Set(
+      await this.o.store
+        .transaction((tx) =>
+          tx.deliveries.claim(
+            chosen.map((c) => c.d.id),
+            this.owner,
+            nowIso,
+            this.o.leaseMs ?? 120_000,
+          ),
+        )
+        .catch((err: unknown) => {
+          for (const c of chosen) c.place.cancel();
+          throw err;
+        }),
+    );
+    let started = 0;
+    for (const { d, place } of chosen) {
+      if (!claimed.has(d.id)) {
+        place.cancel(); // another dispatcher has it
+        continue;
+      }
       const sending = this.deliver(d)
         .catch((err: unknown) =>
           this.o.log.error('alert delivery bookkeeping failed', {
@@ -262,7 +333,7 @@ export class AlertDispatcher {
           }),
         )
         .finally(() => {
-          end();
+          place.end();
           this.inFlight.delete(d.id);
           // Only a pass that stopped for sends in flight gains from this one ending; otherwise its timer is right.
           if (this.waitingForSends || this.inFlight.size === 0) this.wakeNow();
@@ -356,5 +427,6 @@ export class AlertDispatcher {
   }
 }
 
+const LONGEST_WINDOW_MS = Math.max(...TEAMS_CONVERSATION_WINDOWS.map((w) => w.windowMs));
 const NEVER_INSTALLED = 'The bot is not installed for this person: no personal conversation to send to';
 const NO_CONVERSATION = 'No conversation reference for this recipient';

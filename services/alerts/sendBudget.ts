@@ -50,6 +50,11 @@ class WindowedCounter {
     return slot;
   }
 
+  /** Forgets a slot whose send never started. */
+  drop(slot: Slot): void {
+    this.slots = this.slots.filter((s) => s !== slot);
+  }
+
   prune(now: number): void {
     const longest = Math.max(...this.windows.map((w) => w.windowMs));
     this.slots = this.slots.filter((s) => s.endedAt === null || s.endedAt > now - longest);
@@ -97,15 +102,44 @@ export class SendBudget {
 
   /** Records a send starting now; call the returned function when it ends (whatever the outcome). */
   start(tenantId: string, conversationId: string): () => void {
-    const slots = [
-      this.counter(this.tenants, tenantId, this.tenantWindows).start(),
-      this.counter(this.conversations, conversationId, this.windows).start(),
-    ];
-    return () => {
+    return this.reserve(tenantId, conversationId).end;
+  }
+
+  /**
+   * Counts a send another dispatcher made, which ended `agoMs` ago (0: maybe still in flight
+   * when it handed over; counted as ending now).
+   */
+  recordPast(tenantId: string, conversationId: string, agoMs: number): void {
+    const endedAt = this.now() - Math.max(0, agoMs);
+    this.counter(this.tenants, tenantId, this.tenantWindows).start().endedAt = endedAt;
+    this.counter(this.conversations, conversationId, this.windows).start().endedAt = endedAt;
+  }
+
+  /**
+   * Holds a place for a send as if it started now: `end` when it ended (whatever the outcome),
+   * `cancel` when it will not happen after all (another dispatcher claimed the delivery).
+   */
+  reserve(tenantId: string, conversationId: string): { end: () => void; cancel: () => void } {
+    const tenant = this.counter(this.tenants, tenantId, this.tenantWindows);
+    const conversation = this.counter(this.conversations, conversationId, this.windows);
+    const slots = [tenant.start(), conversation.start()];
+    const settle = (finish: () => void) => {
+      finish();
       const now = this.now();
-      for (const s of slots) s.endedAt = now;
       this.prune(this.tenants, tenantId, now);
       this.prune(this.conversations, conversationId, now);
+    };
+    return {
+      end: () =>
+        settle(() => {
+          const now = this.now();
+          for (const s of slots) s.endedAt = now;
+        }),
+      cancel: () =>
+        settle(() => {
+          tenant.drop(slots[0]);
+          conversation.drop(slots[1]);
+        }),
     };
   }
 

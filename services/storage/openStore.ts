@@ -2,6 +2,8 @@
  * The engine is chosen by configuration: DATABASE_URL selects PostgreSQL (several bot instances
  * on one server database); without it, the embedded SQLite file at DATABASE_PATH.
  */
+import { alwaysLead, type Election } from './election';
+import { AdvisoryLockElection } from './postgres/advisoryElection';
 import { databaseUnreachableLine } from './postgres/reachable';
 import { PostgresStore, type PostgresStoreOptions } from './postgres/postgresStore';
 import type { Store } from './repositories';
@@ -31,4 +33,14 @@ export function locationOf(address: string): StoreLocation {
   return /^postgres(ql)?:\/\//.test(address)
     ? { databaseUrl: address, databasePath: '' }
     : { databaseUrl: null, databasePath: address };
+}
+
+/**
+ * The election of the one alert dispatcher among the instances on this database: a PostgreSQL
+ * advisory lock, or on SQLite (one file, one machine) every dispatcher, sharing work by leases.
+ */
+export function openElection(where: StoreLocation, onConnectionError?: (err: Error) => void): Election {
+  return where.databaseUrl
+    ? new AdvisoryLockElection(where.databaseUrl, undefined, { onConnectionError })
+    : alwaysLead;
 }

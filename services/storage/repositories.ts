@@ -117,10 +117,16 @@ export interface AlertDeliveryRepository {
     lastError: string | null;
     at: IsoTimestamp;
   }): Promise<void>;
-  /** Queued deliveries due at `now` whose lease is free or expired, oldest first. */
+  /** Queued deliveries due at `now` whose lease is free or expired (PostgreSQL: by the server's clock), oldest first. */
   listDue(now: IsoTimestamp, limit: number): Promise<AlertDelivery[]>;
-  /** Takes the lease if it is still free or expired; false when another dispatcher holds it. */
-  lease(id: number, owner: string, now: IsoTimestamp, until: IsoTimestamp): Promise<boolean>;
+  /**
+   * Takes the lease of those of `ids` still queued whose lease is free or expired, for `leaseMs`,
+   * in one statement; returns the ids taken (the others another dispatcher holds). PostgreSQL
+   * skips rows another transaction has locked (FOR UPDATE SKIP LOCKED) and reads lease expiry on
+   * the server's clock (`now()`), so instances whose clocks differ agree; SQLite, one file on one
+   * machine, uses `now`.
+   */
+  claim(ids: readonly number[], owner: string, now: IsoTimestamp, leaseMs: number): Promise<number[]>;
   markSent(id: number, at: IsoTimestamp): Promise<void>;
   /** Releases the lease and schedules another attempt. */
   retryLater(id: number, nextAttemptAt: IsoTimestamp, error: string): Promise<void>;
@@ -134,6 +140,14 @@ export interface AlertDeliveryRepository {
   ): Promise<number>;
   list(tenantId: string): Promise<AlertDelivery[]>;
   get(id: number): Promise<AlertDelivery | null>;
+  /**
+   * What Teams may have counted lately (all tenants): deliveries sent since `since`, and those
+   * leased now (in flight, `sentAt` null). A dispatcher that takes over seeds its budget with them.
+   */
+  recentSends(
+    since: IsoTimestamp,
+    now: IsoTimestamp,
+  ): Promise<{ tenantId: string; conversationId: string; sentAt: IsoTimestamp | null }[]>;
   /** Deliveries still to send, due or not (all tenants). */
   countQueued(): Promise<number>;
 }

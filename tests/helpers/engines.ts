@@ -55,7 +55,7 @@ const sqlite: Engine = {
 };
 
 /** Call inside a describe: databases on the shared test cluster, dropped after the suite. */
-function usePostgresEngine(): Engine {
+export function usePostgresEngine(): Engine {
   const template = usePostgresDatabase();
   const created: string[] = [];
   let admin: pg.Client | null = null;

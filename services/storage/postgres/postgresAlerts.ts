@@ -24,11 +24,22 @@ const SQL = {
       last_error, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $6)
     ON CONFLICT (outbox_id, recipient) DO NOTHING`,
+  // Lease expiry on the server's clock (now()): instances whose clocks differ still agree on it.
+  // Due-ness (next_attempt_at) stays on the dispatcher's clock, which wrote it.
   deliveryDue: `SELECT * FROM alert_deliveries
-    WHERE state = 'queued' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+    WHERE state = 'queued' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < now())
     ORDER BY next_attempt_at, id LIMIT $2`,
-  deliveryLease: `UPDATE alert_deliveries SET lease_owner = $2, lease_until = $4, attempts = attempts + 1
-    WHERE id = $1 AND state = 'queued' AND (lease_until IS NULL OR lease_until < $3)`,
+  // A batch in one statement; rows another transaction is claiming are skipped, not waited for.
+  deliveryClaim: `UPDATE alert_deliveries d SET lease_owner = $2,
+      lease_until = now() + make_interval(secs => $3::double precision / 1000), attempts = d.attempts + 1
+    WHERE d.id IN (SELECT id FROM alert_deliveries
+      WHERE id = ANY($1::bigint[]) AND state = 'queued' AND (lease_until IS NULL OR lease_until < now())
+      ORDER BY id FOR UPDATE SKIP LOCKED)
+    RETURNING d.id`,
+  deliveryRecent: `SELECT tenant_id, coalesce(conversation_id, recipient) AS conversation_id,
+      CASE WHEN state = 'sent' THEN sent_at END AS sent_at
+    FROM alert_deliveries
+    WHERE (state = 'sent' AND sent_at >= $1) OR (state = 'queued' AND lease_until >= now())`,
   deliverySent: `UPDATE alert_deliveries SET state = 'sent', sent_at = $2, lease_owner = NULL, lease_until = NULL,
       last_error = NULL
     WHERE id = $1`,
@@ -93,7 +104,8 @@ export function postgresAlertRepositories(db: Statements): {
         ]);
       },
       listDue: async (now, limit) => (await rows('deliveryDue', [now, limit])).map(toDelivery),
-      lease: async (id, owner, now, until) => (await count('deliveryLease', [id, owner, now, until])) === 1,
+      claim: async (ids, owner, _now, leaseMs) =>
+        ids.length === 0 ? [] : (await rows('deliveryClaim', [ids, owner, leaseMs])).map((r) => Number(r.id)),
       markSent: async (id, at) => {
         await count('deliverySent', [id, at]);
       },
@@ -110,6 +122,12 @@ export function postgresAlertRepositories(db: Statements): {
         const r = await row('deliveryGet', [id]);
         return r ? toDelivery(r) : null;
       },
+      recentSends: async (since) =>
+        (await rows('deliveryRecent', [since])).map((r) => ({
+          tenantId: str(r.tenant_id),
+          conversationId: str(r.conversation_id),
+          sentAt: strOrNull(r.sent_at),
+        })),
       countQueued: async () => Number((await row('deliveryQueued', []))?.n ?? 0),
     },
     alertSettings: {

@@ -65,6 +65,10 @@ export function sqliteAlertRepositories(db: Database.Database): {
       `UPDATE alert_deliveries SET lease_owner = @owner, lease_until = @until, attempts = attempts + 1
        WHERE id = @id AND state = 'queued' AND (lease_until IS NULL OR lease_until < @now)`,
     ),
+    deliveryRecent: db.prepare(
+      `SELECT tenant_id, coalesce(conversation_id, recipient) AS conversation_id, sent_at FROM alert_deliveries
+       WHERE (state = 'sent' AND sent_at >= @since) OR (state = 'queued' AND lease_until >= @now)`,
+    ),
     deliverySent: db.prepare(
       `UPDATE alert_deliveries SET state = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
        WHERE id = ?`,
@@ -121,7 +125,10 @@ export function sqliteAlertRepositories(db: Database.Database): {
         q.deliveryAdd.run(d);
       },
       listDue: async (now, limit) => (q.deliveryDue.all({ now, limit }) as Row[]).map(toDelivery),
-      lease: async (id, owner, now, until) => q.deliveryLease.run({ id, owner, now, until }).changes === 1,
+      claim: async (ids, owner, now, leaseMs) => {
+        const until = new Date(Date.parse(now) + leaseMs).toISOString();
+        return ids.filter((id) => q.deliveryLease.run({ id, owner, now, until }).changes === 1);
+      },
       markSent: async (id, at) => {
         q.deliverySent.run(at, id);
       },
@@ -138,6 +145,12 @@ export function sqliteAlertRepositories(db: Database.Database): {
         const r = q.deliveryGet.get(id) as Row | undefined;
         return r ? toDelivery(r) : null;
       },
+      recentSends: async (since, now) =>
+        (q.deliveryRecent.all({ since, now }) as Row[]).map((r) => ({
+          tenantId: str(r.tenant_id),
+          conversationId: str(r.conversation_id),
+          sentAt: strOrNull(r.sent_at),
+        })),
       countQueued: async () => Number((q.deliveryQueued.get() as Row).n),
     },
     alertSettings: {
