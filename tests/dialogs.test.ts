@@ -297,7 +297,7 @@ const EN = {
   invalidPhone: 'That is not a phone number. Use digits, spaces, +, - or parentheses, or say "skip".',
   // The article, linked; rule numbers are never on screen (issue 13).
   source:
-    'Source: [Partner Center: “MPN benefits – technical support incidents”](https://learn.microsoft.com/partner-center/benefits/mpn-benefits-technical-support)',
+    'Source: [Partner Center: “MPN benefits – technical support incidents”](https://learn.microsoft.com/partner-center/mpn-benefits-technical-support)',
 };
 
 const ZH = {
@@ -833,7 +833,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         计入: 'Microsoft 产品支持 (开立前剩余 7 个)',
       });
       expect(card.texts.at(-1)).to.equal(
-        '来源：[合作伙伴中心：“MPN 权益-技术支持事件”](https://learn.microsoft.com/partner-center/benefits/mpn-benefits-technical-support)',
+        '来源：[合作伙伴中心：“MPN 权益-技术支持事件”](https://learn.microsoft.com/partner-center/mpn-benefits-technical-support)',
       );
       expect(card.actions.map((a) => a.title)).to.deep.equal(['确认', '取消']);
 
@@ -997,7 +997,7 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
           '必须先激活你的技术支持权益，然后才能使用这些权益。',
           '当前状态：激活待处理、未激活。', // gold-cloud-platform; gold-application-development and silver-data-analytics
           '需要几天时间来处理激活请求。',
-          '来源：[合作伙伴中心：“MPN 权益-技术支持事件”](https://learn.microsoft.com/partner-center/benefits/mpn-benefits-technical-support)',
+          '来源：[合作伙伴中心：“MPN 权益-技术支持事件”](https://learn.microsoft.com/partner-center/mpn-benefits-technical-support)',
         ],
       },
     ];

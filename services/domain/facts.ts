@@ -91,7 +91,7 @@ export const LINKS = {
   premierSupport: 'https://partner.microsoft.com/support/microsoft-services-premier-support', // R19
   advancedSupport: 'https://partner.microsoft.com/support/advanced-cloud-support', // R19
   /** The Partner Center article every rule comes from (docs/RULES.md); Learn picks the reader's language. */
-  sourceArticle: 'https://learn.microsoft.com/partner-center/benefits/mpn-benefits-technical-support',
+  sourceArticle: 'https://learn.microsoft.com/partner-center/mpn-benefits-technical-support',
 } as const;
 
 export type Language = 'en' | 'zh';
