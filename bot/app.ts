@@ -4,7 +4,13 @@
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { PrivateConversationState, type TurnContext, type Middleware } from 'botbuilder';
+import {
+  ActivityTypes,
+  INVOKE_RESPONSE_KEY,
+  PrivateConversationState,
+  type TurnContext,
+  type Middleware,
+} from 'botbuilder';
 import { DialogSet } from 'botbuilder-dialogs';
 import type restify from 'restify';
 import { CardRenderer } from '../cards/render';
@@ -28,14 +34,15 @@ import { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import { SendBudget } from '../services/alerts/sendBudget';
 import { createAdapter, isLoopbackHost, type AdapterOptions } from './adapter';
 import { TeamsAlertSender } from './alertSender';
-import { CardActions } from './cardActions';
+import { CardActions, messageInvokeResponse } from './cardActions';
 import { ClientLocale } from './clientLocale';
 import { isReplyFailure, replyFailureFields } from './connectorPolicy';
+import { DatabaseFaults } from './databaseFaults';
 import { saveConversationReferenceIfChanged } from './conversationReferences';
 import { errorFields, type Logger } from './logger';
 import { MessageRouter } from './messageRouter';
 import { PartnerSupportBot } from './partnerSupportBot';
-import { SORRY } from './replies';
+import { DATA_UNREACHABLE, SORRY } from './replies';
 import { createServer } from './server';
 import { DatabaseStorage } from './stateStorage';
 import { isServed, ServedSenders } from './servedSenders';
@@ -69,15 +76,15 @@ export interface AppOptions {
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
+  // One rate-limited log of database outages for turns, buttons, health probes and idle connections.
+  const faults = new DatabaseFaults(logger, {
+    redact: (text) => withoutPassword(text, config.databaseUrl ?? ''),
+  });
   // Throws DatabaseUnreachableError (one line naming DATABASE_URL) when the server cannot be reached.
   const store = await openStore(config, {
     sqlite: { readCache: config.readCache, readCacheEntries: config.readCacheEntries },
-    postgres: {
-      onConnectionError: (err) =>
-        logger.warn('database connection lost; it reconnects on next use', {
-          error: withoutPassword(err.message, config.databaseUrl ?? ''),
-        }),
-    },
+    // An idle connection that died is replaced on next use; it is one more sign of the outage.
+    postgres: { onConnectionError: (err) => faults.recognise(err, { connection: 'idle' }) },
   });
   const directory = createDirectory(config.directory, store, logger, options.directory);
   const services = createServices(store, clock, directory);
@@ -95,8 +102,17 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   dialogs.add(new IncidentDialog(services, drafts, cards));
 
   const classifier = createClassifier();
-  const cardActions = new CardActions({ services, dialogs, drafts, logger, cards, focus });
-  const messages = new MessageRouter({ services, dialogs, classifier, cardActions, logger, cards, focus });
+  const cardActions = new CardActions({ services, dialogs, drafts, logger, cards, focus, faults });
+  const messages = new MessageRouter({
+    services,
+    dialogs,
+    classifier,
+    cardActions,
+    logger,
+    cards,
+    focus,
+    faults,
+  });
   const adapter = createAdapter(config, logger, options.adapter);
   const alerts = config.alerts.enabled
     ? new AlertDispatcher({
@@ -126,7 +142,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   adapter.use(limiter);
   adapter.use(new TenantGate(config.allowedTenants, logger));
   adapter.use(new ServedSenders(store, directory, logger));
-  adapter.use(referenceRecorder(store, clock, logger));
+  adapter.use(referenceRecorder(store, clock, logger, faults));
   const staleData = new StaleDataCleaner({
     store,
     clock,
@@ -143,6 +159,16 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         activityType: context.activity.type,
         ...replyFailureFields(error),
       });
+      return;
+    }
+    // The database is down: the person is told so and the conversation kept as it was (no state deleted).
+    if (faults.recogniseInTurn(context, error, { activityType: context.activity.type })) {
+      await tellDataUnreachable(context).catch((inner: unknown) =>
+        logger.error('could not answer after a failed turn', {
+          activityId: context.activity.id,
+          ...errorFields(inner),
+        }),
+      );
       return;
     }
     logger.error('turn failed', {
@@ -168,6 +194,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     logic: (context) => bot.run(context),
     store,
     logger,
+    faults,
     limits: {
       maxBodyBytes: config.maxBodyBytes,
       maxConnections: config.maxConnections,
@@ -214,17 +241,35 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   };
 }
 
+/**
+ * A turn that failed before or after its handler because the database was down: a message gets
+ * the "can't reach my data" answer; a card button too, unless its handler already answered (its
+ * card stands: what it reports was done).
+ */
+async function tellDataUnreachable(context: TurnContext): Promise<void> {
+  const text = DATA_UNREACHABLE[languageOf(context.activity.locale)];
+  if (context.activity.type === 'message') await context.sendActivity(text);
+  else if (
+    context.activity.type === 'invoke' &&
+    context.activity.name === 'adaptiveCard/action' &&
+    !context.turnState.get(INVOKE_RESPONSE_KEY)
+  )
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: { status: 200, body: messageInvokeResponse(text) },
+    });
+}
+
 /** Every message of a served person re-saves a missing or changed conversation reference (for proactive alerts). */
-function referenceRecorder(store: Store, clock: Clock, logger: Logger): Middleware {
+function referenceRecorder(store: Store, clock: Clock, logger: Logger, faults: DatabaseFaults): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>) {
       if (context.activity.type === 'message' && isServed(context)) {
-        await saveConversationReferenceIfChanged(store, clock, context.activity).catch((err) =>
-          logger.warn('could not save conversation reference', {
-            activityId: context.activity.id,
-            ...errorFields(err),
-          }),
-        );
+        await saveConversationReferenceIfChanged(store, clock, context.activity).catch((err) => {
+          const fields = { activityId: context.activity.id };
+          if (!faults.recognise(err, fields))
+            logger.warn('could not save conversation reference', { ...fields, ...errorFields(err) });
+        });
       }
       await next();
     },

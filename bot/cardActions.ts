@@ -25,6 +25,7 @@ import type { BenefitsView } from '../services/domain/views';
 import type { UserRef } from '../services/benefits/benefitService';
 import type { Services } from '../services/index';
 import type { StatePropertyAccessor } from 'botbuilder';
+import type { DatabaseFaults } from './databaseFaults';
 import { failureReply, type Reply } from './failureReply';
 import type { Logger } from './logger';
 import { NO_IDENTITY } from './replies';
@@ -52,6 +53,8 @@ export interface CardActionDeps {
   cards: CardRenderer;
   /** A benefit acted on by card becomes the conversation's focus ("is it active now?"). */
   focus?: StatePropertyAccessor<Focus | undefined>;
+  /** The app's rate-limited log of database outages (bot/databaseFaults.ts). */
+  faults?: DatabaseFaults;
 }
 
 /**
@@ -174,9 +177,7 @@ export class CardActions {
     if ('card' in result) {
       return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
     }
-    // Teams expects a plain string for the message type; botbuilder's typing only models card values.
-    const message = result.message as unknown as Record<string, unknown>;
-    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message };
+    return messageInvokeResponse(result.message);
   }
 
   /** Runs a verb; refusals become their explaining card, failures a polite message and a log line. */
@@ -222,6 +223,13 @@ export class CardActions {
     const at = this.deps.services.clock.now().getTime();
     await this.deps.focus?.set(a.context, { benefitId: benefit.id, type: benefit.type, at });
   }
+}
+
+/** A card button's answer as a short message instead of a card. */
+export function messageInvokeResponse(message: string): AdaptiveCardInvokeResponse {
+  // Teams expects a plain string for the message type; botbuilder's typing only models card values.
+  const value = message as unknown as Record<string, unknown>;
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value };
 }
 
 export function findBenefit(view: BenefitsView, benefitId: string) {

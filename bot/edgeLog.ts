@@ -1,7 +1,8 @@
 import type { Logger } from './logger';
 
 /**
- * Warn lines for refused requests, bounded: a flood of bad requests must not flood the log.
+ * Warn (or error) lines for refused requests and outages, bounded: a flood of bad requests, or
+ * every turn failing while the database is down, must not flood the log.
  * Each kind of line gets `perWindow` lines a window; the rest are counted, and the count is
  * logged once with the next line of that kind in a later window.
  */
@@ -16,11 +17,19 @@ export class EdgeLog {
   ) {}
 
   warn(msg: string, fields: Record<string, unknown>): void {
+    this.line('warn', msg, fields);
+  }
+
+  error(msg: string, fields: Record<string, unknown>): void {
+    this.line('error', msg, fields);
+  }
+
+  private line(level: 'warn' | 'error', msg: string, fields: Record<string, unknown>): void {
     const at = this.now();
     let w = this.windows.get(msg);
     if (!w || at - w.start >= this.windowMs) {
       if (w && w.suppressed > 0)
-        this.logger.warn('similar log lines suppressed', {
+        this.logger[level]('similar log lines suppressed', {
           msg,
           suppressed: w.suppressed,
           windowMs: this.windowMs,
@@ -30,7 +39,7 @@ export class EdgeLog {
     }
     if (w.logged < this.perWindow) {
       w.logged++;
-      this.logger.warn(msg, fields);
+      this.logger[level](msg, fields);
     } else w.suppressed++;
   }
 }

@@ -3,8 +3,9 @@ import { DialogContextError, type DialogSet } from 'botbuilder-dialogs';
 import type { AdaptiveCard, CardRenderer } from '../cards';
 import { languageOf } from '../dialogs/language';
 import { BenefitRuleError } from '../services/domain/errors';
+import { DatabaseFaults } from './databaseFaults';
 import { errorFields, type Logger } from './logger';
-import { refusalFor, SORRY } from './replies';
+import { DATA_UNREACHABLE, refusalFor, SORRY } from './replies';
 
 /** What a turn answers: a card, or a short message. */
 export type Reply = { card: AdaptiveCard } | { message: string };
@@ -13,6 +14,8 @@ export interface FailureDeps {
   dialogs: DialogSet;
   logger: Logger;
   cards: CardRenderer;
+  /** The app's one rate-limited log of database outages (a fresh one per failure when absent). */
+  faults?: DatabaseFaults;
 }
 
 /**
@@ -25,6 +28,10 @@ export interface FailureDeps {
  * and its later steps would run without what the failed step should have gathered. A failure outside
  * any dialog leaves an open dialog alone (a refused button on an old card, or a refresh Teams sends
  * by itself, must not end the dialog the person is in).
+ *
+ * The database being unreachable is neither: the person is told so, and the conversation is left as
+ * it was before the turn (no dialog ended, nothing saved), so that sending the same again works once
+ * it is back.
  */
 export async function failureReply(
   deps: FailureDeps,
@@ -33,6 +40,8 @@ export async function failureReply(
   fields: Record<string, unknown> = {},
 ): Promise<Reply> {
   const lang = languageOf(context.activity.locale);
+  const faults = deps.faults ?? new DatabaseFaults(deps.logger);
+  if (faults.recogniseInTurn(context, thrown, fields)) return { message: DATA_UNREACHABLE[lang] };
   const inDialog = thrown instanceof DialogContextError;
   // Dialogs wrap what a step throws; the refusal inside is what the person needs to see.
   const err = inDialog ? thrown.error : thrown;

@@ -39,6 +39,7 @@ import type { Services } from '../services/index';
 import { benefitsCardFor, type CardActions } from './cardActions';
 import { saveConversationReference } from './conversationReferences';
 import { isReplyFailure } from './connectorPolicy';
+import type { DatabaseFaults } from './databaseFaults';
 import { failureReply } from './failureReply';
 import type { Logger } from './logger';
 import { cardMessage, NO_IDENTITY, replyActivity } from './replies';
@@ -53,6 +54,8 @@ export interface MessageRouterDeps {
   cards: CardRenderer;
   /** The benefit this conversation is about, for "that one" / "它" (optional: without it, pronouns mean nothing). */
   focus?: StatePropertyAccessor<Focus | undefined>;
+  /** The app's rate-limited log of database outages (bot/databaseFaults.ts). */
+  faults?: DatabaseFaults;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import type { Store } from '../services/storage/repositories';
 import type { Clock } from '../services/domain/clock';
 import type { CardActions } from './cardActions';
+import { turnHitDatabaseFault } from './databaseFaults';
 import { removeConversationReference, saveConversationReference } from './conversationReferences';
 import type { Logger } from './logger';
 import type { MessageRouter } from './messageRouter';
@@ -75,7 +76,12 @@ export class PartnerSupportBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const commitsBefore = this.deps.store.commits;
     await super.run(context);
-    if (isServed(context) && !onlyEmptyDefaults(this.deps.state.get(context)))
+    // A turn that could not reach the database leaves the conversation as it was (databaseFaults.ts).
+    if (
+      isServed(context) &&
+      !turnHitDatabaseFault(context) &&
+      !onlyEmptyDefaults(this.deps.state.get(context))
+    )
       await this.deps.state.saveChanges(context, false);
     // Only a turn that wrote can have queued an alert (another turn's write only wakes it early).
     if (this.deps.store.commits !== commitsBefore) this.deps.alerts?.notify();

@@ -29,6 +29,12 @@ export const SORRY = {
   zh: '抱歉，我这边出了点问题，你的请求未完成，请稍后重试。',
 } as const;
 
+/** The database could not be reached (bot/databaseFaults.ts): the turn's state was not saved, and asking again is safe. */
+export const DATA_UNREACHABLE = {
+  en: "Sorry, I can't reach my data right now, so I couldn't finish this. Please try again in a few minutes.",
+  zh: '抱歉，我现在无法访问数据，所以没能完成这个请求。请过几分钟再试。',
+} as const;
+
 export const NO_IDENTITY = {
   en: 'I can only help people signed in to Microsoft Teams with their work account.',
   zh: '我只能为使用工作帐户登录 Microsoft Teams 的用户提供帮助。',

@@ -8,6 +8,7 @@ import {
   type PartnerSupportAdapter,
   type TurnLogic,
 } from './adapter';
+import type { DatabaseFaults } from './databaseFaults';
 import { EdgeLog } from './edgeLog';
 import { errorFields, restifyLog, type Logger } from './logger';
 import { drainBody, readJsonBody, RequestRejected } from './requestBody';
@@ -25,6 +26,8 @@ export interface ServerDeps {
   logic: TurnLogic;
   store: Store;
   logger: Logger;
+  /** The app's rate-limited log of database outages: a probe every few seconds is not a line each. */
+  faults: DatabaseFaults;
   limits: HttpLimits;
 }
 
@@ -37,7 +40,7 @@ const MAX_JSON_DEPTH = 64;
  * the size before reading it, the encoding and depth before parsing, the shape before a turn.
  */
 export function createServer(deps: ServerDeps): restify.Server {
-  const { adapter, logic, store, logger, limits } = deps;
+  const { adapter, logic, store, logger, faults, limits } = deps;
   const server = restify.createServer({ name: 'partner-support-bot', log: restifyLog(logger) });
   applyHttpLimits(server, limits);
   const edge = new EdgeLog(logger);
@@ -93,7 +96,8 @@ export function createServer(deps: ServerDeps): restify.Server {
       await store.read((tx) => tx.organisations.get('health-probe'));
       res.send(200, { status: 'ok' });
     } catch (err) {
-      logger.error('health check failed', errorFields(err));
+      if (!faults.recognise(err, { probe: '/healthz' }))
+        logger.error('health check failed', errorFields(err));
       res.send(503, { status: 'unavailable' });
     }
   });

@@ -33,6 +33,23 @@ function closedPort(): Promise<number> {
   });
 }
 
+/** The bot and the admin CLI started with `url`: one line matching `expected`, without the password, exit 1. */
+function expectOneLineAndExit1(url: string, expected: RegExp): void {
+  for (const entry of ['dist/bot/index.js', 'dist/services/cli/admin.js']) {
+    const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, entry), 'summary'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, PORT: '0', SEED_ORGANISATION: 'none' },
+      timeout: 20_000,
+    });
+    expect(run.status, entry).to.equal(1);
+    const lines = (run.stdout + run.stderr).split('\n').filter(Boolean);
+    expect(lines, entry).to.have.length(1);
+    expect(lines[0], entry).to.match(expected);
+    expect(lines[0], entry).to.not.include(SECRET);
+  }
+}
+
 describe('DATABASE_URL', () => {
   it('without it the bot uses SQLite at DATABASE_PATH, as before', () => {
     const c = loadConfig({});
@@ -90,23 +107,12 @@ describe('DATABASE_URL', () => {
     this.timeout(60_000);
     const port = await closedPort();
     const url = `postgres://bot:${SECRET}@127.0.0.1:${port}/psb`;
-    for (const entry of ['dist/bot/index.js', 'dist/services/cli/admin.js']) {
-      const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, entry), 'summary'], {
-        cwd: PROJECT_ROOT,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, PORT: '0', SEED_ORGANISATION: 'none' },
-        timeout: 20_000,
-      });
-      expect(run.status, entry).to.equal(1);
-      const lines = (run.stdout + run.stderr).split('\n').filter(Boolean);
-      expect(lines, entry).to.have.length(1);
-      expect(lines[0], entry).to.match(
-        new RegExp(
-          `^DATABASE_URL: cannot reach the database at postgres://bot:\\*\\*\\*@127\\.0\\.0\\.1:${port}/psb: .*ECONNREFUSED`,
-        ),
-      );
-      expect(lines[0], entry).to.not.include(SECRET);
-    }
+    expectOneLineAndExit1(
+      url,
+      new RegExp(
+        `^DATABASE_URL: cannot reach the database at postgres://bot:\\*\\*\\*@127\\.0\\.0\\.1:${port}/psb: .*ECONNREFUSED`,
+      ),
+    );
   });
 
   describe('database unreachable at start', () => {
@@ -138,6 +144,15 @@ describe('DATABASE_URL', () => {
           /^DATABASE_URL: cannot reach the database at postgres:\/\/postgres:\*\*\*@.*database "no_such_database" does not exist/,
         );
         expect(line).to.not.include(SECRET);
+      });
+
+      it('the bot and the admin CLI, given a server that answers but a database name it does not have: one line, exit 1', async function () {
+        this.timeout(60_000);
+        const url = `postgres://postgres:${SECRET}@127.0.0.1:${db.cluster.port}/no_such_database`;
+        expectOneLineAndExit1(
+          url,
+          /^DATABASE_URL: cannot reach the database at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/no_such_database: .*database "no_such_database" does not exist/,
+        );
       });
     });
   });

@@ -11,7 +11,7 @@
  * Without PostgreSQL binaries those files are skipped with one printed line, unless
  * REQUIRE_POSTGRES=1 (CI), which makes it an error.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -34,6 +34,10 @@ export interface PostgresCluster {
   log(): string;
   /** `pg_ctl -m fast stop`, then the folder is removed. Idempotent. */
   stop(): Promise<void>;
+  /** Stops the server and keeps its data: a database outage, for tests of what the bot does then. */
+  pause(): Promise<void>;
+  /** Starts a paused server again, on the same port with the same data. */
+  resume(): Promise<void>;
 }
 
 /** The folder with initdb and pg_ctl: PG_BIN, then Debian's newest /usr/lib/postgresql/N/bin, then PATH. */
@@ -68,6 +72,18 @@ function run(command: string, args: string[], cwd: string): void {
     throw new Error(
       `${path.basename(command)} failed (${result.status ?? result.signal ?? result.error?.message}):\n${result.stdout}${result.stderr}`,
     );
+}
+
+/** As run(), without blocking the event loop (a bot in the same process keeps answering meanwhile). */
+function runAsync(command: string, args: string[], cwd: string): Promise<void> {
+  const [cmd, argv] = asServerUser(command, args);
+  return new Promise((resolve, reject) =>
+    execFile(cmd, argv, { cwd, encoding: 'utf8' }, (err, stdout, stderr) =>
+      err
+        ? reject(new Error(`${path.basename(command)} failed: ${err.message}\n${stdout}${stderr}`))
+        : resolve(),
+    ),
+  );
 }
 
 function freePort(): Promise<number> {
@@ -139,18 +155,8 @@ export async function startPostgresCluster(bin = findPostgresBin()): Promise<Pos
     // A free port can be taken between asking and binding: try a few.
     for (let attempt = 1; !running; attempt++) {
       port = await freePort();
-      const options = [
-        `-p ${port}`,
-        `-k ${socket}`,
-        '-c listen_addresses=127.0.0.1',
-        // Tests only: durability is not what they test, and it saves a sync per commit.
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
-        '-c max_connections=200',
-      ].join(' ');
       try {
-        run(pgCtl, ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', options, 'start'], dir);
+        run(pgCtl, ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', serverOptions(), 'start'], dir);
         running = true;
       } catch (err) {
         if (attempt >= 3) throw err;
@@ -162,6 +168,18 @@ export async function startPostgresCluster(bin = findPostgresBin()): Promise<Pos
     unhook();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
+  function serverOptions(): string {
+    return [
+      `-p ${port}`,
+      `-k ${socket}`,
+      '-c listen_addresses=127.0.0.1',
+      // Tests only: durability is not what they test, and it saves a sync per commit.
+      '-c fsync=off',
+      '-c synchronous_commit=off',
+      '-c full_page_writes=off',
+      '-c max_connections=200',
+    ].join(' ');
+  }
   return {
     host: '127.0.0.1',
     port,
@@ -172,6 +190,20 @@ export async function startPostgresCluster(bin = findPostgresBin()): Promise<Pos
     stop: async () => {
       stopSync();
       unhook();
+    },
+    pause: async () => {
+      if (!running) return;
+      running = false;
+      await runAsync(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop'], dir);
+    },
+    resume: async () => {
+      if (running) return;
+      await runAsync(
+        pgCtl,
+        ['-D', data, '-l', logFile, '-w', '-t', '60', '-o', serverOptions(), 'start'],
+        dir,
+      );
+      running = true;
     },
   };
 }

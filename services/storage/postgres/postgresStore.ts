@@ -16,8 +16,10 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { deepFreeze } from '../../domain/freeze';
 import type { Store, StoreTx } from '../repositories';
+import type { DatabaseUnavailableError } from '../unavailable';
 import { postgresRepositories } from './postgresRepositories';
 import { migratePostgres } from './schema/migrate';
+import { asUnavailable } from './connectionFaults';
 import { isRetryable, Statements } from './statements';
 
 export interface PostgresStoreOptions {
@@ -28,7 +30,7 @@ export interface PostgresStoreOptions {
   /** How long to wait for a new connection before the unit of work fails (default 10 s). */
   connectTimeoutMs?: number;
   /** Told when the pool loses an idle connection (the server restarted, the network dropped). */
-  onConnectionError?: (err: Error) => void;
+  onConnectionError?: (err: DatabaseUnavailableError) => void;
 }
 
 const INT8 = 20;
@@ -70,10 +72,14 @@ export class PostgresStore implements Store {
       max: options.poolSize ?? 10,
       // A server that does not answer fails the turn after a while rather than holding it forever.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      // TCP keep-alive: a server that vanished without closing (a dropped network) is noticed.
+      keepAlive: true,
       types: typeParsers(),
     });
     // An idle connection that dies must not become an uncaught 'error' event; the pool replaces it.
-    pool.on('error', (err) => options.onConnectionError?.(err));
+    pool.on('error', (err) =>
+      options.onConnectionError?.(asUnavailable(err, 'connection lost') as DatabaseUnavailableError),
+    );
     try {
       // Kysely only for its Migrator; destroying it would end the shared pool, so it is left to close().
       await migratePostgres(new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }));
@@ -125,9 +131,23 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** One run of a unit of work in its own transaction; MustRetry when PostgreSQL asked for another run. */
+  /**
+   * One run of a unit of work in its own transaction; MustRetry when PostgreSQL asked for another
+   * run, DatabaseUnavailableError when the server could not be reached or the connection died
+   * (not retried here: when it died at COMMIT, whether the work was committed is unknown).
+   */
   private async once<T>(begin: string, work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw asUnavailable(err);
+    }
+    // A connection that dies while checked out (between statements) emits 'error' on the client,
+    // which the pool only listens to while it is idle: unheard, it would end the process.
+    const died: { error: Error | null } = { error: null };
+    const onLost = (err: Error) => (died.error = err);
+    client.on('error', onLost);
     const statements = new Statements(client);
     let broken: unknown = null;
     try {
@@ -140,6 +160,7 @@ export class PostgresStore implements Store {
       }
       // The work swallowed a serialization failure: the transaction is aborted, run it again.
       if (statements.mustRetry) throw new MustRetry(new Error('unit of work hid a serialization failure'));
+      if (statements.lost) throw statements.lost;
       try {
         await client.query('COMMIT');
       } catch (err) {
@@ -151,9 +172,15 @@ export class PostgresStore implements Store {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         broken = rollbackError; // the connection is unusable: do not give it back to the pool
       });
-      throw err;
+      // The work may have turned a dead connection into an error of its own: the cause is what counts.
+      if (err instanceof MustRetry) throw err;
+      const cause = statements.lost ?? died.error;
+      throw cause ? asUnavailable(cause, 'connection lost') : asUnavailable(err);
     } finally {
-      client.release(broken instanceof Error ? broken : undefined);
+      client.removeListener('error', onLost);
+      // A dead client is destroyed, never returned to the pool for the next unit of work.
+      const dead = died.error ?? (broken instanceof Error ? broken : undefined);
+      client.release(dead);
     }
   }
 

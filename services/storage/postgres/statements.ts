@@ -3,6 +3,7 @@
  * statement once and reuses it), and watched for the errors that mean "run the unit again".
  */
 import type pg from 'pg';
+import { unreachableKind } from './connectionFaults';
 
 /** SQLSTATEs after which a unit of work is rolled back and run again on fresh data. */
 const RETRYABLE = new Set([
@@ -15,9 +16,11 @@ export function isRetryable(err: unknown): boolean {
   return typeof code === 'string' && RETRYABLE.has(code);
 }
 
-/** One unit of work's connection; `mustRetry` stays set even if the work catches the error. */
+/** One unit of work's connection; `mustRetry` and `lost` stay set even if the work catches the error. */
 export class Statements {
   mustRetry = false;
+  /** The connection failed under a statement: whatever the work made of it, the database was unreachable. */
+  lost: Error | null = null;
 
   constructor(private readonly client: pg.PoolClient) {}
 
@@ -28,6 +31,7 @@ export class Statements {
       // A unit of work that catches this (to turn it into its own error) must not be committed
       // as if nothing happened: PostgreSQL has aborted the transaction anyway.
       if (isRetryable(err)) this.mustRetry = true;
+      else if (unreachableKind(err)) this.lost = err as Error;
       throw err;
     }
   }
