@@ -123,6 +123,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         budget: new SendBudget({ tenantRatePerSecond: config.alerts.tenantRatePerSecond }),
         pollMs: config.alerts.pollMs,
         scanEveryMs: config.alerts.scanEveryMinutes * 60_000,
+        leaseMs: config.alerts.leaseSeconds * 1000,
         // PostgreSQL: one instance sends (advisory lock), so Teams' limits hold for all of them together.
         election: openElection(config, (err) =>
           logger.warn('alert dispatcher lock connection lost; standing by', {

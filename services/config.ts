@@ -82,6 +82,8 @@ export interface Config {
     tenantRatePerSecond: number;
     pollMs: number;
     scanEveryMinutes: number;
+    /** How long a claimed delivery stays with its dispatcher; a dead one's deliveries are sent again after it (at least once). */
+    leaseSeconds: number;
   };
   /** Token buckets on incoming turns (bot/turnLimits.ts): a sender over one is told once, then dropped. */
   turnLimits: {
@@ -251,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tenantRatePerSecond: int('ALERT_TENANT_RATE_PER_SECOND', 50, 1, 1000),
       pollMs: int('ALERT_POLL_MS', 1000, 50, 60_000),
       scanEveryMinutes: int('ALERT_SCAN_MINUTES', 60, 1, 24 * 60),
+      leaseSeconds: int('ALERT_LEASE_SECONDS', 120, 5, 3600),
     },
     // Defaults stop floods, not people (README, Configuration): a person may send 60 turns at
     // once and 2 a second after that; a tenant 1,500 at once and 50 a second, the rate at which
