@@ -2,63 +2,24 @@
  * Incidents opened per second through IncidentService.open versus raw better-sqlite3
  * IMMEDIATE transactions doing the same row work (the same reads, the conditional
  * decrement, the incident and audit inserts), in one run on fresh SQLite files.
- * Usage: npm run bench:services [-- --count N] [-- --synchronous FULL|NORMAL]
+ * Usage: npm run bench:services [-- --count N] [-- --synchronous FULL|NORMAL] [-- --engine sqlite|postgres]
  * FULL is what the bot runs with (an acknowledged incident survives power loss); NORMAL is
  * there to measure what that durability costs.
+ * --engine postgres: the same comparison on PostgreSQL (bench/servicesPostgres.ts), against raw
+ * `pg` transactions, on a throwaway cluster started for the run (default count 3,000).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fixedClock } from '../services/domain/clock';
 import { createServices } from '../services/index';
 import { newIncidentId } from '../services/incidents/incidentService';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
-import { machine } from './machine';
-
-const TENANT = '11111111-2222-4333-8444-555555555555';
-const USER = '00000000-0000-4000-8000-0000000000a4';
-const clock = fixedClock('2026-06-15T09:00:00Z');
-const doc = {
-  organisation: { tenantId: TENANT, mpnId: '1234567', name: 'Bench Partners' },
-  users: [
-    { aadObjectId: USER, name: 'Member', email: 'm@bench.example', association: 'mpn', roles: [] },
-    {
-      aadObjectId: '00000000-0000-4000-8000-0000000000a1',
-      name: 'Admin',
-      email: 'a@bench.example',
-      association: 'mpn',
-      roles: ['globalAdmin'],
-    },
-  ],
-  offers: [
-    {
-      id: 'gold-cloud',
-      level: 'gold',
-      competency: 'Cloud Platform',
-      startsOn: '2026-01-01',
-      expiresOn: '2026-12-31',
-      // Unlimited (R11), so the run never hits the quota.
-      benefits: {
-        signatureCloudSupport: {
-          activation: 'active',
-          accessId: 'ACC-0001',
-          contractId: 'CON-0001',
-          requestedBy: '00000000-0000-4000-8000-0000000000a1',
-        },
-      },
-    },
-  ],
-};
-const input = {
-  kind: 'cloud' as const,
-  product: 'Azure Kubernetes Service',
-  title: 'Node pool fails to scale',
-  description: 'Scaling the user node pool from 3 to 5 nodes fails with a quota error.',
-  severity: 'B' as const,
-  contact: { name: 'Bench', email: 'bench@bench.example', phone: null },
-};
+import { startPostgresCluster } from '../tests/helpers/postgres';
+import { clock, doc, input, TENANT, USER } from './incidentWork';
+import { load, machine } from './machine';
+import { rawPostgres, viaServicePostgres } from './servicesPostgres';
 
 function synchronousArg(): 'FULL' | 'NORMAL' {
   const at = process.argv.indexOf('--synchronous');
@@ -139,23 +100,63 @@ async function raw(count: number): Promise<number> {
   return count / seconds;
 }
 
-async function main(): Promise<void> {
-  const countArg = process.argv.indexOf('--count');
-  const count = countArg > 0 ? Number(process.argv[countArg + 1]) : 20_000;
-  await viaService(1000); // warm-up: JIT and page cache
-  await raw(1000);
+function engineArg(): 'sqlite' | 'postgres' {
+  const at = process.argv.indexOf('--engine');
+  const value = at > 0 ? process.argv[at + 1]?.toLowerCase() : 'sqlite';
+  if (value !== 'sqlite' && value !== 'postgres') throw new Error('--engine must be sqlite or postgres');
+  return value;
+}
+
+/** Warm-up, then 3 rounds of raw and service in turn; the medians. */
+async function measure(
+  count: number,
+  raw: (n: number) => Promise<number>,
+  service: (n: number) => Promise<number>,
+): Promise<{ service: number; raw: number; loads: string[] }> {
+  await service(Math.min(1000, count)); // warm-up: JIT and caches
+  await raw(Math.min(1000, count));
   const rounds: { service: number; raw: number }[] = [];
-  for (let r = 0; r < 3; r++) rounds.push({ raw: await raw(count), service: await viaService(count) });
+  const loads = [load()];
+  for (let r = 0; r < 3; r++) {
+    rounds.push({ raw: await raw(count), service: await service(count) });
+    loads.push(load());
+  }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
-  const service = median(rounds.map((r) => r.service));
-  const rawRate = median(rounds.map((r) => r.raw));
-  const ratio = service / rawRate;
+  return { service: median(rounds.map((r) => r.service)), raw: median(rounds.map((r) => r.raw)), loads };
+}
+
+async function main(): Promise<void> {
+  const engine = engineArg();
+  const countArg = process.argv.indexOf('--count');
+  const count = countArg > 0 ? Number(process.argv[countArg + 1]) : engine === 'postgres' ? 3_000 : 20_000;
+  let r: { service: number; raw: number; loads: string[] };
+  let setting: string;
+  let rawName: string;
+  if (engine === 'postgres') {
+    const cluster = await startPostgresCluster();
+    try {
+      r = await measure(
+        count,
+        (n) => rawPostgres(cluster, n),
+        (n) => viaServicePostgres(cluster, n),
+      );
+    } finally {
+      await cluster.stop();
+    }
+    setting =
+      'PostgreSQL 15 on loopback, throwaway cluster with fsync off, a fresh database per run, one process';
+    rawName = 'raw pg BEGIN…COMMIT, prepared statements';
+  } else {
+    r = await measure(count, raw, viaService);
+    setting = `WAL, synchronous=${synchronous}, one process`;
+    rawName = 'raw better-sqlite3 IMMEDIATE transactions';
+  }
+  const ratio = r.service / r.raw;
   console.log(`machine: ${machine()}`);
-  console.log(
-    `incidents per run: ${count}, 3 rounds, median shown (WAL, synchronous=${synchronous}, one process)`,
-  );
-  console.log(`raw better-sqlite3 IMMEDIATE transactions: ${rawRate.toFixed(0)} incidents/s`);
-  console.log(`IncidentService.open:                       ${service.toFixed(0)} incidents/s`);
+  console.log(`load average (1/5/15 min) before and after each round: ${r.loads.join(' | ')}`);
+  console.log(`incidents per run: ${count}, 3 rounds, median shown (${setting})`);
+  console.log(`${rawName}: ${r.raw.toFixed(0)} incidents/s`);
+  console.log(`IncidentService.open: ${r.service.toFixed(0)} incidents/s`);
   console.log(`ratio service/raw: ${ratio.toFixed(2)} (target ≥ 0.50) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`);
 }
 
