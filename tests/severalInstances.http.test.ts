@@ -17,6 +17,7 @@ import { install, queueDeliveries } from './helpers/alertFixtures';
 import { startBotProcess, type BotProcess } from './helpers/botProcess';
 import { engineWorld, usePostgresEngine, type Engine } from './helpers/engines';
 import { startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
+import { REPLY_LOG } from './helpers/internalTokens';
 import { activeBenefit, offer, TENANT, USERS } from './helpers/fixtures';
 import { signToken, startOpenIdServer, type OpenIdServer } from './helpers/openIdServer';
 
@@ -150,7 +151,14 @@ describe('several bot instances on one PostgreSQL database (issue 11)', function
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(activity),
     });
-    return { status: res.status, body: await res.text() };
+    const body = await res.text();
+    try {
+      // Scanned for internal tokens at the end of the run, as every test's replies are.
+      REPLY_LOG.record(activity, (JSON.parse(body) as { activities?: unknown[] }).activities ?? []);
+    } catch {
+      /* not JSON (an error status): the status is what the test checks */
+    }
+    return { status: res.status, body };
   }
 
   const cardAction = (verb: string, data: Record<string, unknown>) => ({
