@@ -25,6 +25,7 @@ describe('configuration', () => {
       tenantRatePerSecond: 50,
       pollMs: 1000,
       scanEveryMinutes: 60,
+      leaseSeconds: 120,
     });
     expect(c.cardCache).to.equal(true);
   });
@@ -61,6 +62,7 @@ describe('configuration', () => {
         ALERT_TENANT_RATE_PER_SECOND: '0',
         ALERT_POLL_MS: 'fast',
         ALERT_SCAN_MINUTES: '-1',
+        ALERT_LEASE_SECONDS: '1', // shorter than any send may take
         CARD_CACHE: 'sometimes',
       }),
     ).to.have.members([
@@ -76,6 +78,7 @@ describe('configuration', () => {
       'ALERT_TENANT_RATE_PER_SECOND',
       'ALERT_POLL_MS',
       'ALERT_SCAN_MINUTES',
+      'ALERT_LEASE_SECONDS',
       'CARD_CACHE',
     ]);
   });
