@@ -302,6 +302,7 @@ async function main(): Promise<void> {
   // bot processes that autocannon's connections reach in turn (a load balancer without affinity).
   const postgres = process.argv.includes('--postgres');
   const instances = arg('--instances', 1);
+  if (instances > 1 && !postgres) throw new Error('--instances: several instances need --postgres');
   if (postgres && letters.some((l) => !['a', 'b', 'c', 'f'].includes(l)))
     throw new Error('--postgres: servers a, b, c and f only ((d), (e) and (g) work on SQLite files)');
   const cluster = postgres ? await startPostgresCluster() : null;
