@@ -23,7 +23,7 @@ function measure(value: unknown, seen: Set<object>): number {
   switch (typeof value) {
     case 'string':
       // One byte a character unless a character needs two (Chinese names and answers).
-      return STRING + (/[^\u0000-\u00ff]/.test(value) ? 2 : 1) * value.length;
+      return STRING + (/[\u0100-\uffff]/.test(value) ? 2 : 1) * value.length;
     case 'number':
       return Number.isInteger(value) && Math.abs(value) < 2 ** 31 ? 0 : HEAP_NUMBER;
     case 'object':
