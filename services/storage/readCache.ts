@@ -38,13 +38,13 @@ interface InFlight {
 
 /**
  * Default bound: about this many MB of heap held by kept reads (READ_CACHE_MB), counted with
- * heapBytes when a read is kept. A person's turn keeps about four small entries (sender check,
- * conversation reference, dialog state, the person's part of the benefits view: a few hundred
- * bytes each); an organisation's part of the benefits view (offers and benefits, shared by its
- * people) is a few KB. 24 MB hold the reads of tens of thousands of active people, and fit in
- * npm start's heap cap beside the SDK (bench:memory, BENCHMARKS.md).
+ * heapBytes when a read is kept. A person's turn keeps four small entries (sender check,
+ * conversation reference, dialog state, the person's part of the benefits view): about 3 KB
+ * together, the reference most; an organisation's part of the benefits view (offers and
+ * benefits, shared by its people) is a few KB. 16 MB hold about 5,000 active people's reads and
+ * fit in npm start's 128 MB heap beside the SDK's ~60 MB (bench:memory, BENCHMARKS.md).
  */
-export const DEFAULT_READ_CACHE_MB = 24;
+export const DEFAULT_READ_CACHE_MB = 16;
 
 /** A kept entry's own cost besides its value: the Map slots, the entry object, its scope sets. */
 const ENTRY_BYTES = 120;
