@@ -82,7 +82,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   });
   // Throws DatabaseUnreachableError (one line naming DATABASE_URL) when the server cannot be reached.
   const store = await openStore(config, {
-    sqlite: { readCache: config.readCache, readCacheEntries: config.readCacheEntries },
+    sqlite: { readCache: config.readCache, readCacheBytes: config.readCacheBytes },
     // An idle connection that died is replaced on next use; it is one more sign of the outage.
     postgres: { onConnectionError: (err) => faults.recognise(err, { connection: 'idle' }) },
   });

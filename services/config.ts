@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { databaseUrlProblem } from './storage/postgres/databaseUrl';
-import { DEFAULT_READ_CACHE_ENTRIES } from './storage/readCache';
+import { DEFAULT_READ_CACHE_MB } from './storage/readCache';
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
@@ -73,8 +73,8 @@ export interface Config {
   cardCache: boolean;
   /** Keep cached reads (benefits views, sender checks, dialog state, conversation references) until a commit changes what they read. */
   readCache: boolean;
-  /** At most this many cached reads (about four per active person), least recently used out first. */
-  readCacheEntries: number;
+  /** The most heap cached reads may hold (estimated, bytes), least recently used out first. */
+  readCacheBytes: number;
   alerts: {
     /** Whether this process runs an alert dispatcher (on PostgreSQL the instances elect one that sends; the others stand by). */
     enabled: boolean;
@@ -133,6 +133,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       return fallback;
     }
     return n;
+  };
+  const readCacheMb = () => {
+    // A count of entries said nothing about memory (a benefits view is thousands of times a sender check's size).
+    if (get('READ_CACHE_ENTRIES') !== undefined)
+      problems.push({
+        variable: 'READ_CACHE_ENTRIES',
+        reason: 'is no longer read: the read cache is bounded by memory, set READ_CACHE_MB instead',
+      });
+    return int('READ_CACHE_MB', DEFAULT_READ_CACHE_MB, 1, 4096);
   };
   const oneOf = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
     const raw = get(name);
@@ -247,7 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     cardCache: oneOf('CARD_CACHE', 'on', ['on', 'off']) === 'on',
     readCache: oneOf('READ_CACHE', 'on', ['on', 'off']) === 'on',
-    readCacheEntries: int('READ_CACHE_ENTRIES', DEFAULT_READ_CACHE_ENTRIES, 100, 10_000_000),
+    readCacheBytes: readCacheMb() * 1024 * 1024,
     alerts: {
       enabled: oneOf('ALERTS_ENABLED', 'true', ['true', 'false']) === 'true',
       tenantRatePerSecond: int('ALERT_TENANT_RATE_PER_SECOND', 50, 1, 1000),

@@ -83,6 +83,19 @@ describe('configuration', () => {
     ]);
   });
 
+  it('the read cache is bounded in MB (READ_CACHE_MB); the old count READ_CACHE_ENTRIES is refused by name', () => {
+    expect(loadConfig({}).readCacheBytes).to.equal(16 * 1024 * 1024);
+    expect(loadConfig({ READ_CACHE_MB: '8' }).readCacheBytes).to.equal(8 * 1024 * 1024);
+    expect(problemsOf({ READ_CACHE_MB: '0' })).to.deep.equal(['READ_CACHE_MB']);
+    expect(problemsOf({ READ_CACHE_MB: '12.5' })).to.deep.equal(['READ_CACHE_MB']);
+    try {
+      loadConfig({ READ_CACHE_ENTRIES: '4000' });
+      expect.fail('READ_CACHE_ENTRIES accepted');
+    } catch (err) {
+      expect((err as Error).message).to.match(/READ_CACHE_ENTRIES: .*set READ_CACHE_MB instead/);
+    }
+  });
+
   it('single-tenant registrations need their tenant id', () => {
     expect(
       problemsOf({

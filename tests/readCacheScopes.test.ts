@@ -16,6 +16,7 @@ import { DatabaseStorage } from '../bot/stateStorage';
 import { CardRenderer } from '../cards/render';
 import { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import { systemClock } from '../services/domain/clock';
+import { heapBytes } from '../services/domain/heapSize';
 import { createServices } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { conversationScope, organisationScope } from '../services/storage/scopes';
@@ -91,9 +92,27 @@ describe('cached reads survive other people’s writes (scopes)', function () {
     await w.services.incidents.open(who('member'), incidentInput('onPremises'));
 
     expect(await readsOf(viewB), "B's view stays cached").to.equal(0);
-    expect(await viewB()).to.equal(b);
-    expect(await readsOf(viewA), "A's view is read again").to.equal(1);
+    expect((await viewB()).offers, "B's organisation part, the same object").to.equal(b.offers);
+    expect(await readsOf(viewA), "A's view is read again: the person's part and the organisation's").to.equal(
+      2,
+    );
     expect(used(await viewA())).to.equal(used(a) + 1);
+  });
+
+  it("an organisation's people share one cached organisation part; each has their own person part", async () => {
+    const member = await viewA();
+    const admin = await w.services.benefits.view(who('globalAdmin'));
+    expect(admin.offers, 'one organisation part for both').to.equal(member.offers);
+    expect(admin.organisation).to.equal(member.organisation);
+    expect([member.user.name, member.user.canActivate]).to.deep.equal(['member', false]);
+    expect([admin.user.name, admin.user.canActivate]).to.deep.equal(['globalAdmin', true]);
+    // R2: who alerts cannot reach is for admins only, though the organisation's part holds it.
+    expect(member.unreachableSupportLeads).to.deep.equal([]);
+    expect(admin.unreachableSupportLeads).to.deep.equal(['supportLead']);
+    expect(
+      await readsOf(() => w.services.benefits.view(who('supportLead'))),
+      'a third person: their part only',
+    ).to.equal(1);
   });
 
   it("another process's plain SQL write to A drops A's view only; the next read shows it", async () => {
@@ -288,20 +307,43 @@ describe('cached reads survive other people’s writes (scopes)', function () {
     }
   });
 
-  it('the cache is bounded by entries, the least recently used going first', async () => {
-    other = SqliteStore.open(w.dbPath, { readCacheEntries: 3 });
+  it('the cache is bounded by the memory its reads hold, the least recently used going first', async () => {
+    const big = (k: string) => k + 'x'.repeat(100_000); // about 100 KB each, the key's bytes aside
+    other = SqliteStore.open(w.dbPath, { readCacheBytes: 3.5 * heapBytes(big('1')) });
     let n = 0;
-    const get = (k: string) =>
+    const get = (k: string, value = big(k)) =>
       other!.readCached(k, [organisationScope(TENANT)], async () => {
         n++;
-        return k;
+        return value;
       });
     for (const k of ['1', '2', '3', '1', '4']) await get(k); // the hit on 1 makes 2 the oldest
     expect(other.cachedReads).to.equal(3);
+    expect(other.cachedReadBytes).to.be.within(3 * heapBytes(big('1')), 3.5 * heapBytes(big('1')));
     n = 0;
     for (const k of ['1', '3', '4']) await get(k);
     expect(n, 'kept').to.equal(0);
     await get('2');
     expect(n, 'the least recently used went').to.equal(1);
+
+    // Small reads cost little: a hundred fit beside the three large ones, where a count would have held three in all.
+    for (let i = 0; i < 100; i++) await get(`small ${i}`, `value ${i}`);
+    expect(other.cachedReads).to.equal(103);
+    n = 0;
+    for (let i = 0; i < 100; i++) await get(`small ${i}`);
+    expect(n, 'the small ones kept').to.equal(0);
+  });
+
+  it('a read larger than the whole budget is answered but not kept', async () => {
+    other = SqliteStore.open(w.dbPath, { readCacheBytes: 50_000 });
+    let n = 0;
+    const get = () =>
+      other!.readCached('huge', [organisationScope(TENANT)], async () => {
+        n++;
+        return 'x'.repeat(100_000);
+      });
+    expect(await get()).to.have.length(100_000);
+    expect(await get()).to.have.length(100_000);
+    expect(n).to.equal(2);
+    expect(other.cachedReads).to.equal(0);
   });
 });

@@ -12,6 +12,7 @@
  * are the only ones that can straddle a commit, and there are few of them.
  */
 import { deepFreeze } from '../domain/freeze';
+import { heapBytes } from '../domain/heapSize';
 
 /** What the cache asks of a database engine. */
 export interface ChangeFeed {
@@ -26,6 +27,8 @@ export interface ChangeFeed {
 interface Entry {
   value: unknown;
   scopes: readonly string[];
+  /** Estimated once, when kept: the value, its key and the bookkeeping (see ENTRY_BYTES). */
+  bytes: number;
 }
 
 interface InFlight {
@@ -34,15 +37,18 @@ interface InFlight {
 }
 
 /**
- * Default bound, in entries: a person's turn keeps about four (sender check, conversation
- * reference, dialog state, benefits view), so 4,000 hold 1,000 active people's. A benefits view
- * of the demo organisation (4 offers, 7 benefits) is about 5 KB on the heap, but the cards
- * rendered from it (per language and variant, cards/render.ts) live as long as it does: with
- * 20,000 entries the bot ran out of npm start's 128 MB heap after 10,000 people's first turns
- * (bench:memory); with 4,000 it stayed at 227 MB RSS over 100,000 turns. Raise it together with
- * the heap cap.
+ * Default bound: about this many MB of heap held by kept reads (READ_CACHE_MB), counted with
+ * heapBytes when a read is kept. A person's turn keeps four small entries (sender check,
+ * conversation reference, dialog state, the person's part of the benefits view): about 3 KB
+ * together, the reference most; an organisation's part of the benefits view (offers and
+ * benefits, shared by its people) is a few KB. 16 MB hold about 5,000 active people's reads and
+ * fit in npm start's 128 MB heap beside the SDK's ~60 MB (bench:memory, BENCHMARKS.md).
  */
-export const DEFAULT_READ_CACHE_ENTRIES = 4_000;
+export const DEFAULT_READ_CACHE_MB = 16;
+
+/** A kept entry's own cost besides its value: the Map slots, the entry object, its scope sets. */
+const ENTRY_BYTES = 120;
+const SCOPE_BYTES = 40;
 
 export class ReadCache {
   /** In least-recently-used order: a hit moves its entry to the end, the first goes first. */
@@ -50,10 +56,12 @@ export class ReadCache {
   /** Which keys read which scope, so that a change drops exactly those. */
   private readonly keysByScope = new Map<string, Set<string>>();
   private readonly inFlight = new Set<InFlight>();
+  private keptBytes = 0;
 
   constructor(
     private readonly feed: ChangeFeed,
-    private readonly maxEntries = DEFAULT_READ_CACHE_ENTRIES,
+    /** The most the kept reads may hold, estimated (heapBytes); the least recently used go first. */
+    private readonly maxBytes = DEFAULT_READ_CACHE_MB * 1024 * 1024,
   ) {}
 
   /**
@@ -83,11 +91,17 @@ export class ReadCache {
     return this.entries.size;
   }
 
+  /** The estimated heap the kept reads hold (at most maxBytes). */
+  get bytes(): number {
+    return this.keptBytes;
+  }
+
   private catchUp(): void {
     const changes = this.feed.changes();
     if (changes === 'everything') {
       this.entries.clear();
       this.keysByScope.clear();
+      this.keptBytes = 0;
       for (const flight of this.inFlight) flight.spoiled = true;
       return;
     }
@@ -104,19 +118,24 @@ export class ReadCache {
 
   private keep(key: string, scopes: readonly string[], value: unknown): void {
     this.drop(key);
-    this.entries.set(key, { value, scopes });
+    // A read larger than the whole budget is answered but not kept (it would push out everything).
+    const bytes = heapBytes(value) + ENTRY_BYTES + 2 * key.length + SCOPE_BYTES * scopes.length;
+    if (bytes > this.maxBytes) return;
+    this.entries.set(key, { value, scopes, bytes });
+    this.keptBytes += bytes;
     for (const scope of scopes) {
       let keys = this.keysByScope.get(scope);
       if (!keys) this.keysByScope.set(scope, (keys = new Set()));
       keys.add(key);
     }
-    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
+    while (this.keptBytes > this.maxBytes) this.drop(this.entries.keys().next().value as string);
   }
 
   private drop(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
+    this.keptBytes -= entry.bytes;
     for (const scope of entry.scopes) {
       const keys = this.keysByScope.get(scope);
       keys?.delete(key);
