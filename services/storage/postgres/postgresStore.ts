@@ -19,16 +19,15 @@ import type { Store, StoreTx } from '../repositories';
 import type { DatabaseUnavailableError } from '../unavailable';
 import { postgresRepositories } from './postgresRepositories';
 import { migratePostgres } from './schema/migrate';
-import { asUnavailable } from './connectionFaults';
+import { asUnavailable, connectionSpent } from './connectionFaults';
+import { connectionConfig, type ConnectionOptions } from './connections';
 import { isRetryable, Statements } from './statements';
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends ConnectionOptions {
   /** Connections this instance keeps to the server (default 10). */
   poolSize?: number;
   /** How many times a unit of work runs at most when it keeps racing others (default 30). */
   maxAttempts?: number;
-  /** How long to wait for a new connection before the unit of work fails (default 10 s). */
-  connectTimeoutMs?: number;
   /** Told when the pool loses an idle connection (the server restarted, the network dropped). */
   onConnectionError?: (err: DatabaseUnavailableError) => void;
 }
@@ -67,26 +66,25 @@ export class PostgresStore implements Store {
 
   /** Connects, brings the schema up to date (once across instances, under an advisory lock) and returns the store. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    // A migration may rightly take longer (and wait for another instance's): a pool of its own, no time limit.
+    const migrating = new pg.Pool({
+      ...connectionConfig(url, { ...options, statementTimeoutMs: null }),
+      max: 2,
+    });
+    try {
+      await migratePostgres(new Kysely<unknown>({ dialect: new PostgresDialect({ pool: migrating }) }));
+    } finally {
+      await migrating.end().catch(() => undefined);
+    }
     const pool = new pg.Pool({
-      connectionString: url,
+      ...connectionConfig(url, options),
       max: options.poolSize ?? 10,
-      // A server that does not answer fails the turn after a while rather than holding it forever.
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      // TCP keep-alive: a server that vanished without closing (a dropped network) is noticed.
-      keepAlive: true,
       types: typeParsers(),
     });
     // An idle connection that dies must not become an uncaught 'error' event; the pool replaces it.
     pool.on('error', (err) =>
       options.onConnectionError?.(asUnavailable(err, 'connection lost') as DatabaseUnavailableError),
     );
-    try {
-      // Kysely only for its Migrator; destroying it would end the shared pool, so it is left to close().
-      await migratePostgres(new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }));
-    } catch (err) {
-      await pool.end().catch(() => undefined);
-      throw err;
-    }
     return new PostgresStore(pool, options.maxAttempts ?? 30);
   }
 
@@ -169,9 +167,13 @@ export class PostgresStore implements Store {
       }
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError; // the connection is unusable: do not give it back to the pool
-      });
+      // A connection that died or hangs would only fail (or hang) the ROLLBACK too: it is thrown away.
+      const spent = [statements.lost, err].find(connectionSpent);
+      if (spent || died.error) broken = spent ?? died.error;
+      else
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError; // the connection is unusable: do not give it back to the pool
+        });
       // The work may have turned a dead connection into an error of its own: the cause is what counts.
       if (err instanceof MustRetry) throw err;
       const cause = statements.lost ?? died.error;
