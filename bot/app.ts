@@ -87,6 +87,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     sqlite: { readCache: config.readCache, readCacheEntries: config.readCacheEntries },
     postgres: {
       ...connection,
+      readCache: config.readCache,
+      readCacheEntries: config.readCacheEntries,
       // An idle connection that died is replaced on next use; it is one more sign of the outage.
       onConnectionError: (err) => faults.recognise(err, { connection: 'idle' }),
     },

@@ -7,10 +7,9 @@
  * So an instance that chose a benefit whose last incident another instance just took chooses
  * again and gets the next eligible benefit, not a false "no incidents left" (R11, R14).
  *
- * Reads run in a REPEATABLE READ READ ONLY snapshot. `readCached` is not cached here: a cache
- * shared by several instances needs every instance to hear of the others' commits (LISTEN/NOTIFY
- * feeding a ChangeFeed, ../readCache.ts), which is not built yet, and a cache without it could
- * answer older than the database.
+ * Reads run in a REPEATABLE READ READ ONLY snapshot. `readCached` keeps reads in this instance's
+ * memory until a commit by any instance changes what they read: the change log's feed
+ * (changeFeed.ts) tells every lookup what was committed since the previous one.
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -21,6 +20,8 @@ import { postgresRepositories } from './postgresRepositories';
 import { migratePostgres } from './schema/migrate';
 import { asUnavailable, connectionSpent } from './connectionFaults';
 import { connectionConfig, type ConnectionOptions } from './connections';
+import { ReadCache } from '../readCache';
+import { PostgresChangeFeed, pruneChangeLog } from './changeFeed';
 import { isRetryable, Statements } from './statements';
 
 export interface PostgresStoreOptions extends ConnectionOptions {
@@ -30,6 +31,12 @@ export interface PostgresStoreOptions extends ConnectionOptions {
   maxAttempts?: number;
   /** Told when the pool loses an idle connection (the server restarted, the network dropped). */
   onConnectionError?: (err: DatabaseUnavailableError) => void;
+  /** Keep readCached results until a commit changes what they read (default on; READ_CACHE=off). */
+  readCache?: boolean;
+  /** At most this many cached reads (READ_CACHE_ENTRIES). */
+  readCacheEntries?: number;
+  /** The change log keeps the newest `keep` rows (default 10,000), pruned every `every` writes of this store (default 100). */
+  changeLog?: { keep?: number; every?: number };
 }
 
 const INT8 = 20;
@@ -62,6 +69,9 @@ export class PostgresStore implements Store {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly maxAttempts: number,
+    private readonly cache: ReadCache | null,
+    private readonly feed: PostgresChangeFeed | null,
+    private readonly changeLog: { keep: number; every: number },
   ) {}
 
   /** Connects, brings the schema up to date (once across instances, under an advisory lock) and returns the store. */
@@ -85,7 +95,16 @@ export class PostgresStore implements Store {
     pool.on('error', (err) =>
       options.onConnectionError?.(asUnavailable(err, 'connection lost') as DatabaseUnavailableError),
     );
-    return new PostgresStore(pool, options.maxAttempts ?? 30);
+    const feed = (options.readCache ?? true) ? new PostgresChangeFeed(url, options) : null;
+    try {
+      await feed?.start();
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+    const cache = feed ? new ReadCache(feed, options.readCacheEntries) : null;
+    const changeLog = { keep: options.changeLog?.keep ?? 10_000, every: options.changeLog?.every ?? 100 };
+    return new PostgresStore(pool, options.maxAttempts ?? 30, cache, feed, changeLog);
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -96,17 +115,23 @@ export class PostgresStore implements Store {
     return this.track(this.once('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work));
   }
 
-  readCached<T>(_key: string, _scopes: readonly string[], work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    // Uncached (see the file's comment), frozen like a cached answer so callers behave the same.
-    return this.read(work).then(deepFreeze);
+  readCached<T>(key: string, scopes: readonly string[], work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // Uncached (READ_CACHE=off), frozen like a cached answer so callers behave the same.
+    return this.cache ? this.cache.get(key, scopes, () => this.read(work)) : this.read(work).then(deepFreeze);
   }
 
   get commits(): number {
     return this.writes;
   }
 
+  /** How many reads are kept now (benchmarks, tests). */
+  get cachedReads(): number {
+    return this.cache?.size ?? 0;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.running]);
+    await this.feed?.close();
     await this.pool.end();
   }
 
@@ -125,7 +150,9 @@ export class PostgresStore implements Store {
         await pause(Math.random() * Math.min(100, 2 ** attempt));
       }
     } finally {
-      this.writes++;
+      // Outside the unit of work, not awaited: a failed pruning only leaves the log longer.
+      if (++this.writes % this.changeLog.every === 0)
+        void this.track(pruneChangeLog(this.pool, this.changeLog.keep).catch(() => undefined));
     }
   }
 
