@@ -95,7 +95,10 @@ export class PostgresStore implements Store {
     pool.on('error', (err) =>
       options.onConnectionError?.(asUnavailable(err, 'connection lost') as DatabaseUnavailableError),
     );
-    const feed = (options.readCache ?? true) ? new PostgresChangeFeed(url, options) : null;
+    // Every lookup waits for the feed: a server that does not answer is given up on sooner than a
+    // unit of work's statements (the lookup then reads uncached, and fails or succeeds as the read does).
+    const feedConnection = { ...options, connectTimeoutMs: 2_000, statementTimeoutMs: 1_000 };
+    const feed = (options.readCache ?? true) ? new PostgresChangeFeed(url, feedConnection) : null;
     try {
       await feed?.start();
     } catch (err) {
