@@ -8,6 +8,8 @@
  *  - cached: the same with the read cache (each lookup's change-feed round trip, then a hit);
  *  - a bare round trip (`SELECT pg_current_snapshot()`) on a connection of its own;
  *  - a hit in SQLite's read cache (the in-memory part alone).
+ * And what the change log costs writers: a dialog-state write (one row, as every turn writes)
+ * with the change-log triggers, and on a database whose bot_state triggers were dropped.
  * Each sequential (one at a time) and 16 at once. Usage: npm run bench:readcache-pg [-- --count N]
  */
 import pg from 'pg';
@@ -64,6 +66,26 @@ async function main(): Promise<void> {
     );
     await timed('a bare round trip', () => checker.query('SELECT pg_current_snapshot()'));
     await timed('a hit in the read cache alone (SQLite)', () => cached.benefits.view(member));
+
+    // Writers: one dialog-state row per unit of work, a new key each time.
+    await checker.query('CREATE DATABASE no_triggers');
+    const bare = await PostgresStore.open(cluster.url('no_triggers'), { readCache: false });
+    const dropper = new pg.Client({ connectionString: cluster.url('no_triggers') });
+    await dropper.connect();
+    for (const event of ['insert', 'update', 'delete'])
+      await dropper.query(`DROP TRIGGER change_log_bot_state_${event} ON bot_state`);
+    await dropper.end();
+    const at = clock.now().toISOString();
+    for (const [label, target] of [
+      ['state write, with the change-log triggers', store],
+      ['state write, bot_state triggers dropped', bare],
+    ] as const) {
+      let n = 0;
+      await timed(label, () =>
+        target.transaction((tx) => tx.state.write(`k${label.length}-${n++}`, { n }, null, at)),
+      );
+    }
+    await bare.close();
 
     await checker.end();
     await cachedStore.close();
