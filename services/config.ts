@@ -32,6 +32,15 @@ export type DirectoryConfig =
       graph: { timeoutMs: number; maxRetries: number };
     };
 
+/**
+ * How the bot logs in to PostgreSQL (DATABASE_AUTH): DATABASE_URL's password, or a Microsoft Entra
+ * token from a managed identity or DefaultAzureCredential (services/storage/postgres/entraPassword.ts).
+ */
+export type DatabaseAuth =
+  | { kind: 'password' }
+  /** clientId: a user-assigned managed identity's (AZURE_CLIENT_ID); null: the system-assigned one. */
+  | { kind: 'entra-managed-identity' | 'entra-default'; clientId: string | null };
+
 export interface Config {
   nodeEnv: string;
   production: boolean;
@@ -40,6 +49,9 @@ export interface Config {
   databasePath: string;
   /** DATABASE_URL (postgres://…): selects PostgreSQL instead of SQLite at databasePath. Holds a password: never log it as is (redactDatabaseUrl). */
   databaseUrl: string | null;
+  databaseAuth: DatabaseAuth;
+  /** PostgreSQL: the longest a statement may take before the turn is told the data can't be reached. */
+  databaseStatementTimeoutMs: number;
   /** Seed organisation imported into an empty database at start; null disables it. */
   seedFile: string | null;
   microsoftAppId: string;
@@ -218,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = get('DATABASE_URL') ?? null;
   const databaseUrlReason = databaseUrl === null ? null : databaseUrlProblem(databaseUrl);
   if (databaseUrlReason) problems.push({ variable: 'DATABASE_URL', reason: databaseUrlReason });
+  const databaseAuth = databaseLogin(get, oneOf, problems, databaseUrlReason ? null : databaseUrl);
   const config: Config = {
     nodeEnv,
     production,
@@ -226,6 +239,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: get('HOST') ?? (microsoftAppId ? '0.0.0.0' : '127.0.0.1'),
     databasePath: path.resolve(PROJECT_ROOT, get('DATABASE_PATH') ?? 'data/partner-support.sqlite'),
     databaseUrl,
+    databaseAuth,
+    databaseStatementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
     seedFile: seedFile(seed, production),
     microsoftAppId,
     microsoftAppPassword,
@@ -306,6 +321,42 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 type Problems = { variable: string; reason: string }[];
+
+/** DATABASE_AUTH and AZURE_CLIENT_ID; with Entra, DATABASE_URL names the login role and no password. */
+function databaseLogin(
+  get: (name: string) => string | undefined,
+  oneOf: <T extends string>(name: string, fallback: T, allowed: readonly T[]) => T,
+  problems: Problems,
+  databaseUrl: string | null,
+): DatabaseAuth {
+  const kind = oneOf('DATABASE_AUTH', 'password', ['password', 'entra-managed-identity', 'entra-default']);
+  if (kind === 'password') return { kind };
+  const clientId = get('AZURE_CLIENT_ID') ?? null;
+  if (clientId !== null && !GUID.test(clientId))
+    problems.push({
+      variable: 'AZURE_CLIENT_ID',
+      reason: `must be the user-assigned managed identity's client id (a GUID) or empty for the system-assigned one (got "${clientId}")`,
+    });
+  if (get('DATABASE_URL') === undefined)
+    problems.push({
+      variable: 'DATABASE_AUTH',
+      reason: `${kind} logs in to PostgreSQL: set DATABASE_URL too (postgres://<Entra role name>@host:5432/database?sslmode=verify-full)`,
+    });
+  else if (databaseUrl) {
+    const url = new URL(databaseUrl);
+    if (url.password)
+      problems.push({
+        variable: 'DATABASE_URL',
+        reason: `must hold no password with DATABASE_AUTH=${kind} (an Entra token is the password): remove it`,
+      });
+    if (!url.username)
+      problems.push({
+        variable: 'DATABASE_URL',
+        reason: `must name the PostgreSQL role of the managed identity or Entra principal with DATABASE_AUTH=${kind}, as in postgres://my-bot-identity@host:5432/database`,
+      });
+  }
+  return { kind, clientId };
+}
 
 /** DIRECTORY=entra: every variable it needs checked here, so that a bad one stops the start (named). */
 function directory(

@@ -128,4 +128,64 @@ describe('configuration', () => {
       'HTTP_REQUEST_TIMEOUT_MS',
     ]);
   });
+
+  describe('PostgreSQL login and time limit (issue 11)', () => {
+    const URL_ = 'postgres://psb-bot@db.example.com:5432/psb?sslmode=verify-full';
+    const MI = '11111111-2222-4333-8444-555555555555';
+
+    it('defaults: DATABASE_URL’s password and a 5 s statement limit', () => {
+      const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db.example.com/psb' });
+      expect(c.databaseAuth).to.deep.equal({ kind: 'password' });
+      expect(c.databaseStatementTimeoutMs).to.equal(5_000);
+    });
+
+    it('Entra: a managed identity (user-assigned by AZURE_CLIENT_ID) or DefaultAzureCredential', () => {
+      expect(
+        loadConfig({ DATABASE_URL: URL_, DATABASE_AUTH: 'entra-managed-identity' }).databaseAuth,
+      ).to.deep.equal({
+        kind: 'entra-managed-identity',
+        clientId: null,
+      });
+      expect(
+        loadConfig({ DATABASE_URL: URL_, DATABASE_AUTH: 'entra-default', AZURE_CLIENT_ID: MI }).databaseAuth,
+      ).to.deep.equal({ kind: 'entra-default', clientId: MI });
+    });
+
+    it('bad values are named: an unknown kind, no DATABASE_URL, a password or no role in it, a client id that is no GUID', () => {
+      expect(problemsOf({ DATABASE_AUTH: 'entra' })).to.deep.equal(['DATABASE_AUTH']);
+      expect(problemsOf({ DATABASE_AUTH: 'entra-default' })).to.deep.equal(['DATABASE_AUTH']);
+      expect(
+        problemsOf({
+          DATABASE_AUTH: 'entra-managed-identity',
+          DATABASE_URL: 'postgres://u:secret@db.example.com/psb',
+        }),
+      ).to.deep.equal(['DATABASE_URL']);
+      expect(
+        problemsOf({
+          DATABASE_AUTH: 'entra-managed-identity',
+          DATABASE_URL: 'postgres://db.example.com/psb',
+        }),
+      ).to.deep.equal(['DATABASE_URL']);
+      expect(
+        problemsOf({
+          DATABASE_AUTH: 'entra-managed-identity',
+          DATABASE_URL: URL_,
+          AZURE_CLIENT_ID: 'my-identity',
+        }),
+      ).to.deep.equal(['AZURE_CLIENT_ID']);
+      expect(problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).to.deep.equal([
+        'DATABASE_STATEMENT_TIMEOUT_MS',
+      ]);
+      try {
+        loadConfig({
+          DATABASE_AUTH: 'entra-managed-identity',
+          DATABASE_URL: 'postgres://u:secret@db.example.com/psb',
+        });
+      } catch (err) {
+        expect((err as Error).message)
+          .to.include('must hold no password')
+          .and.not.include('secret');
+      }
+    });
+  });
 });

@@ -10,18 +10,29 @@
  * if R was kept, its entry goes before that lookup answers. A lookup before C's report cannot
  * miss C, since C had not committed yet. So scopes need no version numbers: the reads in flight
  * are the only ones that can straddle a commit, and there are few of them.
+ *
+ * An engine whose feed must ask a server (PostgreSQL) answers with a promise: every lookup waits
+ * for an answer about a moment after it began, which is what "the first lookup after C" needs.
+ * While the engine cannot tell at all (its watching connection is lost), the cache is emptied and
+ * reads are not kept until it can tell again.
  */
 import { deepFreeze } from '../domain/freeze';
 import { heapBytes } from '../domain/heapSize';
 
+/**
+ * The scopes changed by every commit since the previous answer; 'everything' when the engine can
+ * no longer tell which (it has forgotten that far back); 'unknown' when it cannot tell now.
+ */
+export type Changes = readonly string[] | 'everything' | 'unknown';
+
 /** What the cache asks of a database engine. */
 export interface ChangeFeed {
   /**
-   * The scopes changed by every commit since the previous call (this process's and any other's),
-   * or 'everything' when the engine can no longer tell which (it has forgotten that far back).
-   * Asked before every lookup: it must be cheap when nothing was committed.
+   * What changed since the previous answer, by this process or any other, up to a moment after
+   * this call. Asked before every lookup: it must be cheap when nothing was committed. Callers
+   * waiting together may be handed one promise: its answer is applied once.
    */
-  changes(): readonly string[] | 'everything';
+  changes(): Changes | Promise<Changes>;
 }
 
 interface Entry {
@@ -57,6 +68,8 @@ export class ReadCache {
   private readonly keysByScope = new Map<string, Set<string>>();
   private readonly inFlight = new Set<InFlight>();
   private keptBytes = 0;
+  /** The feed's answers already applied (one promise may be handed to several lookups). */
+  private readonly applied = new WeakSet<Promise<Changes>>();
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -69,7 +82,17 @@ export class ReadCache {
    * changed while it ran. `scopes` must name everything `read` reads: nothing else drops it.
    */
   async get<T>(key: string, scopes: readonly string[], read: () => Promise<T>): Promise<T> {
-    this.catchUp();
+    const asked = this.feed.changes();
+    let changes: Changes;
+    if (asked instanceof Promise) {
+      changes = await asked;
+      if (!this.applied.has(asked)) {
+        this.applied.add(asked);
+        this.catchUp(changes);
+      }
+    } else this.catchUp((changes = asked));
+    // Nothing can be told about the database now: read it, keep nothing.
+    if (changes === 'unknown') return deepFreeze(await read());
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
@@ -96,9 +119,8 @@ export class ReadCache {
     return this.keptBytes;
   }
 
-  private catchUp(): void {
-    const changes = this.feed.changes();
-    if (changes === 'everything') {
+  private catchUp(changes: Changes): void {
+    if (changes === 'everything' || changes === 'unknown') {
       this.entries.clear();
       this.keysByScope.clear();
       this.keptBytes = 0;
