@@ -26,6 +26,7 @@ import { localAdapter, startFakeConnector, type FakeConnector } from '../tests/h
 import { install, queueDeliveries } from '../tests/helpers/alertFixtures';
 import { offer, orgDoc, TENANT } from '../tests/helpers/fixtures';
 import { alertsOnInstances } from './alertsInstances';
+import { countArrivals } from './arrivals';
 import { machine } from './machine';
 
 const CAP_PER_SECOND = 50;
@@ -127,16 +128,9 @@ async function main(): Promise<void> {
     const lastSentAt = Math.max(...sent.map((d) => Date.parse(d.sentAt ?? '')));
     const elapsed = sent.length > 0 ? (lastSentAt - startWall) / 1000 : drainSeconds;
     const notSent = deliveries.length - sent.length + Math.max(0, o.alerts - deliveries.length);
-    let missing = 0;
-    let duplicates = 0;
-    const received = new Map<string, number>();
-    for (const m of fake.messages) received.set(m.conversationId, (received.get(m.conversationId) ?? 0) + 1);
-    for (const [id, n] of expected) {
-      const got = received.get(id) ?? 0;
-      if (got < n) missing += n - got;
-      if (got > n) duplicates += got - n;
-    }
-    for (const [id, got] of received) if (!expected.has(id)) duplicates += got;
+    // A message to a conversation nothing was queued for counts as a duplicate here.
+    const { missing, duplicates: beyond, unexpected } = countArrivals(expected, fake.messages);
+    const duplicates = beyond + unexpected;
     const lost = notSent + missing;
     const rate = sent.length / elapsed;
     const ratio = physicalSeconds / elapsed;

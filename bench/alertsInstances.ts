@@ -15,6 +15,7 @@ import { startBotProcess, type BotProcess } from '../tests/helpers/botProcess';
 import { startFakeConnector } from '../tests/helpers/fakeConnector';
 import { offer, orgDoc, TENANT } from '../tests/helpers/fixtures';
 import { startPostgresCluster } from '../tests/helpers/postgres';
+import { countArrivals } from './arrivals';
 import { load, machine } from './machine';
 
 const isActive = (line: string) => line.includes('"alert dispatcher active: this instance sends alerts"');
@@ -72,15 +73,7 @@ export async function alertsOnInstances(o: {
     const sent = deliveries.filter((d) => d.state === 'sent');
     const lastSentAt = Math.max(...sent.map((d) => Date.parse(d.sentAt ?? '')));
     const elapsed = (lastSentAt - startWall) / 1000;
-    let missing = 0;
-    let duplicates = 0;
-    const received = new Map<string, number>();
-    for (const m of fake.messages) received.set(m.conversationId, (received.get(m.conversationId) ?? 0) + 1);
-    for (const [id, n] of expected) {
-      const got = received.get(id) ?? 0;
-      if (got < n) missing += n - got;
-      if (got > n) duplicates += got - n;
-    }
+    const { missing, duplicates } = countArrivals(expected, fake.messages);
     const lost = deliveries.length - sent.length + missing;
     const ratio = physicalSeconds / elapsed;
     const violations = fake.violations.length;

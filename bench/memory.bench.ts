@@ -13,14 +13,13 @@
  * Usage: npm run bench:memory [-- --turns 100000 --caches off --node-options "--max-old-space-size=96" --breakdown]
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PERSON_TOO_FAST, TENANT_TOO_BUSY } from '../bot/replies';
 import os from 'node:os';
-import { PROJECT_ROOT } from '../services/config';
 import { startConnectorSink } from './connectorSink';
 import { load as loadAverage, machine } from './machine';
+import { startBotProcess } from '../tests/helpers/botProcess';
 import { startNodeFlags } from '../tests/helpers/startCommand';
 import { activity, importPeople, people, type Population } from './population';
 
@@ -54,45 +53,6 @@ function slope(samples: { turns: number; rss: number }[]): number {
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
-/**
- * The bot as `npm start` runs it: node with the start script's flags (unless --node-options says
- * otherwise) on dist/bot/index.js, on a fresh database; resolves with its URL once it listens.
- */
-function startBot(
-  env: Record<string, string>,
-  nodeOptions: string[],
-  database: string,
-): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeOptions, path.join(PROJECT_ROOT, 'dist/bot/index.js')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATABASE_PATH: database,
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-    });
-    let out = '';
-    const listening = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /"url":"http:\/\/127\.0\.0\.1:(\d+)\/api\/messages"/.exec(out);
-      if (m) {
-        child.stdout?.off('data', listening);
-        child.stdout?.resume(); // its log lines are not read further
-        resolve({ child, port: Number(m[1]) });
-      }
-    };
-    child.stdout?.on('data', listening);
-    child.on('exit', (code) =>
-      reject(new Error(`dist/bot/index.js exited with ${code}: ${out.slice(-500)}`)),
-    );
-  });
-}
-
 /** The last process.memoryUsage() the probe wrote (--breakdown runs only), in MB. */
 function breakdown(file: string): string {
   const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
@@ -121,7 +81,13 @@ async function main(): Promise<void> {
   // Alerts after incidents and activations (none in this traffic) would be delivered here.
   const sink = await startConnectorSink();
   const population: Population = { ...POPULATION, serviceUrl: sink.url };
-  const bot = await startBot(env, nodeOptions, database);
+  // The bot as `npm start` runs it (unless --node-options says otherwise), on a fresh database.
+  const bot = await startBotProcess(
+    { NODE_ENV: 'development', DATABASE_PATH: database, LOG_LEVEL: 'info', ...env },
+    60_000,
+    'dist/bot/index.js',
+    nodeOptions,
+  );
   const pid = bot.child.pid;
   if (pid === undefined) throw new Error('the bot process has no pid');
   const loads = [os.loadavg()[0]];
@@ -146,7 +112,7 @@ async function main(): Promise<void> {
       const amount = Math.min(SAMPLE_EVERY, turns - counts.answered - counts.errors);
       const batchStart = Date.now();
       const r = await autocannon({
-        url: `http://127.0.0.1:${bot.port}/api/messages`,
+        url: `${bot.url}/api/messages`,
         connections: 10,
         amount,
         requests: [
@@ -226,8 +192,7 @@ async function main(): Promise<void> {
     if (counts.refused > 0 || counts.errors > 0 || counts.non2xx > 0 || counts.other > 0)
       console.log('WARNING: some turns were not answered with a card (see the counts above)');
   } finally {
-    bot.child.kill('SIGTERM');
-    await new Promise((r) => bot.child.once('exit', r));
+    await bot.stop();
     await sink.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

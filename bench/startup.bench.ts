@@ -6,17 +6,17 @@
  * Bot Framework SDK, the other dependencies, this bot's modules.
  * Usage: npm run bench:startup [-- --runs 7]
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../services/config';
 import { load as loadAverage, machine } from './machine';
 import { importPeople, type Population } from './population';
+import { startBotProcess } from '../tests/helpers/botProcess';
 import { startNodeFlags } from '../tests/helpers/startCommand';
 
 const POPULATION: Population = { organisations: 100, peoplePerOrganisation: 20 };
-const ENTRY = path.join(PROJECT_ROOT, 'dist/bot/index.js');
 
 /** The SDK as this bot uses it, then its other dependencies (in the order the app loads them). */
 const SDK = [
@@ -38,35 +38,20 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** Milliseconds from spawning `node <flags> dist/bot/index.js` to the first 200 on /healthz. */
 async function timeToHealthy(database: string, flags: string[]): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, ENTRY], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_PATH: database,
-      LOG_LEVEL: 'info',
-    },
-  });
+  const bot = await startBotProcess(
+    { NODE_ENV: 'development', DATABASE_PATH: database, LOG_LEVEL: 'info' },
+    60_000,
+    'dist/bot/index.js',
+    flags,
+  );
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /"url":"(http:\/\/[^"]+)\/api\/messages"/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`the bot exited with ${code}: ${out.slice(-500)}`)));
-    });
     for (;;) {
-      const res = await fetch(`${url}/healthz`).catch(() => null);
+      const res = await fetch(`${bot.url}/healthz`).catch(() => null);
       if (res?.status === 200) return performance.now() - started;
       await new Promise((r) => setTimeout(r, 2));
     }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await bot.stop();
   }
 }
 

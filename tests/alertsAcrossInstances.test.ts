@@ -17,18 +17,14 @@ import { type Clock, systemClock } from '../services/domain/clock';
 import { AdvisoryLockElection } from '../services/storage/postgres/advisoryElection';
 import { install, queueDeliveries } from './helpers/alertFixtures';
 import { engineWorld, usePostgresEngine, type EngineWorld } from './helpers/engines';
-import { localAdapter, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
+import {
+  localAdapter,
+  mostInAnyWindow,
+  startFakeConnector,
+  type FakeConnector,
+} from './helpers/fakeConnector';
 import { activeBenefit, offer, TENANT } from './helpers/fixtures';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, ms: number, ok: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await pause(20);
-  }
-}
+import { until } from './helpers/until';
 
 /** A bot instance's alert dispatcher in a process of its own (helpers/alertWorker.ts, mode 'serve'). */
 interface Instance {
@@ -61,17 +57,6 @@ function startInstance(address: string, owner: string, leaseMs: number): Instanc
 }
 
 const isActive = (i: Instance) => i.roles.at(-1)?.active === true;
-
-/** The most messages the connector accepted in any `windowMs` (its `at`: performance.now() here). */
-function mostInAnyWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('alerts across instances on PostgreSQL (issue 11: one active dispatcher, one budget)', function () {
   this.timeout(90_000);

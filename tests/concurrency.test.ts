@@ -11,7 +11,7 @@ import { fixedClock } from '../services/domain/clock';
 import { BenefitRuleError } from '../services/domain/errors';
 import { createServices } from '../services/index';
 import type { Store } from '../services/storage/repositories';
-import { engineWorld, forEachEngine, type Engine } from './helpers/engines';
+import { engineWorld, forEachEngine, inspect } from './helpers/engines';
 import { activeBenefit, incidentInput, offer, TENANT, TODAY, who } from './helpers/fixtures';
 
 const run = promisify(execFile);
@@ -38,16 +38,6 @@ async function race(
 const sum = (results: WorkerResult[], key: string) => results.reduce((n, r) => n + (r.tally[key] ?? 0), 0);
 const unexpectedOf = (results: WorkerResult[]) =>
   results.flatMap((r) => Object.keys(r.tally).filter((k) => k.startsWith('unexpected')));
-
-/** Reads the database with a store of its own, then closes it. */
-async function inspect<T>(engine: Engine, address: string, read: (store: Store) => Promise<T>): Promise<T> {
-  const store = await engine.open(address);
-  try {
-    return await read(store);
-  } finally {
-    await store.close();
-  }
-}
 
 /** Two Product Support benefits: the Action Pack's expires first, so it is chosen first, with 4 left; then Gold's 20. */
 const twoBenefits = () => [

@@ -23,24 +23,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { App } from '../bot/app';
 import { VERBS } from '../cards';
 import { DEMO_TENANT } from './helpers/botHttp';
+import { walkIncidentDialog } from './helpers/incidentDialog';
 import { PROJECT_ROOT } from '../services/config';
 import {
   adaptiveCards,
   cardActions,
   isRecord,
-  PlaygroundClient,
+  onlyCard,
   playgroundConfigWithCurrentUser,
   str,
+  useBotWithPlayground,
   visibleText,
   type BotMessage,
   type PlaygroundConfig,
   type PlaygroundUser,
-  startBotWithPlayground,
-  userNamed,
-  type BotWithPlayground,
 } from './helpers/playground';
 
 const FANG_AAD = '00000000-0000-4000-8000-000000000006';
@@ -51,9 +49,18 @@ const INCIDENT_ID = /INC-[A-Z0-9]{8}/;
 
 describe('end to end through the Agents Playground: quota alerts reach the support lead', function () {
   this.timeout(90_000);
-  let started: BotWithPlayground | undefined;
-  let app: App | undefined;
-  let client: PlaygroundClient | undefined;
+  // This Playground's current user is Fang: a copy of the repo's config with the current user swapped.
+  const {
+    started,
+    pg,
+    bot,
+    user,
+    config: playgroundConfig,
+  } = useBotWithPlayground(() => ({
+    yml: (repoYml) => playgroundConfigWithCurrentUser(repoYml, '29:fang'),
+    // No poll during the test: the alert must go out because Dev's turn wrote it and woke the dispatcher.
+    app: { alerts: { pollMs: 600_000 } },
+  }));
   let config: PlaygroundConfig;
   /** Fang Wu, support lead: the current user of this Playground. */
   let fang: PlaygroundUser;
@@ -62,15 +69,6 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
   let group: string;
   const incidentIds: string[] = [];
 
-  const pg = (): PlaygroundClient => {
-    if (!client) throw new Error('the Playground did not start');
-    return client;
-  };
-  const bot = (): App => {
-    if (!app) throw new Error('the bot did not start');
-    return app;
-  };
-  const user = (name: string): PlaygroundUser => userNamed(config, name);
   const quotaAlerts = () =>
     bot().store.read(async (tx) =>
       (await tx.outbox.list(DEMO_TENANT)).filter((a) => a.payload.kind === 'quotaThreshold'),
@@ -80,25 +78,11 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
 
   /** Dev opens an on-premises incident in the group chat, as in Teams: guided dialog, then Confirm. */
   const devOpensIncident = async (title: string): Promise<string> => {
-    const say = (text: string) => pg().sayAs(group, dev, text);
-    let replies = await say('open an incident');
-    expect(visibleText(replies)).to.match(/What is the problem about/);
-    const steps: [string, RegExp][] = [
-      ['On-premises product', /Which product/],
-      ['SQL Server 2022', /short title/],
-      [title, /Describe the problem/],
-      ['The nightly ETL job times out after the upgrade to CU 12.', /How severe/],
-      ['B', /Should Microsoft contact you/],
-      ['Yes', /phone number/],
-      ['skip', /Please check the details/],
-    ];
-    for (const [text, expected] of steps) {
-      replies = await say(text);
-      expect(visibleText(replies), `after “${text}”`).to.match(expected);
-    }
-    const cards = adaptiveCards(replies);
-    expect(cards, visibleText(replies)).to.have.length(1);
-    const summary = cards[0];
+    const { last } = await walkIncidentDialog((text) => pg().sayAs(group, dev, text), visibleText, {
+      title,
+      description: 'The nightly ETL job times out after the upgrade to CU 12.',
+    });
+    const summary = onlyCard(last);
     expect(visibleText(summary.card)).to.include(title);
     const confirm = cardActions(summary.card).find((a) => a.verb === VERBS.confirmIncident);
     expect(confirm, 'Confirm button on the summary card').to.not.equal(undefined);
@@ -119,21 +103,13 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
 
   const inFangsChat = (m: BotMessage) => m.conversationId === fangsChat;
 
-  before(async () => {
-    // This Playground's current user is Fang: a copy of the repo's config with the current user swapped.
-    started = await startBotWithPlayground({
-      yml: (repoYml) => playgroundConfigWithCurrentUser(repoYml, '29:fang'),
-      // No poll during the test: the alert must go out because Dev's turn wrote it and woke the dispatcher.
-      app: { alerts: { pollMs: 600_000 } },
-    });
-    ({ app, client, config } = started);
+  before(() => {
+    config = playgroundConfig();
     fang = config.currentUser;
     dev = user('Dev Patel');
     fangsChat = config.personalChatId;
     group = config.groupChatId;
   });
-
-  after(async () => started?.close());
 
   it('this Playground chats as Fang Wu, the demo organisation’s support lead', () => {
     const demo: unknown = JSON.parse(
@@ -165,7 +141,7 @@ describe('end to end through the Agents Playground: quota alerts reach the suppo
     expect(ref?.scope).to.equal('personal');
     const serviceUrl = str(ref?.reference, 'serviceUrl');
     expect(serviceUrl, 'serviceUrl of Fang’s reference').to.be.a('string');
-    expect(new URL(serviceUrl ?? 'http://invalid').port).to.equal(String(started?.playground.port));
+    expect(new URL(serviceUrl ?? 'http://invalid').port).to.equal(String(started().playground.port));
   });
 
   it('Dev opens an incident in the group chat (4 of 10 used): no threshold crossed, no quota alert', async () => {

@@ -11,54 +11,46 @@
  * Network: as the other Playground tests (loopback only, telemetry off).
  */
 import { expect } from 'chai';
-import type { App } from '../bot/app';
 import { DEMO_TENANT, DEMO_USERS } from './helpers/botHttp';
 import {
   adaptiveCards,
-  PlaygroundClient,
   str,
+  useBotWithPlayground,
   visibleText,
   type PlaygroundConfig,
   type PlaygroundUser,
-  startBotWithPlayground,
-  userNamed,
-  type BotWithPlayground,
 } from './helpers/playground';
 
 const ACTION_PACK_PRODUCT_SUPPORT = 'action-pack.productSupport';
 
 describe('end to end through the Agents Playground: quota alerts in a team channel', function () {
   this.timeout(90_000);
-  let started: BotWithPlayground | undefined;
+  // No polling: alerts go out when the test wakes the dispatcher.
+  const {
+    pg,
+    bot,
+    user,
+    config: playgroundConfig,
+  } = useBotWithPlayground(() => ({
+    app: { alerts: { pollMs: 600_000 } },
+  }));
   let config: PlaygroundConfig;
   let avery: PlaygroundUser;
   let dev: PlaygroundUser;
   let support: string;
 
-  const pg = (): PlaygroundClient => {
-    if (!started) throw new Error('the Playground did not start');
-    return started.client;
-  };
-  const bot = (): App => {
-    if (!started) throw new Error('the bot did not start');
-    return started.app;
-  };
   const channelNamed = (name: string): string => {
     const id = config.channels.find((c) => c.name === name)?.id;
     if (!id) throw new Error(`no channel ${name} in the Playground config`);
     return id;
   };
 
-  before(async () => {
-    // No polling: alerts go out when the test wakes the dispatcher.
-    started = await startBotWithPlayground({ app: { alerts: { pollMs: 600_000 } } });
-    config = started.config;
+  before(() => {
+    config = playgroundConfig();
     avery = config.currentUser;
-    dev = userNamed(config, DEMO_USERS.member.name);
+    dev = user(DEMO_USERS.member.name);
     support = channelNamed('Support');
   });
-
-  after(async () => started?.close());
 
   it('a member cannot choose the channel (R2): the settings stay as they were', async () => {
     const replies = await pg().sayAs(support, dev, 'send alerts here', { mentionBot: true });

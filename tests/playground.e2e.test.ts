@@ -10,59 +10,39 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { App } from '../bot/app';
 import { VERBS } from '../cards';
 import { DEMO_TENANT } from './helpers/botHttp';
+import { walkIncidentDialog } from './helpers/incidentDialog';
 import { PROJECT_ROOT } from '../services/config';
 import {
-  adaptiveCards,
   cardActions,
   heroButtons,
   isRecord,
-  PlaygroundClient,
+  onlyCard,
   str,
+  useBotWithPlayground,
   visibleText,
-  type BotMessage,
   type PlaygroundConfig,
   type PlaygroundUser,
-  startBotWithPlayground,
-  userNamed,
-  type BotWithPlayground,
 } from './helpers/playground';
 
 const INCIDENT_ID = /INC-[A-Z0-9]{8}/;
 
 describe('end to end through the Microsoft 365 Agents Playground', function () {
   this.timeout(90_000);
-  let started: BotWithPlayground | undefined;
-  let app: App | undefined;
-  let client: PlaygroundClient | undefined;
+  const { pg, bot, user, config: playgroundConfig } = useBotWithPlayground();
   let config: PlaygroundConfig;
   /** The Playground's current user (Avery, Global admin) in their personal chat with the bot. */
   let me: PlaygroundUser;
   let personal: string;
   let group: string;
 
-  const pg = (): PlaygroundClient => {
-    if (!client) throw new Error('the Playground did not start');
-    return client;
-  };
-  const user = (name: string): PlaygroundUser => userNamed(config, name);
-  const onlyCard = (messages: BotMessage[]) => {
-    const cards = adaptiveCards(messages);
-    expect(cards, visibleText(messages)).to.have.length(1);
-    return cards[0];
-  };
-
-  before(async () => {
-    started = await startBotWithPlayground();
-    ({ app, client, config } = started);
+  before(() => {
+    config = playgroundConfig();
     me = config.currentUser;
     personal = config.personalChatId;
     group = config.groupChatId;
   });
-
-  after(async () => started?.close());
 
   it('the Playground uses .m365agentsplayground.yml: the demo tenant and people of the demo organisation', () => {
     const demo: unknown = JSON.parse(
@@ -136,7 +116,7 @@ describe('end to end through the Microsoft 365 Agents Playground', function () {
         (a) => a.verb === VERBS.startActivation && a.data?.benefitId === benefitId,
       ),
     ).to.equal(false);
-    const stored = await app?.store.read((tx) => tx.benefits.get(DEMO_TENANT, benefitId));
+    const stored = await bot().store.read((tx) => tx.benefits.get(DEMO_TENANT, benefitId));
     expect(stored?.activation.state).to.equal('pending');
   });
 
@@ -147,25 +127,10 @@ describe('end to end through the Microsoft 365 Agents Playground', function () {
   });
 
   it('opening an incident through the guided dialog ends with an incident card with its id', async () => {
-    const say = (text: string) => pg().say(personal, me, text);
-    let replies = await say('open an incident');
-    expect(visibleText(replies)).to.match(/What is the problem about/);
+    const { first, last } = await walkIncidentDialog((text) => pg().say(personal, me, text), visibleText);
     // Choice prompts arrive as hero cards; the Playground sends a clicked button's title as text.
-    expect(heroButtons(replies)).to.include('On-premises product');
-    const steps: [string, RegExp][] = [
-      ['On-premises product', /Which product/],
-      ['SQL Server 2022', /short title/],
-      ['Availability group fails over', /Describe the problem/],
-      ['Secondary replica goes offline every night at 02:00 with error 35250.', /How severe/],
-      ['B', /Should Microsoft contact you/],
-      ['Yes', /phone number/],
-      ['skip', /Please check the details/],
-    ];
-    for (const [text, expected] of steps) {
-      replies = await say(text);
-      expect(visibleText(replies), `after “${text}”`).to.match(expected);
-    }
-    const summary = onlyCard(replies);
+    expect(heroButtons(first)).to.include('On-premises product');
+    const summary = onlyCard(last);
     expect(visibleText(summary.card)).to.include('Availability group fails over');
     expect(visibleText(summary.card)).to.include('SQL Server 2022');
     const confirm = cardActions(summary.card).find((a) => a.verb === VERBS.confirmIncident);
@@ -193,10 +158,10 @@ describe('end to end through the Microsoft 365 Agents Playground', function () {
   });
 
   it('a named benefit’s own figures, then a follow-up: the rejection reason, then "when does it expire?" (issue 13)', async () => {
-    const rejected = await app!.store.read((tx) =>
+    const rejected = await bot().store.read((tx) =>
       tx.benefits.get(DEMO_TENANT, 'gold-application-development.productSupport'),
     );
-    const offers = await app!.store.read((tx) => tx.offers.list(DEMO_TENANT));
+    const offers = await bot().store.read((tx) => tx.offers.list(DEMO_TENANT));
     const offer = offers.find((o) => o.id === 'gold-application-development');
     const reason = rejected?.activation.rejectedReason ?? '';
     expect(reason.length).to.be.greaterThan(5);
@@ -212,7 +177,7 @@ describe('end to end through the Microsoft 365 Agents Playground', function () {
       await pg().sayAs(group, user('Fang Wu'), '列出组织所有未关闭的事件', { locale: 'zh-CN' }),
     );
     expect(lead).to.include('组织未关闭的支持事件');
-    const open = (await app!.services.incidents.listAll(DEMO_TENANT)).filter((i) => i.state === 'open');
+    const open = (await bot().services.incidents.listAll(DEMO_TENANT)).filter((i) => i.state === 'open');
     expect(open.length, 'the incident opened above').to.be.greaterThan(0);
     for (const i of open) expect(lead).to.include(i.id);
     const member = visibleText(

@@ -17,20 +17,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { App } from '../bot/app';
 import { VERBS } from '../cards';
 import { PROJECT_ROOT } from '../services/config';
 import { DEMO_TENANT } from './helpers/botHttp';
 import { startFakeEntra, type FakeEntra } from './helpers/fakeEntra';
+import { walkIncidentDialog } from './helpers/incidentDialog';
 import {
-  adaptiveCards,
   cardActions,
-  PlaygroundClient,
-  startBotWithPlayground,
+  onlyCard,
+  useBotWithPlayground,
   userNamed,
   visibleText,
-  type BotMessage,
-  type BotWithPlayground,
   type PlaygroundConfig,
   type PlaygroundUser,
 } from './helpers/playground';
@@ -44,8 +41,43 @@ const ROSTER_WARNING = 'could not read the person from the Teams roster; using t
 describe('end to end through the Agents Playground with DIRECTORY=entra: nobody imported, roles from Graph', function () {
   this.timeout(120_000);
   let entra: FakeEntra | undefined;
-  let started: BotWithPlayground | undefined;
-  let client: PlaygroundClient | undefined;
+  const graph = (): FakeEntra => {
+    if (!entra) throw new Error('the fake Entra did not start');
+    return entra;
+  };
+  // Before the bot (registered first): the bot's configuration points at it.
+  before(async () => {
+    entra = await startFakeEntra({ clientId: CLIENT_ID, secret: SECRET });
+  });
+  const {
+    started,
+    pg,
+    bot,
+    config: playgroundConfig,
+  } = useBotWithPlayground(() => ({
+    env: (dir) => {
+      // The demo organisation and its offers, with nobody listed: with Entra nobody is imported.
+      const demo = JSON.parse(
+        fs.readFileSync(path.join(PROJECT_ROOT, 'examples/demo-org.json'), 'utf8'),
+      ) as Record<string, unknown>;
+      const file = path.join(dir, 'organisation-without-people.json');
+      fs.writeFileSync(file, JSON.stringify({ ...demo, users: [] }));
+      return {
+        SEED_ORGANISATION: file,
+        DIRECTORY: 'entra',
+        ENTRA_CLIENT_ID: CLIENT_ID,
+        ENTRA_TENANT_ID: '0c0f7d7e-1111-4222-8333-444455556666',
+        ENTRA_CLIENT_SECRET: SECRET,
+        ENTRA_AUTHORITY_HOST: graph().authorityUrl,
+        ENTRA_DISABLE_INSTANCE_DISCOVERY: 'true',
+        GRAPH_BASE_URL: graph().graphUrl,
+        ENTRA_ROLE_CACHE_MINUTES: '5',
+      };
+    },
+    app: { directory: { ca: graph().ca } },
+  }));
+  // Registered after the bot's: the bot closes first.
+  after(async () => entra?.close());
   let config: PlaygroundConfig;
   /** Avery Chen, the Playground's current user; Global admin only because the fake Graph says so. */
   let avery: PlaygroundUser;
@@ -54,61 +86,15 @@ describe('end to end through the Agents Playground with DIRECTORY=entra: nobody 
   /** The benefit Avery activates while Global admin. */
   let activated: string | undefined;
 
-  const pg = (): PlaygroundClient => {
-    if (!client) throw new Error('the Playground did not start');
-    return client;
-  };
-  const bot = (): App => {
-    if (!started) throw new Error('the bot did not start');
-    return started.app;
-  };
-  const graph = (): FakeEntra => {
-    if (!entra) throw new Error('the fake Entra did not start');
-    return entra;
-  };
   const stored = (aadObjectId: string) => bot().store.read((tx) => tx.users.get(DEMO_TENANT, aadObjectId));
   const stateOf = async (benefitId: string) =>
     (await bot().store.read((tx) => tx.benefits.get(DEMO_TENANT, benefitId)))?.activation.state;
-  const onlyCard = (messages: BotMessage[]) => {
-    const cards = adaptiveCards(messages);
-    expect(cards, visibleText(messages)).to.have.length(1);
-    return cards[0];
-  };
 
-  before(async () => {
-    entra = await startFakeEntra({ clientId: CLIENT_ID, secret: SECRET });
-    const fake = entra;
-    started = await startBotWithPlayground({
-      env: (dir) => {
-        // The demo organisation and its offers, with nobody listed: with Entra nobody is imported.
-        const demo = JSON.parse(
-          fs.readFileSync(path.join(PROJECT_ROOT, 'examples/demo-org.json'), 'utf8'),
-        ) as Record<string, unknown>;
-        const file = path.join(dir, 'organisation-without-people.json');
-        fs.writeFileSync(file, JSON.stringify({ ...demo, users: [] }));
-        return {
-          SEED_ORGANISATION: file,
-          DIRECTORY: 'entra',
-          ENTRA_CLIENT_ID: CLIENT_ID,
-          ENTRA_TENANT_ID: '0c0f7d7e-1111-4222-8333-444455556666',
-          ENTRA_CLIENT_SECRET: SECRET,
-          ENTRA_AUTHORITY_HOST: fake.authorityUrl,
-          ENTRA_DISABLE_INSTANCE_DISCOVERY: 'true',
-          GRAPH_BASE_URL: fake.graphUrl,
-          ENTRA_ROLE_CACHE_MINUTES: '5',
-        };
-      },
-      app: { directory: { ca: fake.ca } },
-    });
-    ({ client, config } = started);
+  before(() => {
+    config = playgroundConfig();
     avery = config.currentUser;
     personal = config.personalChatId;
     group = config.groupChatId;
-  });
-
-  after(async () => {
-    await started?.close();
-    await entra?.close();
   });
 
   it('the Playground’s people are GUIDs of the demo tenant, and the organisation file lists none of them', async () => {
@@ -129,7 +115,7 @@ describe('end to end through the Agents Playground with DIRECTORY=entra: nobody 
       roles: ['globalAdmin'],
     });
     // TeamsInfo.getMember reached the Playground's roster (no fallback to the activity's name).
-    expect(started?.botLogs.lines.map((l) => l.msg)).to.not.include(ROSTER_WARNING);
+    expect(started().botLogs.lines.map((l) => l.msg)).to.not.include(ROSTER_WARNING);
     const asked = graph().graphRequests.filter((r) => r.path.includes(avery.aadObjectId));
     expect(asked.map((r) => [r.tenantId, r.status])).to.deep.include([DEMO_TENANT, 200]);
   });
@@ -178,23 +164,8 @@ describe('end to end through the Agents Playground with DIRECTORY=entra: nobody 
   it('Dev, a member nobody imported, opens an incident in the group chat', async () => {
     const dev = userNamed(config, 'Dev Patel');
     expect(await stored(dev.aadObjectId)).to.equal(null);
-    const say = (text: string) => pg().sayAs(group, dev, text);
-    let replies = await say('open an incident');
-    expect(visibleText(replies)).to.match(/What is the problem about/);
-    const steps: [string, RegExp][] = [
-      ['On-premises product', /Which product/],
-      ['SQL Server 2022', /short title/],
-      ['Availability group fails over', /Describe the problem/],
-      ['Secondary replica goes offline every night at 02:00 with error 35250.', /How severe/],
-      ['B', /Should Microsoft contact you/],
-      ['Yes', /phone number/],
-      ['skip', /Please check the details/],
-    ];
-    for (const [text, expected] of steps) {
-      replies = await say(text);
-      expect(visibleText(replies), `after “${text}”`).to.match(expected);
-    }
-    const summary = onlyCard(replies);
+    const { last } = await walkIncidentDialog((text) => pg().sayAs(group, dev, text), visibleText);
+    const summary = onlyCard(last);
     const confirm = cardActions(summary.card).find((a) => a.verb === VERBS.confirmIncident);
     expect(confirm, 'Confirm button on the summary card').to.not.equal(undefined);
     if (!confirm) return;
@@ -209,6 +180,6 @@ describe('end to end through the Agents Playground with DIRECTORY=entra: nobody 
       email: 'dev.patel@contoso.example',
       roles: [],
     });
-    expect(started?.botLogs.lines.map((l) => l.msg)).to.not.include(ROSTER_WARNING);
+    expect(started().botLogs.lines.map((l) => l.msg)).to.not.include(ROSTER_WARNING);
   });
 });

@@ -15,15 +15,15 @@ import { performance } from 'node:perf_hooks';
 import { VERBS } from '../cards/verbs';
 import { systemClock } from '../services/domain/clock';
 import { importOrganisation } from '../services/organisations/importOrganisation';
-import type { Store } from '../services/storage/repositories';
 import { install, queueDeliveries } from './helpers/alertFixtures';
 import { startBotProcess, type BotProcess } from './helpers/botProcess';
-import { engineWorld, usePostgresEngine, type Engine } from './helpers/engines';
-import { startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
+import { engineWorld, inspect, usePostgresEngine } from './helpers/engines';
+import { mostInAnyWindow, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
 import { REPLY_LOG } from './helpers/internalTokens';
 import { offer, orgDoc, TENANT, USERS } from './helpers/fixtures';
 import { usePostgresDatabase } from './helpers/postgres';
 import { signToken, startOpenIdServer, type OpenIdServer } from './helpers/openIdServer';
+import { until } from './helpers/until';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const INSTANCES = 3;
@@ -31,27 +31,6 @@ const LEASE_SECONDS = 5;
 const INCIDENT_ID = /"text":"(INC-[A-Z0-9]{8})"/;
 const NONE_LEFT = /No support incidents left/;
 const KEY = /"idempotencyKey":"(card-[0-9a-f-]+)"/;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, ms: number, ok: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await pause(20);
-  }
-}
-
-/** The most messages the connector accepted in any `windowMs`. */
-function mostInAnyWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 /** A JSON log line of a bot process, or null. */
 function entry(line: string): Record<string, unknown> | null {
@@ -71,15 +50,6 @@ const errorLines = (bot: BotProcess) =>
     const level = entry(l)?.level;
     return typeof level === 'number' ? level >= 50 : level === 'error' || level === 'fatal';
   });
-
-async function inspect<T>(engine: Engine, address: string, read: (store: Store) => Promise<T>): Promise<T> {
-  const store = await engine.open(address);
-  try {
-    return await read(store);
-  } finally {
-    await store.close();
-  }
-}
 
 describe('several bot instances on one PostgreSQL database (issue 11)', function () {
   this.timeout(300_000);

@@ -17,13 +17,18 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-/** `script`: another entry than npm start's (tests/helpers/botInstance.ts: the same bot, checking tokens against a local OpenID server). */
+/**
+ * `script`: another entry than npm start's (tests/helpers/botInstance.ts: the same bot, checking
+ * tokens against a local OpenID server). `nodeFlags`: other flags than npm start's (bench:memory's
+ * --node-options).
+ */
 export function startBotProcess(
   env: Record<string, string>,
   timeoutMs = 20_000,
   script = 'dist/bot/index.js',
+  nodeFlags = startNodeFlags(),
 ): Promise<BotProcess> {
-  const child = spawn(process.execPath, [...startNodeFlags(), path.join(PROJECT_ROOT, script)], {
+  const child = spawn(process.execPath, [...nodeFlags, path.join(PROJECT_ROOT, script)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

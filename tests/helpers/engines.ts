@@ -47,6 +47,20 @@ export async function engineWorld(
   return { services: createServices(store, clock), store, clock, address, close: () => store.close() };
 }
 
+/** Reads the database with a store of its own (as another instance would), then closes it. */
+export async function inspect<T>(
+  engine: Engine,
+  address: string,
+  read: (store: Store) => Promise<T>,
+): Promise<T> {
+  const store = await engine.open(address);
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
 const sqlite: Engine = {
   name: 'SQLite',
   newDatabase: async () => tempDbPath(),

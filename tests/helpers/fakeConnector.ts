@@ -208,6 +208,17 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
   });
 }
 
+/** The most messages accepted in any `windowMs`, from their `at` times (ms, any one clock). */
+export function mostInAnyWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
 export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<FakeConnector> {
   const tenantRate = options.tenantRatePerSecond ?? 50;
   const windows = (options.conversationWindows ?? DEFAULT_WINDOWS).map((w) => ({ ...w }));

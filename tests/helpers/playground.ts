@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
 import { startApp, type App, type AppOptions } from '../../bot/app';
 import { memoryLogger } from '../../bot/logger';
 import { PLAYGROUND_CONFIG_FILE, startPlayground, type Playground } from '../../scripts/playground';
@@ -127,6 +128,13 @@ export function adaptiveCards(messages: readonly BotMessage[]): { message: BotMe
       .filter((a) => a.contentType === ADAPTIVE_CARD)
       .map((a) => ({ message, card: a.content })),
   );
+}
+
+/** The one Adaptive Card among some bot messages; fails the test if there is not exactly one. */
+export function onlyCard(messages: readonly BotMessage[]): { message: BotMessage; card: unknown } {
+  const cards = adaptiveCards(messages);
+  expect(cards, visibleText(messages)).to.have.length(1);
+  return cards[0];
 }
 
 /** Action.Execute / Action.Submit buttons of a card (not their fallbacks). */
@@ -562,13 +570,15 @@ export interface BotWithPlayground {
  * and the Agents Playground pointed at it, both in a temp folder: the Playground reads its config
  * from, and writes devTools/ logs into, its working folder. `yml` may rewrite the repo's config first.
  */
+export interface BotWithPlaygroundOptions {
+  yml?: (repoYml: string) => string;
+  app?: AppOptions;
+  /** More configuration (e.g. DIRECTORY=entra); `dir` is the test's temp folder. */
+  env?: (dir: string) => Record<string, string>;
+}
+
 export async function startBotWithPlayground(
-  opts: {
-    yml?: (repoYml: string) => string;
-    app?: AppOptions;
-    /** More configuration (e.g. DIRECTORY=entra); `dir` is the test's temp folder. */
-    env?: (dir: string) => Record<string, string>;
-  } = {},
+  opts: BotWithPlaygroundOptions = {},
 ): Promise<BotWithPlayground> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-'));
   const started: { close(): Promise<void> }[] = [];
@@ -605,4 +615,28 @@ export async function startBotWithPlayground(
     await close();
     throw err;
   }
+}
+
+/**
+ * Call inside a describe: startBotWithPlayground() in a before hook, closed in an after hook. The
+ * accessors throw until it has started. `opts` is called in that hook, so it may use what an
+ * earlier before hook of the suite started (e.g. a fake Entra).
+ */
+export function useBotWithPlayground(opts: () => BotWithPlaygroundOptions = () => ({})) {
+  let started: BotWithPlayground | undefined;
+  before(async () => {
+    started = await startBotWithPlayground(opts());
+  });
+  after(async () => started?.close());
+  const get = (): BotWithPlayground => {
+    if (!started) throw new Error('the bot and the Playground did not start');
+    return started;
+  };
+  return {
+    started: get,
+    pg: (): PlaygroundClient => get().client,
+    bot: (): App => get().app,
+    config: (): PlaygroundConfig => get().config,
+    user: (name: string): PlaygroundUser => userNamed(get().config, name),
+  };
 }
