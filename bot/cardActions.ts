@@ -114,17 +114,21 @@ export class CardActions {
         const drafts = await deps.drafts.get(a.context, {});
         const draft = draftFor(drafts, key);
         if (!draft) throw new NotFoundError('incident', key);
+        // The draft is left as it is: the incidents table is what says it was opened (a second
+        // press replays the key, R11 counted once), and a state write would be a second commit.
         const incident = await services.incidents.open(a.who, draft.input);
-        draft.incidentId = incident.id;
-        await deps.drafts.set(a.context, drafts);
         return { card: incidentCard(deps.cards, incident, a.lang, { canClose: incident.state === 'open' }) };
       },
       [VERBS.cancel]: async (a) => {
         const key = text(a.data.idempotencyKey);
         if (key) {
           const drafts = await deps.drafts.get(a.context, {});
-          if (draftFor(drafts, key) && !drafts[key].incidentId) delete drafts[key];
-          await deps.drafts.set(a.context, drafts);
+          const draft = draftFor(drafts, key);
+          // A confirmed card keeps its draft, so pressing Confirm again still shows its incident.
+          if (draft && !draft.incidentId && !(await services.incidents.opened(a.who, key))) {
+            delete drafts[key];
+            await deps.drafts.set(a.context, drafts);
+          }
         }
         const dc = await deps.dialogs.createContext(a.context);
         await dc.cancelAllDialogs();
