@@ -15,7 +15,7 @@ import {
 } from '../cards';
 import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
 import { draftFor, type IncidentDrafts } from '../dialogs/incidentDrafts';
-import type { Focus } from '../dialogs/focus';
+import { refreshedFocus, type Focus } from '../dialogs/focus';
 import { userRefOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
 import { NotFoundError, RoleRequiredError } from '../services/domain/errors';
@@ -224,8 +224,11 @@ export class CardActions {
   }
 
   private async remember(a: ActionContext, benefit: { id: string; type: Focus['type'] }): Promise<void> {
+    const { focus } = this.deps;
+    if (!focus) return;
     const at = this.deps.services.clock.now().getTime();
-    await this.deps.focus?.set(a.context, { benefitId: benefit.id, type: benefit.type, at });
+    const next: Focus = { benefitId: benefit.id, type: benefit.type, at };
+    await focus.set(a.context, refreshedFocus(await focus.get(a.context), next));
   }
 }
 

@@ -96,4 +96,20 @@ describe('writes per dialog turn', function () {
     expect(JSON.stringify(cardsIn(third))).to.include(opened[0].id);
     expect(await incidentsWithKey(key)).to.have.length(1); // R11: counted once
   });
+
+  it("an admin's card buttons on one benefit: its focus is not rewritten each time, a request commits once (R2)", async () => {
+    const benefitId = 'silver-data-analytics.signatureCloudSupport';
+    const press = async (verb: string, data: Record<string, unknown>) => {
+      const before = commits();
+      const replies = await bot.invoke('globalAdmin', verb, data);
+      expect(cardsIn(replies), verb).to.have.length(1);
+      return commits() - before;
+    };
+    expect(await press(VERBS.startActivation, { benefitId })).to.equal(1); // the focus, new
+    expect(await press(VERBS.startActivation, { benefitId })).to.equal(0);
+    expect(await press(VERBS.confirmActivation, { benefitId, requestKey: 'k' })).to.equal(1); // the request
+    expect(await press(VERBS.showRecordIdsForm, { benefitId })).to.equal(0);
+    const pending = await bot.app.store.read((tx) => tx.benefits.list(DEMO_TENANT));
+    expect(pending.find((b) => b.id === benefitId)?.activation.state).to.equal('pending');
+  });
 });
