@@ -4,13 +4,7 @@
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import {
-  ActivityTypes,
-  INVOKE_RESPONSE_KEY,
-  PrivateConversationState,
-  type TurnContext,
-  type Middleware,
-} from 'botbuilder';
+import { ActivityTypes, INVOKE_RESPONSE_KEY, PrivateConversationState, type TurnContext } from 'botbuilder';
 import { DialogSet } from 'botbuilder-dialogs';
 import type restify from 'restify';
 import { CardRenderer } from '../cards/render';
@@ -38,12 +32,12 @@ import { CardActions, messageInvokeResponse } from './cardActions';
 import { ClientLocale } from './clientLocale';
 import { isReplyFailure, replyFailureFields } from './connectorPolicy';
 import { DatabaseFaults } from './databaseFaults';
-import { saveConversationReferenceIfChanged } from './conversationReferences';
 import { errorFields, type Logger } from './logger';
 import { MessageRouter } from './messageRouter';
 import { PartnerSupportBot } from './partnerSupportBot';
 import { DATA_UNREACHABLE, SORRY } from './replies';
 import { createServer } from './server';
+import { ReferenceRecorder } from './referenceRecorder';
 import { DatabaseStorage } from './stateStorage';
 import { isServed, ServedSenders } from './servedSenders';
 import { TenantGate } from './tenantGate';
@@ -101,7 +95,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const traditional = new TraditionalChinese();
   await seed(config, services, logger);
 
-  const state = new PrivateConversationState(new DatabaseStorage(store, clock));
+  const storage = new DatabaseStorage(store, clock);
+  const state = new PrivateConversationState(storage);
   const dialogs = new DialogSet(state.createProperty('dialogState'));
   const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
   const focus = state.createProperty<Focus | undefined>('focus'); // "that one" → the benefit just discussed
@@ -143,7 +138,19 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         ...options.alerts,
       })
     : null;
-  const bot = new PartnerSupportBot({ store, clock, state, messages, cardActions, logger, alerts, cards });
+  const references = new ReferenceRecorder(store, clock, logger, faults);
+  const bot = new PartnerSupportBot({
+    store,
+    clock,
+    state,
+    storage,
+    references,
+    messages,
+    cardActions,
+    logger,
+    alerts,
+    cards,
+  });
 
   // First the limits (no database, no log line per dropped turn), then who is served, and only
   // then anything that stores.
@@ -153,7 +160,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   adapter.use(limiter);
   adapter.use(new TenantGate(config.allowedTenants, logger));
   adapter.use(new ServedSenders(store, directory, logger));
-  adapter.use(referenceRecorder(store, clock, logger, faults));
+  adapter.use(references);
   const staleData = new StaleDataCleaner({
     store,
     clock,
@@ -269,22 +276,6 @@ async function tellDataUnreachable(context: TurnContext): Promise<void> {
       type: ActivityTypes.InvokeResponse,
       value: { status: 200, body: messageInvokeResponse(text) },
     });
-}
-
-/** Every message of a served person re-saves a missing or changed conversation reference (for proactive alerts). */
-function referenceRecorder(store: Store, clock: Clock, logger: Logger, faults: DatabaseFaults): Middleware {
-  return {
-    async onTurn(context: TurnContext, next: () => Promise<void>) {
-      if (context.activity.type === 'message' && isServed(context)) {
-        await saveConversationReferenceIfChanged(store, clock, context.activity).catch((err) => {
-          const fields = { activityId: context.activity.id };
-          if (!faults.recognise(err, fields))
-            logger.warn('could not save conversation reference', { ...fields, ...errorFields(err) });
-        });
-      }
-      await next();
-    },
-  };
 }
 
 /** An empty development database gets the demo organisation, so a fresh `npm start` has someone to talk to. */

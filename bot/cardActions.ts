@@ -15,7 +15,7 @@ import {
 } from '../cards';
 import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
 import { draftFor, type IncidentDrafts } from '../dialogs/incidentDrafts';
-import type { Focus } from '../dialogs/focus';
+import { refreshedFocus, type Focus } from '../dialogs/focus';
 import { userRefOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
 import { NotFoundError, RoleRequiredError } from '../services/domain/errors';
@@ -114,17 +114,21 @@ export class CardActions {
         const drafts = await deps.drafts.get(a.context, {});
         const draft = draftFor(drafts, key);
         if (!draft) throw new NotFoundError('incident', key);
+        // The draft is left as it is: the incidents table is what says it was opened (a second
+        // press replays the key, R11 counted once), and a state write would be a second commit.
         const incident = await services.incidents.open(a.who, draft.input);
-        draft.incidentId = incident.id;
-        await deps.drafts.set(a.context, drafts);
         return { card: incidentCard(deps.cards, incident, a.lang, { canClose: incident.state === 'open' }) };
       },
       [VERBS.cancel]: async (a) => {
         const key = text(a.data.idempotencyKey);
         if (key) {
           const drafts = await deps.drafts.get(a.context, {});
-          if (draftFor(drafts, key) && !drafts[key].incidentId) delete drafts[key];
-          await deps.drafts.set(a.context, drafts);
+          const draft = draftFor(drafts, key);
+          // A confirmed card keeps its draft, so pressing Confirm again still shows its incident.
+          if (draft && !draft.incidentId && !(await services.incidents.opened(a.who, key))) {
+            delete drafts[key];
+            await deps.drafts.set(a.context, drafts);
+          }
         }
         const dc = await deps.dialogs.createContext(a.context);
         await dc.cancelAllDialogs();
@@ -220,8 +224,11 @@ export class CardActions {
   }
 
   private async remember(a: ActionContext, benefit: { id: string; type: Focus['type'] }): Promise<void> {
+    const { focus } = this.deps;
+    if (!focus) return;
     const at = this.deps.services.clock.now().getTime();
-    await this.deps.focus?.set(a.context, { benefitId: benefit.id, type: benefit.type, at });
+    const next: Focus = { benefitId: benefit.id, type: benefit.type, at };
+    await focus.set(a.context, refreshedFocus(await focus.get(a.context), next));
   }
 }
 

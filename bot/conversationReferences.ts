@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
-import type { ConversationScope, Store } from '../services/storage/repositories';
+import type { ConversationScope, Store, StoreTx } from '../services/storage/repositories';
 import { conversationScope } from '../services/storage/scopes';
 import { tenantIdOf } from '../dialogs/identity';
 import { personalChatOpened } from '../services/alerts/recipients';
@@ -61,17 +61,21 @@ function sameReference(
   return isDeepStrictEqual(a, b);
 }
 
+/** A write that stores a conversation reference, run inside a unit of work. */
+export type ReferenceWrite = (tx: StoreTx) => Promise<void>;
+
 /**
- * Like saveConversationReference, but reads first: an ordinary message to a conversation whose
- * reference is stored writes nothing (each commit is an fsync and takes the database's write lock).
+ * The write this activity's conversation reference needs, or null when the stored one still
+ * reaches the conversation: reads first, so an ordinary message writes nothing (each commit is
+ * an fsync and takes the database's write lock).
  */
-export async function saveConversationReferenceIfChanged(
+export async function referenceChange(
   store: Store,
   clock: Clock,
   activity: Activity,
-): Promise<void> {
+): Promise<ReferenceWrite | null> {
   const tenantId = tenantIdOf(activity);
-  if (!tenantId || !activity.conversation?.id) return;
+  if (!tenantId || !activity.conversation?.id) return null;
   const conversationId = conversationRootOf(activity.conversation.id);
   const stored = await store.readCached(
     `conversation\u0000${tenantId}\u0000${conversationId}`,
@@ -80,8 +84,8 @@ export async function saveConversationReferenceIfChanged(
   );
   const scope = scopeOf(activity);
   const fresh = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-  if (stored && stored.scope === scope && sameReference(stored.reference, fresh, scope)) return;
-  await saveConversationReference(store, clock, activity);
+  if (stored && stored.scope === scope && sameReference(stored.reference, fresh, scope)) return null;
+  return referenceWrite(clock, activity);
 }
 
 /** Saves where this conversation can be reached later (proactive alerts), in the database. */
@@ -90,17 +94,22 @@ export async function saveConversationReference(
   clock: Clock,
   activity: Activity,
 ): Promise<void> {
+  const write = referenceWrite(clock, activity);
+  if (write) await store.transaction(write);
+}
+
+function referenceWrite(clock: Clock, activity: Activity): ReferenceWrite | null {
   const tenantId = tenantIdOf(activity);
-  if (!tenantId || !activity.conversation?.id) return;
+  if (!tenantId || !activity.conversation?.id) return null;
   const conversationId = conversationRootOf(activity.conversation.id);
   const scope = scopeOf(activity);
   const reference = durableReference(TurnContext.getConversationReference(activity), scope);
   const aadObjectId = scope === 'personal' ? (activity.from?.aadObjectId?.toLowerCase() ?? null) : null;
-  const at = isoTimestamp(clock);
-  await store.transaction(async (tx) => {
+  return async (tx) => {
+    const at = isoTimestamp(clock);
     await tx.conversations.upsert({ tenantId, conversationId, aadObjectId, scope, reference, updatedAt: at });
     if (aadObjectId) await personalChatOpened(tx, tenantId, aadObjectId, conversationId, at);
-  });
+  };
 }
 
 export async function removeConversationReference(store: Store, activity: Activity): Promise<void> {

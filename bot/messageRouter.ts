@@ -24,7 +24,14 @@ import {
   DATA_INTENTS,
   type NamedBenefit,
 } from '../dialogs/benefitAnswers';
-import { FOCUS_MAX_BENEFITS, focusedIds, freshFocus, readWithFocus, type Focus } from '../dialogs/focus';
+import {
+  FOCUS_MAX_BENEFITS,
+  focusedIds,
+  freshFocus,
+  readWithFocus,
+  refreshedFocus,
+  type Focus,
+} from '../dialogs/focus';
 import { isNewQuestion } from '../dialogs/newQuestion';
 import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
 import { userRefOf } from '../dialogs/identity';
@@ -225,7 +232,8 @@ export class MessageRouter {
     const at = this.deps.services.clock.now().getTime();
     const focus: Focus = { benefitId: benefit.id, type: benefit.type, at };
     if (subject.length > 1) focus.benefitIds = subject.map((n) => n.benefit.id);
-    await this.deps.focus?.set(context, focus);
+    const accessor = this.deps.focus;
+    if (accessor) await accessor.set(context, refreshedFocus(await accessor.get(context), focus));
   }
 
   private async route(

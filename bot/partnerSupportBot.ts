@@ -15,13 +15,18 @@ import { turnHitDatabaseFault } from './databaseFaults';
 import { removeConversationReference, saveConversationReference } from './conversationReferences';
 import type { Logger } from './logger';
 import type { MessageRouter } from './messageRouter';
+import type { ReferenceRecorder } from './referenceRecorder';
 import { cardMessage } from './replies';
 import { isServed } from './servedSenders';
+import type { DatabaseStorage } from './stateStorage';
 
 export interface BotDeps {
   store: Store;
   clock: Clock;
   state: PrivateConversationState;
+  /** The state's storage: a new conversation reference is committed with the state (one fsync). */
+  storage: DatabaseStorage;
+  references: ReferenceRecorder;
   messages: MessageRouter;
   cardActions: CardActions;
   logger: Logger;
@@ -72,17 +77,19 @@ export class PartnerSupportBot extends TeamsActivityHandler {
     return this.deps.cardActions.handleInvoke(context, value.action?.verb, value.action?.data);
   }
 
-  /** Dialog state is saved once per turn, after every handler ran; never for people the bot does not serve. */
+  /**
+   * Dialog state is saved once per turn, after every handler ran, in one commit with the turn's
+   * new conversation reference if any; never for people the bot does not serve.
+   */
   override async run(context: TurnContext): Promise<void> {
+    const { state, storage, references } = this.deps;
     const commitsBefore = this.deps.store.commits;
     await super.run(context);
     // A turn that could not reach the database leaves the conversation as it was (databaseFaults.ts).
-    if (
-      isServed(context) &&
-      !turnHitDatabaseFault(context) &&
-      !onlyEmptyDefaults(this.deps.state.get(context))
-    )
-      await this.deps.state.saveChanges(context, false);
+    if (isServed(context) && !turnHitDatabaseFault(context) && !onlyEmptyDefaults(state.get(context)))
+      await references.alongside(context, storage, () => state.saveChanges(context, false));
+    // Before the alerts are woken: a reference the state save did not take is saved on its own.
+    await references.flush(context);
     // Only a turn that wrote can have queued an alert (another turn's write only wakes it early).
     if (this.deps.store.commits !== commitsBefore) this.deps.alerts?.notify();
   }

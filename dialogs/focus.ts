@@ -3,6 +3,7 @@
  * refer to it. Kept in the conversation's state (per person and conversation), small, and only
  * for a while: after FOCUS_TTL_MS a pronoun means nothing again.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { NAMES } from '../services/domain/facts';
 import type { BenefitType } from '../services/domain/types';
 import { DATA_INTENTS } from './benefitAnswers';
@@ -18,6 +19,13 @@ export interface Focus {
 }
 
 export const FOCUS_TTL_MS = 10 * 60_000;
+
+/**
+ * A focus on the same benefits set less than this long ago is kept as it is: every rewrite is a
+ * state commit (an fsync), and admins' card buttons name the same benefit turn after turn. "It"
+ * then lasts between FOCUS_TTL_MS - FOCUS_REFRESH_MS and FOCUS_TTL_MS after the last mention.
+ */
+export const FOCUS_REFRESH_MS = 60_000;
 
 /** At most this many benefits are "it": an answer about more was about everything. */
 export const FOCUS_MAX_BENEFITS = 4;
@@ -36,6 +44,14 @@ export function freshFocus(focus: Focus | undefined, now: number): Focus | undef
   )
     return undefined;
   return now - focus.at <= FOCUS_TTL_MS && now >= focus.at ? focus : undefined;
+}
+
+/** The focus to keep when `next` is named: the current one if it is on the same benefits and recent. */
+export function refreshedFocus(current: Focus | undefined, next: Focus): Focus {
+  const fresh = freshFocus(current, next.at);
+  if (!fresh || next.at - fresh.at >= FOCUS_REFRESH_MS) return next;
+  const subject = (f: Focus) => [f.type, f.benefitId, f.benefitIds];
+  return isDeepStrictEqual(subject(fresh), subject(next)) ? fresh : next;
 }
 
 /**

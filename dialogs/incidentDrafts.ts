@@ -5,7 +5,7 @@ import type { OpenIncidentInput } from '../services/incidents/validation';
 export interface IncidentDraft {
   input: OpenIncidentInput & { idempotencyKey: string };
   createdAt: string;
-  /** Set once opened, so a second click shows the same incident (the service replays the key). */
+  /** Set on opening by older versions; now the incidents table alone says whether the key was opened. */
   incidentId?: string;
 }
 

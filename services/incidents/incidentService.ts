@@ -100,6 +100,14 @@ export class IncidentService {
     }
   }
 
+  /** Whether an incident was opened with this idempotency key in the caller's organisation. */
+  async opened(who: UserRef, idempotencyKey: string): Promise<boolean> {
+    const first = await this.store.read((tx) =>
+      tx.incidents.getByIdempotencyKey(who.tenantId, idempotencyKey),
+    );
+    return Boolean(first);
+  }
+
   list(who: UserRef, scope: 'mine' | 'organisation'): Promise<Incident[]> {
     return this.store.read(async (tx) => {
       const { user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);

@@ -1,0 +1,115 @@
+/**
+ * Commits per turn of the incident dialog and its confirmation, counted over real HTTP with the
+ * store's commit counter. Every commit is an fsync (synchronous = FULL) and takes the database's
+ * write lock: a dialog step commits its state once (the conversation reference, when new, in the
+ * same transaction), and a confirmation commits once: the incident, its quota and audit rows.
+ * Exactly once stays the incidents table's (idempotency key, R11): a second press replays it.
+ */
+import { expect } from 'chai';
+import { VERBS } from '../cards/verbs';
+import { cardsIn, DEMO_TENANT, sqliteDbOf, startTestBot, visibleText, type TestBot } from './helpers/botHttp';
+
+const STEPS = [
+  'SQL Server 2022',
+  'Availability group fails over',
+  'Secondary replica goes offline every night at 02:00 with error 35250.',
+  'B',
+  'yes',
+  'skip',
+];
+const KEY = /"idempotencyKey":"(card-[0-9a-f-]{36})"/;
+
+describe('writes per dialog turn', function () {
+  this.timeout(30_000);
+  let bot: TestBot;
+  // No alert dispatcher: its polls and leases are commits that are not the turns'.
+  before(async () => (bot = await startTestBot({ ALERTS_ENABLED: 'false', TURN_LIMITS: 'off' })));
+  after(() => bot.close());
+
+  const commits = () => bot.app.store.commits;
+  const incidentsWithKey = async (key: string) =>
+    (await bot.app.store.read((tx) => tx.incidents.list(DEMO_TENANT))).filter(
+      (i) => i.idempotencyKey === key,
+    );
+
+  /** Walks the dialog in a conversation; returns the commits of each turn and the review's key. */
+  async function walk(conversationId: string): Promise<{ perTurn: number[]; key: string }> {
+    const perTurn: number[] = [];
+    let before = commits();
+    await bot.invoke('member', VERBS.startIncident, { kind: 'onPremises' }, { conversationId });
+    perTurn.push(commits() - before);
+    let last: Awaited<ReturnType<TestBot['say']>> = [];
+    for (const text of STEPS) {
+      before = commits();
+      last = await bot.say('member', text, { conversationId });
+      perTurn.push(commits() - before);
+    }
+    const key = KEY.exec(JSON.stringify(last))?.[1];
+    expect(key, visibleText(last)).to.be.a('string');
+    return { perTurn, key: key! };
+  }
+
+  it('each step of the incident dialog commits once, the first message of a conversation too', async () => {
+    const { perTurn } = await walk('a:dialog-writes-1');
+    expect(perTurn).to.deep.equal(STEPS.map(() => 1).concat(1));
+    // The first message's reference went into its state's commit: it is stored all the same.
+    const refs = sqliteDbOf(bot.app)
+      .prepare('SELECT scope FROM conversation_references WHERE conversation_id = ?')
+      .all('a:dialog-writes-1');
+    expect(refs).to.deep.equal([{ scope: 'personal' }]);
+  });
+
+  it('confirming commits once (the incident); pressing it again, also after Cancel, shows the same incident', async () => {
+    const { key } = await walk('a:dialog-writes-2');
+    let before = commits();
+    const first = await bot.invoke(
+      'member',
+      VERBS.confirmIncident,
+      { idempotencyKey: key },
+      {
+        conversationId: 'a:dialog-writes-2',
+      },
+    );
+    expect(commits() - before).to.equal(1);
+    const opened = await incidentsWithKey(key);
+    expect(opened).to.have.length(1);
+    expect(JSON.stringify(cardsIn(first))).to.include(opened[0].id);
+
+    before = commits();
+    const again = await bot.invoke(
+      'member',
+      VERBS.confirmIncident,
+      { idempotencyKey: key },
+      {
+        conversationId: 'a:dialog-writes-2',
+      },
+    );
+    expect(commits() - before).to.be.at.most(1);
+    expect(JSON.stringify(cardsIn(again))).to.include(opened[0].id);
+
+    // Cancel on a confirmed card keeps its draft: the incidents table says it was opened.
+    const opts = { conversationId: 'a:dialog-writes-2' };
+    expect(visibleText(await bot.invoke('member', VERBS.cancel, { idempotencyKey: key }, opts))).to.equal(
+      'Cancelled.',
+    );
+    const third = await bot.invoke('member', VERBS.confirmIncident, { idempotencyKey: key }, opts);
+    expect(JSON.stringify(cardsIn(third))).to.include(opened[0].id);
+    expect(await incidentsWithKey(key)).to.have.length(1); // R11: counted once
+  });
+
+  it("an admin's card buttons on one benefit: its focus is not rewritten each time, a request commits once (R2)", async () => {
+    const benefitId = 'silver-data-analytics.signatureCloudSupport';
+    const press = async (verb: string, data: Record<string, unknown>) => {
+      const before = commits();
+      const replies = await bot.invoke('globalAdmin', verb, data);
+      expect(cardsIn(replies), verb).to.have.length(1);
+      return commits() - before;
+    };
+    expect(await press(VERBS.startActivation, { benefitId })).to.equal(1); // the focus, new
+    expect(await press(VERBS.startActivation, { benefitId })).to.equal(0);
+    expect(await press(VERBS.confirmActivation, { benefitId, requestKey: 'k' })).to.equal(1); // the request
+    expect(await press(VERBS.showRecordIdsForm, { benefitId })).to.equal(0);
+    const pending = await bot.app.store.read((tx) => tx.benefits.list(DEMO_TENANT));
+    expect(pending.find((b) => b.id === benefitId)?.activation.state).to.equal('pending');
+  });
+});
