@@ -17,7 +17,9 @@ import pg from 'pg';
 import { deepFreeze } from '../../domain/freeze';
 import type { Store, StoreTx } from '../repositories';
 import type { DatabaseUnavailableError } from '../unavailable';
-import { postgresRepositories } from './postgresRepositories';
+import { compileStoreQueries, type StoreQueries } from '../queries/storeQueries';
+import { storeRepositories } from '../queries/storeRepositories';
+import { PostgresExecutor } from './postgresExecutor';
 import { migratePostgres } from './schema/migrate';
 import { asUnavailable } from './connectionFaults';
 import { isRetryable, Statements } from './statements';
@@ -63,6 +65,8 @@ export class PostgresStore implements Store {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly maxAttempts: number,
+    /** The store's queries, compiled for PostgreSQL once. */
+    private readonly queries: StoreQueries,
   ) {}
 
   /** Connects, brings the schema up to date (once across instances, under an advisory lock) and returns the store. */
@@ -87,7 +91,7 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw err;
     }
-    return new PostgresStore(pool, options.maxAttempts ?? 30);
+    return new PostgresStore(pool, options.maxAttempts ?? 30, compileStoreQueries('postgres'));
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -154,7 +158,7 @@ export class PostgresStore implements Store {
       await client.query(begin);
       let result: T;
       try {
-        result = await work(postgresRepositories(statements));
+        result = await work(storeRepositories(new PostgresExecutor(this.queries, statements)));
       } catch (err) {
         throw statements.mustRetry || isRetryable(err) ? new MustRetry(err) : err;
       }
