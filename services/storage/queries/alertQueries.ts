@@ -1,8 +1,8 @@
 /** The alert queries (outbox, deliveries, settings, mutes), part of the store's (storeQueries.ts). */
-import { sql, type Expression } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { ListParameter } from './executor';
 import { query, type EngineName, type Slots } from './prepared';
-import type { StoredJson } from './schema';
+import type { Database, StoredJson } from './schema';
 import { inList } from './storeQueries';
 
 /**
@@ -81,8 +81,9 @@ export const alertQueries = {
   ),
   /**
    * A batch in one statement. PostgreSQL skips rows another transaction is claiming (FOR UPDATE
-   * SKIP LOCKED) rather than waiting, and sets the lease on its own clock; SQLite's writer holds
-   * the file's lock, so there is nothing to skip, and the lease ends at the dispatcher's `until`.
+   * SKIP LOCKED, in a subquery) rather than waiting, and sets the lease on its own clock. SQLite's
+   * writer holds the file's lock, so there is nothing to skip: the ids are looked up directly,
+   * and the lease ends at `until`.
    */
   deliveryClaim: query(
     (
@@ -90,27 +91,37 @@ export const alertQueries = {
       p: Slots<{ ids: ListParameter; owner: string; now: string; until: string; leaseMs: number }>,
       engine,
     ) => {
-      const free = k
-        .selectFrom('alert_deliveries')
-        .select('id')
-        .where(inList(engine, 'id', p.ids))
-        .where('state', '=', 'queued')
-        .where((eb) =>
+      const claimable = (eb: ExpressionBuilder<Database, 'alert_deliveries'>) =>
+        eb.and([
+          inList(engine, 'id', p.ids),
+          // SQLite: unary + keeps its planner off the state index (it would walk every queued
+          // delivery), so the ids lead, by primary key.
+          engine === 'postgres' ? eb('state', '=', 'queued') : sql<SqlBool>`+state = 'queued'`,
           eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', leaseClock(engine, p.now))]),
-        )
-        .orderBy('id');
-      return k
-        .updateTable('alert_deliveries')
-        .set((eb) => ({
-          lease_owner: p.owner,
-          lease_until:
-            engine === 'postgres'
-              ? sql<string>`now() + make_interval(secs => ${p.leaseMs}::double precision / 1000)`
-              : p.until,
-          attempts: eb('attempts', '+', 1),
-        }))
-        .where('id', 'in', engine === 'postgres' ? free.forUpdate().skipLocked() : free)
-        .returning('id');
+        ]);
+      const update = k.updateTable('alert_deliveries').set((eb) => ({
+        lease_owner: p.owner,
+        lease_until:
+          engine === 'postgres'
+            ? sql<string>`now() + make_interval(secs => ${p.leaseMs}::double precision / 1000)`
+            : p.until,
+        attempts: eb('attempts', '+', 1),
+      }));
+      return (
+        engine === 'postgres'
+          ? update.where(
+              'id',
+              'in',
+              k
+                .selectFrom('alert_deliveries')
+                .select('id')
+                .where(claimable)
+                .orderBy('id')
+                .forUpdate()
+                .skipLocked(),
+            )
+          : update.where(claimable)
+      ).returning('id');
     },
   ),
   /** Sent since `since`, and leased now (in flight: no sentAt yet). */

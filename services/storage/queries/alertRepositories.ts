@@ -60,7 +60,7 @@ export function alertRepositories(x: Executor): {
       recentSends: async (since, now) =>
         (await x.rows(q.deliveryRecent, { since, now })).map((r) => ({
           tenantId: r.tenant_id,
-          conversationId: r.conversation_id as string,
+          conversationId: r.conversation_id,
           sentAt: r.sent_at,
         })),
       countQueued: async () => (await x.row(q.deliveryQueued, {}))?.n ?? 0,

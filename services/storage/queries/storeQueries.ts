@@ -4,7 +4,7 @@
  * `engine` switch: names in byte order, lists bound as one parameter, roles in a list column,
  * lease clocks, and claiming deliveries (alertQueries.ts).
  */
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type NotNull, type SqlBool } from 'kysely';
 import { alertQueries } from './alertQueries';
 import type { ListParameter } from './executor';
 import { compileQueries, query, type Compiled, type EngineName, type Slots } from './prepared';
@@ -379,7 +379,8 @@ const definitions = {
       .distinct()
       .where('tenant_id', '=', p.tenantId)
       .where('scope', '=', 'personal')
-      .where('aad_object_id', 'is not', null),
+      .where('aad_object_id', 'is not', null)
+      .$narrowType<{ aad_object_id: NotNull }>(),
   ),
   refGet: query((k, p: Slots<{ tenantId: string; conversationId: string }>) =>
     k

@@ -156,7 +156,7 @@ export function storeRepositories(x: Executor): StoreTx {
         return r ? toReference(codec, r) : null;
       },
       usersWithPersonal: async (tenantId) =>
-        new Set((await x.rows(q.refUsers, { tenantId })).map((r) => r.aad_object_id as string)),
+        new Set((await x.rows(q.refUsers, { tenantId })).map((r) => r.aad_object_id)),
       personalFor: async (tenantId, aadObjectId) => {
         const r = await x.row(q.refPersonal, { tenantId, aadObjectId });
         return r ? toReference(codec, r) : null;
