@@ -1,17 +1,9 @@
 /** The alert queries (outbox, deliveries, settings, mutes), part of the store's (storeQueries.ts). */
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { inList, leaseClock, leaseEnd } from './engineSql';
 import type { ListParameter } from './executor';
-import { query, type EngineName, type Slots } from './prepared';
+import { query, type Slots } from './prepared';
 import type { Database, StoredJson } from './schema';
-import { inList } from './storeQueries';
-
-/**
- * The clock leases expire by. PostgreSQL's own (`now()`): instances whose clocks differ still
- * agree on it. SQLite is one file on one machine: the dispatcher's `now`. Due-ness
- * (next_attempt_at) stays on the dispatcher's clock, which wrote it.
- */
-const leaseClock = (engine: EngineName, now: Expression<string>) =>
-  engine === 'postgres' ? sql<string>`now()` : now;
 
 export const alertQueries = {
   outboxAppend: query(
@@ -101,10 +93,7 @@ export const alertQueries = {
         ]);
       const update = k.updateTable('alert_deliveries').set((eb) => ({
         lease_owner: p.owner,
-        lease_until:
-          engine === 'postgres'
-            ? sql<string>`now() + make_interval(secs => ${p.leaseMs}::double precision / 1000)`
-            : p.until,
+        lease_until: leaseEnd(engine, p.leaseMs, p.until),
         attempts: eb('attempts', '+', 1),
       }));
       return (

@@ -1,35 +1,15 @@
 /**
  * The store's queries, written once for SQLite and PostgreSQL (issue 11) and compiled per engine
- * when a store opens (prepared.ts). Where the engines must differ, the query says so next to an
- * `engine` switch: names in byte order, lists bound as one parameter, roles in a list column,
- * lease clocks, and claiming deliveries (alertQueries.ts).
+ * when a store opens (prepared.ts). What must differ between the engines is in engineSql.ts.
  */
-import { sql, type Expression, type NotNull, type SqlBool } from 'kysely';
+import type { NotNull } from 'kysely';
 import { alertQueries } from './alertQueries';
+import { byName, hasRole, inList } from './engineSql';
 import type { ListParameter } from './executor';
 import { compileQueries, query, type Compiled, type EngineName, type Slots } from './prepared';
 import type { StoredJson, StoredList } from './schema';
 
 type NoValues = Record<never, never>;
-
-/** ORDER BY name, in byte order on both: SQLite compares text bytewise, PostgreSQL does so in "C". */
-const byName = (engine: EngineName) => (engine === 'postgres' ? sql`name collate "C"` : sql`name`);
-
-/**
- * `column IN (the list)` with the list bound as one parameter: PostgreSQL binds an array
- * (`= any`), SQLite a JSON array that json_each unpacks (Codec.inList makes either).
- */
-export function inList(engine: EngineName, column: string, list: Expression<ListParameter>) {
-  return engine === 'postgres'
-    ? sql<SqlBool>`${sql.ref(column)} = any(${list})`
-    : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${list}))`;
-}
-
-/** The person has `role`: roles are text[] on PostgreSQL, comma-separated text on SQLite. */
-const hasRole = (engine: EngineName, role: Expression<string>) =>
-  engine === 'postgres'
-    ? sql<SqlBool>`${role} = any(roles)`
-    : sql<SqlBool>`instr(',' || roles || ',', ',' || ${role} || ',') > 0`;
 
 interface UserValues {
   tenantId: string;
