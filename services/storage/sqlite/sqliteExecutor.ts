@@ -21,12 +21,12 @@ export class SqliteExecutor implements Executor {
   readonly engine = 'sqlite';
   readonly codec = sqliteCodec;
   readonly q: StoreQueries;
-  private readonly statements = new Map<Query<never, unknown>, Database.Statement<unknown[]>>();
+  /** Each query's statement, by the query's name. */
+  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
 
   constructor(db: Database.Database) {
     this.q = compileStoreQueries('sqlite');
-    for (const query of Object.values(this.q) as Query<never, unknown>[])
-      this.statements.set(query, db.prepare(query.sql));
+    for (const { name, sql } of Object.values(this.q)) this.statements.set(name, db.prepare(sql));
   }
 
   async rows<P, R>(query: Query<P, R>, values: P): Promise<R[]> {
@@ -42,6 +42,6 @@ export class SqliteExecutor implements Executor {
   }
 
   private statement<P, R>(query: Query<P, R>): Database.Statement<unknown[]> {
-    return this.statements.get(query as unknown as Query<never, unknown>)!;
+    return this.statements.get(query.name)!;
   }
 }
