@@ -8,6 +8,7 @@
  * Default (scaled): 2,000 alerts across 400 conversations (physical limit 40 s).
  * --full: 10,000 alerts across 2,000 conversations (physical limit 200 s).
  * Targets: ≥ 0.95 of the cap (physical-limit seconds / elapsed), 0 violations, 0 lost.
+ * --instances N: N bot processes on one PostgreSQL database instead (bench/alertsInstances.ts).
  */
 import { CardRenderer } from '../cards/render';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { localAdapter, startFakeConnector, type FakeConnector } from '../tests/helpers/fakeConnector';
 import { install, queueDeliveries } from '../tests/helpers/alertFixtures';
 import { offer, orgDoc, TENANT } from '../tests/helpers/fixtures';
+import { alertsOnInstances } from './alertsInstances';
 import { machine } from './machine';
 
 const CAP_PER_SECOND = 50;
@@ -36,6 +38,7 @@ interface Options {
   concurrency?: number;
   pageSize?: number;
   pollMs?: number;
+  instances?: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -54,6 +57,7 @@ function parseArgs(argv: string[]): Options {
     concurrency: value('--concurrency'),
     pageSize: value('--page-size'),
     pollMs: value('--poll-ms'),
+    instances: value('--instances'),
   };
 }
 
@@ -89,6 +93,10 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.instances !== undefined) {
+    await alertsOnInstances({ ...o, instances: o.instances, cap: CAP_PER_SECOND, target: TARGET_RATIO });
+    return;
+  }
   const physicalSeconds = o.alerts / CAP_PER_SECOND;
   const logger = createLogger('warn', (line) => process.stderr.write(line));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-bench-'));

@@ -14,10 +14,13 @@
     // --known: every person has asked once before the rounds (their reference is stored), as in a
     // bot that has been in use for a day; without it about one measured turn in nine is a first
     // contact. (g) is always measured so, and so is every server it is compared with.
-    if (known || benchEntra) for (const s of servers) if (!s.mixed) await warmEveryone(s.port, activity);
+    if (known || benchEntra) for (const s of servers) if (!s.mixed) await warmEveryone(s.ports, activity);
     const graphCallsBefore = benchEntra?.entra.graphRequests.length ?? 0;
  */
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +28,7 @@ import path from 'node:path';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { counts as databaseCounts, growDatabase, LARGE } from './largeDatabase';
 import { load as loadAverage, machine } from './machine';
-import { MixedTraffic } from './mixed';
+import { messageUrls, MixedTraffic } from './mixed';
 import { activity as populationActivity, importPeople, people, type Population } from './population';
 import { questionTurnPlans } from './queryPlans';
 import { startConnectorSink } from './connectorSink';
@@ -56,16 +59,50 @@ function start(
   });
 }
 
+/**
+ * `count` bot processes on a new database of the cluster: the first alone (it migrates and seeds
+ * the demo organisation), then the others (they find both done).
+ */
+async function startInstances(
+  cluster: PostgresCluster,
+  script: string,
+  env: Record<string, string>,
+  count: number,
+): Promise<{
+  child: ChildProcess;
+  port: number;
+  database: string;
+  children: ChildProcess[];
+  ports: number[];
+}> {
+  const name = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: cluster.url('postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const withUrl = { ...env, DATABASE_URL: cluster.url(name) };
+  const first = await start(script, withUrl);
+  const rest = await Promise.all(Array.from({ length: count - 1 }, () => start(script, withUrl)));
+  const all = [first, ...rest];
+  return {
+    child: first.child,
+    port: first.port,
+    database: cluster.url(name),
+    children: all.map((i) => i.child),
+    ports: all.map((i) => i.port),
+  };
+}
+
 /** Requests numbered from `first` on, shared by all connections; answers without `expect` are counted. */
 async function load(
-  port: number,
+  ports: number[],
   expect: RegExp,
   seconds: number,
   first: { n: number },
   activity: (n: number) => string,
 ) {
   const opts = {
-    url: `http://127.0.0.1:${port}/api/messages`,
+    url: messageUrls(ports),
     connections: 10,
     duration: seconds,
     requests: [
@@ -216,10 +253,10 @@ const SERVERS: Record<Letter, Omit<Server, 'letter'>> = {
 };
 
 /** Every person once (not measured): their roles are read from Graph and cached. */
-async function warmEveryone(port: number, activity: (n: number) => string): Promise<void> {
+async function warmEveryone(ports: number[], activity: (n: number) => string): Promise<void> {
   let n = 0;
   await autocannon({
-    url: `http://127.0.0.1:${port}/api/messages`,
+    url: messageUrls(ports),
     connections: 10,
     amount: PEOPLE,
     requests: [
@@ -238,11 +275,14 @@ function list(name: string, fallback: string): string[] {
 }
 
 /** Stocks confirmation cards for the next measured round of (c), through the dialog (not measured). */
-async function stockDrafts(mixed: MixedTraffic, port: number, needed: number): Promise<void> {
+async function stockDrafts(mixed: MixedTraffic, ports: number[], needed: number): Promise<void> {
   const missing = needed - mixed.draftsWaiting;
   if (missing <= 0) return;
-  await autocannon({ ...mixed.options(port, 'dialogs'), amount: Math.ceil(missing * STEPS_PER_DRAFT * 1.1) });
-  await mixed.settle(port);
+  await autocannon({
+    ...mixed.options(ports, 'dialogs'),
+    amount: Math.ceil(missing * STEPS_PER_DRAFT * 1.1),
+  });
+  await mixed.settle(ports[0]);
 }
 
 /**
@@ -258,7 +298,22 @@ async function main(): Promise<void> {
   const profileDir = list('--profile', '')[0] || null;
   if (!letters.includes('a') || letters.some((l) => !SERVERS[l]))
     throw new Error('--servers: a comma list of a–f, with a (the baseline)');
-  const servers: (Server & { child: ChildProcess; port: number; database?: string })[] = [];
+  // --postgres [--instances N]: (b), (c) and (f) on one PostgreSQL database per letter, served by N
+  // bot processes that autocannon's connections reach in turn (a load balancer without affinity).
+  const postgres = process.argv.includes('--postgres');
+  const instances = arg('--instances', 1);
+  if (instances > 1 && !postgres) throw new Error('--instances: several instances need --postgres');
+  if (postgres && letters.some((l) => !['a', 'b', 'c', 'f'].includes(l)))
+    throw new Error('--postgres: servers a, b, c and f only ((d), (e) and (g) work on SQLite files)');
+  const cluster = postgres ? await startPostgresCluster() : null;
+  const servers: (Server & {
+    child: ChildProcess;
+    port: number;
+    database?: string;
+    /** Every instance's (--postgres --instances N; else the one). */
+    children: ChildProcess[];
+    ports: number[];
+  })[] = [];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-benchmain-'));
   const benchEntra = letters.includes('g') ? await startBenchEntra(POPULATION, scratch) : null;
   let graphCallsMeasured = 0;
@@ -275,7 +330,17 @@ async function main(): Promise<void> {
       if (l === 'c') p.mixed = new MixedTraffic(population);
       const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, l)}`] : [];
       const env = p.entra && benchEntra ? entraEnv(benchEntra.entra, benchEntra.caFile) : p.env;
-      servers.push({ ...p, ...(await start(p.script, env, profile)) });
+      if (cluster && l !== 'a') {
+        const many = await startInstances(cluster, p.script, env, instances);
+        servers.push({
+          ...p,
+          ...many,
+          name: `${p.name} [PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}]`,
+        });
+      } else {
+        const one = await start(p.script, env, profile);
+        servers.push({ ...p, ...one, children: [one.child], ports: [one.port] });
+      }
     }
     for (const s of servers) if (s.database) await importPeople(population, s.database);
     for (const s of servers) {
@@ -287,11 +352,12 @@ async function main(): Promise<void> {
       );
     }
     // A sample of people's first question, checked: they are known and answered with a card.
-    for (const s of servers) for (let n = 0; n < PEOPLE; n += 97) await check(s.port, activity(n), s.expect);
+    for (const s of servers)
+      for (let n = 0; n < PEOPLE; n += 97) await check(s.ports[n % s.ports.length], activity(n), s.expect);
     // --known: every person has asked once before the rounds (their reference is stored), as in a
     // bot that has been in use for a day; without it about one measured turn in nine is a first
     // contact. (g) is always measured so, and so is every server it is compared with.
-    if (known || benchEntra) for (const s of servers) if (!s.mixed) await warmEveryone(s.port, activity);
+    if (known || benchEntra) for (const s of servers) if (!s.mixed) await warmEveryone(s.ports, activity);
     const graphCallsBefore = benchEntra?.entra.graphRequests.length ?? 0;
     const totals = servers.map(empty);
     const next = servers.map(() => ({ n: 0 }));
@@ -301,17 +367,17 @@ async function main(): Promise<void> {
       // measured slower (seen: 0.94 vs 1.28 for (g) / (b) with the order swapped).
       for (const i of roundOrder(servers.length, round)) {
         const s = servers[i];
-        if (s.mixed) await stockDrafts(s.mixed, s.port, Math.ceil(0.1 * (seconds + 1) * mixedRate * 1.3));
+        if (s.mixed) await stockDrafts(s.mixed, s.ports, Math.ceil(0.1 * (seconds + 1) * mixedRate * 1.3));
         loads.push(os.loadavg()[0]);
         const writer =
           s.commitsPerSecond && s.database ? otherProcessWriter(s.database, s.commitsPerSecond) : null;
         const r = s.mixed
-          ? await mixedLoad(s.mixed, s.port, seconds)
-          : await load(s.port, s.expect, seconds, next[i], activity);
+          ? await mixedLoad(s.mixed, s.ports, seconds)
+          : await load(s.ports, s.expect, seconds, next[i], activity);
         add(totals[i], r, seconds);
         if (s.mixed) {
           mixedRate = r.requests.total / seconds;
-          await s.mixed.settle(s.port);
+          await s.mixed.settle(s.ports[0]);
         }
         if (writer) commits += await writer.stop();
       }
@@ -377,7 +443,9 @@ async function main(): Promise<void> {
 
     const mixedServer = servers.find((s) => s.mixed);
     if (mixedServer?.mixed && mixedServer.database) {
-      const v = mixedServer.mixed.verify(mixedServer.database);
+      const v = cluster
+        ? await mixedServer.mixed.verifyPostgres(mixedServer.database)
+        : mixedServer.mixed.verify(mixedServer.database);
       say(
         `(c) incidents: ${v.answered} confirmations answered, ${mixedServer.mixed.unanswered.size} sent without an answer (in flight when a round ended);` +
           ` ${v.incidents} incidents in the database; every answered one exactly once, no other: ${v.problems.length === 0 ? 'MET' : `NOT MET (${v.problems.length} problems)`}`,
@@ -415,10 +483,12 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const s of servers) s.child.kill('SIGTERM');
+    const children = servers.flatMap((s) => s.children);
+    for (const c of children) c.kill('SIGTERM');
     await Promise.all(
-      servers.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)))),
+      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
     );
+    await cluster?.stop();
     await sink.close();
     await benchEntra?.entra.close();
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -444,11 +514,11 @@ function roundOrder(count: number, round: number): number[] {
 }
 
 /** A measured round of the mixed load (after its 1 s warm-up); answers are checked by the traffic itself. */
-async function mixedLoad(mixed: MixedTraffic, port: number, seconds: number) {
+async function mixedLoad(mixed: MixedTraffic, ports: number[], seconds: number) {
   const before = mixed.counts.unexpected;
-  await autocannon({ ...mixed.options(port, 'mixed'), duration: 1 });
-  await mixed.settle(port);
-  const r = await autocannon({ ...mixed.options(port, 'mixed'), duration: seconds });
+  await autocannon({ ...mixed.options(ports, 'mixed'), duration: 1 });
+  await mixed.settle(ports[0]);
+  const r = await autocannon({ ...mixed.options(ports, 'mixed'), duration: seconds });
   r.mismatches += mixed.counts.unexpected - before;
   return r;
 }

@@ -19,17 +19,14 @@ import type { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import {
   arg,
   BENEFIT,
-  clock,
   freshStore,
   incidentRow,
-  input,
   rawOpen,
   rawStatements,
   synchronousArg,
-  TENANT,
-  USER,
   type RawStatements,
 } from './incidentBench';
+import { clock, input, TENANT, USER } from './incidentWork';
 import { load, machine } from './machine';
 
 const synchronous = synchronousArg();

@@ -10,6 +10,7 @@
 import { SimplifiedToTraditional } from '../cards/chineseScript';
 import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { VERBS } from '../cards/verbs';
 import { PROMPTS } from '../dialogs/prompts';
 import {
@@ -21,6 +22,12 @@ import {
   type Person,
   type Population,
 } from './population';
+
+interface IncidentRow {
+  tenant_id: string;
+  idempotency_key: string;
+  id: string;
+}
 
 type Kind = 'question' | 'step' | 'confirm' | 'action';
 
@@ -156,6 +163,17 @@ export interface MixedCounts {
   noDraft: number;
 }
 
+/**
+ * The bot's address; several instances' (bench:bot --instances): autocannon spreads its
+ * connections over them in turn, and a person's turns go to whichever connection is free, so
+ * one dialog moves between instances as it would behind a load balancer without affinity.
+ */
+export function messageUrls(ports: number | readonly number[]): string {
+  const urls = (typeof ports === 'number' ? [ports] : ports).map((p) => `http://127.0.0.1:${p}/api/messages`);
+  // autocannon takes an array of URLs (connection i → urls[i % n]); its types only know a string.
+  return (urls.length === 1 ? urls[0] : urls) as unknown as string;
+}
+
 export class MixedTraffic {
   private readonly persons: PersonState[];
   private readonly drafts: { state: PersonState; key: string }[] = [];
@@ -198,10 +216,10 @@ export class MixedTraffic {
   }
 
   /** autocannon options for this traffic (10 connections, one request in flight each). */
-  options(port: number, mode: 'mixed' | 'dialogs'): autocannon.Options {
+  options(ports: number | readonly number[], mode: 'mixed' | 'dialogs'): autocannon.Options {
     this.pattern = mode === 'mixed' ? MIX : ONLY_STEPS;
     return {
-      url: `http://127.0.0.1:${port}/api/messages`,
+      url: messageUrls(ports),
       connections: 10,
       requests: [
         {
@@ -372,33 +390,40 @@ export class MixedTraffic {
   verify(database: string): { incidents: number; answered: number; problems: string[] } {
     const db = new Database(database, { readonly: true });
     try {
-      const problems: string[] = [];
-      const byKey = db.prepare('SELECT id FROM incidents WHERE tenant_id = ? AND idempotency_key = ?');
-      const tenantOfKey = new Map<string, string>();
-      const rows = db.prepare('SELECT tenant_id, idempotency_key, id FROM incidents').all() as {
-        tenant_id: string;
-        idempotency_key: string;
-        id: string;
-      }[];
-      const seen = new Map<string, number>();
-      for (const r of rows) {
-        seen.set(r.idempotency_key, (seen.get(r.idempotency_key) ?? 0) + 1);
-        tenantOfKey.set(r.idempotency_key, r.tenant_id);
-        if (!this.answered.has(r.idempotency_key) && !this.unanswered.has(r.idempotency_key))
-          problems.push(`incident ${r.id} (key ${r.idempotency_key}) was never confirmed`);
-      }
-      for (const [key, n] of seen) if (n > 1) problems.push(`key ${key}: ${n} incidents`);
-      for (const [key, id] of this.answered) {
-        const tenant = tenantOfKey.get(key);
-        const found = tenant ? (byKey.all(tenant, key) as { id: string }[]) : [];
-        if (found.length !== 1 || found[0].id !== id)
-          problems.push(
-            `answered ${key} → ${id}, database has ${found.map((f) => f.id).join(', ') || 'none'}`,
-          );
-      }
-      return { incidents: rows.length, answered: this.answered.size, problems };
+      const rows = db.prepare('SELECT tenant_id, idempotency_key, id FROM incidents').all() as IncidentRow[];
+      return this.check(rows);
     } finally {
       db.close();
     }
+  }
+
+  /** As verify, on a PostgreSQL database (bench:bot --postgres). */
+  async verifyPostgres(url: string): Promise<{ incidents: number; answered: number; problems: string[] }> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return this.check(
+        (await client.query<IncidentRow>('SELECT tenant_id, idempotency_key, id FROM incidents')).rows,
+      );
+    } finally {
+      await client.end();
+    }
+  }
+
+  private check(rows: IncidentRow[]): { incidents: number; answered: number; problems: string[] } {
+    const problems: string[] = [];
+    const byKey = new Map<string, string[]>();
+    for (const r of rows) {
+      byKey.set(r.idempotency_key, [...(byKey.get(r.idempotency_key) ?? []), r.id]);
+      if (!this.answered.has(r.idempotency_key) && !this.unanswered.has(r.idempotency_key))
+        problems.push(`incident ${r.id} (key ${r.idempotency_key}) was never confirmed`);
+    }
+    for (const [key, ids] of byKey) if (ids.length > 1) problems.push(`key ${key}: ${ids.length} incidents`);
+    for (const [key, id] of this.answered) {
+      const found = byKey.get(key) ?? [];
+      if (found.length !== 1 || found[0] !== id)
+        problems.push(`answered ${key} → ${id}, database has ${found.join(', ') || 'none'}`);
+    }
+    return { incidents: rows.length, answered: this.answered.size, problems };
   }
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { systemClock } from '../services/domain/clock';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { PROJECT_ROOT } from '../services/config';
-import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
+import { locationOf, openStore } from '../services/storage/openStore';
 
 export interface Population {
   organisations: number;
@@ -57,7 +57,8 @@ export async function importPeople(p: Population, database: string): Promise<voi
   const demo = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'examples/demo-org.json'), 'utf8')) as {
     offers: unknown;
   };
-  const store = SqliteStore.open(database);
+  // A SQLite file or a postgres:// URL (bench:bot --postgres).
+  const store = await openStore(locationOf(database));
   try {
     for (let org = 0; org < p.organisations; org++)
       await importOrganisation(store, systemClock, organisationDoc(p, org, demo.offers), { actor: 'bench' });

@@ -26,7 +26,7 @@ import { type Clock, systemClock } from '../services/domain/clock';
 import { createDirectory, type DirectoryExtras } from '../services/directory/index';
 import { createServices, type Services } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
-import { openElection, openStore } from '../services/storage/openStore';
+import { openElection, openStore, postgresConnection } from '../services/storage/openStore';
 import { withoutPassword } from '../services/storage/postgres/databaseUrl';
 import type { Store } from '../services/storage/repositories';
 import { StaleDataCleaner } from '../services/storage/staleData';
@@ -81,10 +81,17 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     redact: (text) => withoutPassword(text, config.databaseUrl ?? ''),
   });
   // Throws DatabaseUnreachableError (one line naming DATABASE_URL) when the server cannot be reached.
+  // PostgreSQL: timeouts and login (an Entra token with DATABASE_AUTH=entra-…), one for the store and the election.
+  const connection = config.databaseUrl ? postgresConnection(config) : {};
   const store = await openStore(config, {
-    sqlite: { readCache: config.readCache, readCacheEntries: config.readCacheEntries },
-    // An idle connection that died is replaced on next use; it is one more sign of the outage.
-    postgres: { onConnectionError: (err) => faults.recognise(err, { connection: 'idle' }) },
+    sqlite: { readCache: config.readCache, readCacheBytes: config.readCacheBytes },
+    postgres: {
+      ...connection,
+      readCache: config.readCache,
+      readCacheBytes: config.readCacheBytes,
+      // An idle connection that died is replaced on next use; it is one more sign of the outage.
+      onConnectionError: (err) => faults.recognise(err, { connection: 'idle' }),
+    },
   });
   const directory = createDirectory(config.directory, store, logger, options.directory);
   const services = createServices(store, clock, directory);
@@ -123,11 +130,15 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         budget: new SendBudget({ tenantRatePerSecond: config.alerts.tenantRatePerSecond }),
         pollMs: config.alerts.pollMs,
         scanEveryMs: config.alerts.scanEveryMinutes * 60_000,
+        leaseMs: config.alerts.leaseSeconds * 1000,
         // PostgreSQL: one instance sends (advisory lock), so Teams' limits hold for all of them together.
-        election: openElection(config, (err) =>
-          logger.warn('alert dispatcher lock connection lost; standing by', {
-            error: withoutPassword(err.message, config.databaseUrl ?? ''),
-          }),
+        election: openElection(
+          config,
+          (err) =>
+            logger.warn('alert dispatcher lock connection lost; standing by', {
+              error: withoutPassword(err.message, config.databaseUrl ?? ''),
+            }),
+          connection,
         ),
         ...options.alerts,
       })

@@ -1,5 +1,6 @@
 import { NAMES, SOURCE, type Language } from '../services/domain/facts';
 import type { BenefitView, BenefitsView, OfferView } from '../services/domain/views';
+import { deepFreeze } from '../services/domain/freeze';
 import { execute } from './actions';
 import type { CardRenderer } from './render';
 import { offerLabel, remainingLabel, S, sourceLine, STATUS, STATUS_COLOR } from './strings';
@@ -65,8 +66,10 @@ function benefitData(b: BenefitView, o: OfferView, lang: Language, showActivate:
 
 /**
  * The main card: the organisation's offers, each benefit's status, expiry, incidents and IDs (R9, R11, R14).
- * A shared (cached, frozen) view asked for again, in the same language and options, gives the same
- * card without building its data and key (see CardRenderer.forView; CARD_CACHE=off turns it off).
+ * Cards hang on the view's offers (CardRenderer.forView): a shared (cached, frozen) view's offers
+ * are its organisation's part, the same object for all its people (BenefitService.view), so they
+ * share its cards. The key names everything else the card shows; the per-person refresh goes on
+ * a copy afterwards (CARD_CACHE=off builds every time).
  */
 export function benefitsCard(
   r: CardRenderer,
@@ -74,15 +77,23 @@ export function benefitsCard(
   lang: Language,
   opts: BenefitsCardOptions,
 ): AdaptiveCard {
-  const key = `benefits\u0000${lang}\u0000${String(opts.showActivate)}\u0000${(opts.refreshUserIds ?? []).join('\u0000')}`;
-  return r.forView(view, key, () => buildBenefitsCard(r, view, lang, opts));
+  const { organisation: o, asOf, unreachableSupportLeads: unreachable } = view;
+  const key = ['benefits', lang, opts.showActivate, o.name, o.mpnId, asOf, ...unreachable].join('\u0000');
+  const card = r.forView(view.offers, key, () => buildBenefitsCard(r, view, lang, opts.showActivate));
+  const userIds = (opts.refreshUserIds ?? []).slice(0, MAX_REFRESH_USER_IDS);
+  // The card may be shared (forView, expand): the per-user refresh goes on a copy.
+  if (userIds.length === 0) return card;
+  return deepFreeze({
+    ...card,
+    refresh: { action: { type: 'Action.Execute', verb: VERBS.refreshBenefits, data: {} }, userIds },
+  });
 }
 
 function buildBenefitsCard(
   r: CardRenderer,
   view: BenefitsView,
   lang: Language,
-  opts: BenefitsCardOptions,
+  showActivate: boolean,
 ): AdaptiveCard {
   const header = {
     title: S.benefitsTitle[lang],
@@ -98,42 +109,33 @@ function buildBenefitsCard(
     execute(VERBS.startIncident, S.openIncident[lang]),
     execute(VERBS.myIncidents, S.myIncidents[lang]),
   ];
-  let card = r.expand(template, {
+  const card = r.expand(template, {
     ...header,
     offers: view.offers.map((o) => ({
       label: offerLabel(o, lang),
       validity: validity(o),
-      benefits: o.benefits.map((b) => benefitData(b, o, lang, opts.showActivate)),
+      benefits: o.benefits.map((b) => benefitData(b, o, lang, showActivate)),
     })),
     actions: cardActions,
   });
-  if (r.cardBytes(card) > CARD_BYTE_BUDGET) {
-    // Many offers: one line per benefit, and activation through the dialog instead of a button each.
-    const canActivateAny =
-      opts.showActivate &&
-      view.offers.some(
-        (o) => o.active && o.benefits.some((b) => b.status === 'notActivated' || b.status === 'rejected'),
-      );
-    card = r.expand(compactTemplate, {
-      ...header,
-      offers: view.offers.map((o) => ({
-        label: offerLabel(o, lang),
-        validity: validity(o),
-        lines: o.benefits.map((b) => compactLine(b, lang)),
-      })),
-      actions: canActivateAny
-        ? [...cardActions, execute(VERBS.startActivation, S.activate[lang], {}, { style: 'positive' })]
-        : cardActions,
-    });
-  }
-  const userIds = (opts.refreshUserIds ?? []).slice(0, MAX_REFRESH_USER_IDS);
-  // The expanded card may be shared (see expand): the per-user refresh goes on a copy.
-  if (userIds.length)
-    return {
-      ...card,
-      refresh: { action: { type: 'Action.Execute', verb: VERBS.refreshBenefits, data: {} }, userIds },
-    };
-  return card;
+  if (r.cardBytes(card) <= CARD_BYTE_BUDGET) return card;
+  // Many offers: one line per benefit, and activation through the dialog instead of a button each.
+  const canActivateAny =
+    showActivate &&
+    view.offers.some(
+      (o) => o.active && o.benefits.some((b) => b.status === 'notActivated' || b.status === 'rejected'),
+    );
+  return r.expand(compactTemplate, {
+    ...header,
+    offers: view.offers.map((o) => ({
+      label: offerLabel(o, lang),
+      validity: validity(o),
+      lines: o.benefits.map((b) => compactLine(b, lang)),
+    })),
+    actions: canActivateAny
+      ? [...cardActions, execute(VERBS.startActivation, S.activate[lang], {}, { style: 'positive' })]
+      : cardActions,
+  });
 }
 
 function compactLine(b: BenefitView, lang: Language): string {

@@ -3,6 +3,12 @@ import { deepFreeze } from '../services/domain/freeze';
 import type { AdaptiveCard } from './types';
 
 const MAX_EXPANDED = 500;
+/**
+ * Cards kept for shared views (forView): at most this many bytes of cards, as cardBytes counts
+ * them (about their heap size), least recently used out first. A benefits card is 5–25 KB: this
+ * holds the cards of several hundred organisations' views.
+ */
+const MAX_VIEW_CARD_BYTES = 8 * 1024 * 1024;
 
 export interface CardRendererOptions {
   /** Remember expanded cards (CARD_CACHE); off, every card is expanded afresh (benchmarks). */
@@ -28,10 +34,16 @@ export class CardRenderer {
   private readonly expanded = new Map<string, AdaptiveCard>();
   private readonly sizes = new WeakMap<object, number>();
   /**
-   * Cards made from a shared (cached, frozen) view, by a key the card builder chooses: the same
-   * view asked for again gives the same card without building its data and key (benefits card).
+   * Cards made from a shared (cached, frozen) view, by the view's number and a key the card
+   * builder chooses: the same view asked for again gives the same card without building its data
+   * and key (benefits card). Bounded by bytes (MAX_VIEW_CARD_BYTES), not tied to the view's life:
+   * a view the read cache dropped leaves its cards here until they are the least recently used.
    */
-  private readonly byView = new WeakMap<object, Map<string, AdaptiveCard>>();
+  private readonly byView = new Map<string, AdaptiveCard>();
+  private byViewBytes = 0;
+  /** A number per shared view, held weakly: the memo keys name views without keeping them. */
+  private readonly viewNumbers = new WeakMap<object, number>();
+  private viewsNumbered = 0;
 
   constructor(options: CardRendererOptions) {
     this.cacheEnabled = options.cache;
@@ -61,14 +73,27 @@ export class CardRenderer {
 
   /**
    * The card for a frozen (shared, cached) view and key, built once by `build` and frozen; fresh
-   * views and CARD_CACHE=off build every time. Entries go with the view (weakly held).
+   * views and CARD_CACHE=off build every time. `key` must name everything else the card depends on.
    */
   forView(view: object, key: string, build: () => AdaptiveCard): AdaptiveCard {
     if (!this.cacheEnabled || !Object.isFrozen(view)) return build();
-    let cards = this.byView.get(view);
-    if (!cards) this.byView.set(view, (cards = new Map()));
-    let card = cards.get(key);
-    if (!card) cards.set(key, (card = deepFreeze(build())));
+    let n = this.viewNumbers.get(view);
+    if (n === undefined) this.viewNumbers.set(view, (n = this.viewsNumbered++));
+    const memoKey = `${n}\u0000${key}`;
+    const hit = this.byView.get(memoKey);
+    if (hit !== undefined) {
+      this.byView.delete(memoKey);
+      this.byView.set(memoKey, hit);
+      return hit;
+    }
+    const card = deepFreeze(build());
+    this.byView.set(memoKey, card);
+    this.byViewBytes += this.cardBytes(card);
+    while (this.byViewBytes > MAX_VIEW_CARD_BYTES) {
+      const [oldest, dropped] = this.byView.entries().next().value as [string, AdaptiveCard];
+      this.byView.delete(oldest);
+      this.byViewBytes -= this.cardBytes(dropped);
+    }
     return card;
   }
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { databaseUrlProblem } from './storage/postgres/databaseUrl';
-import { DEFAULT_READ_CACHE_ENTRIES } from './storage/readCache';
+import { DEFAULT_READ_CACHE_MB } from './storage/readCache';
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
@@ -32,6 +32,15 @@ export type DirectoryConfig =
       graph: { timeoutMs: number; maxRetries: number };
     };
 
+/**
+ * How the bot logs in to PostgreSQL (DATABASE_AUTH): DATABASE_URL's password, or a Microsoft Entra
+ * token from a managed identity or DefaultAzureCredential (services/storage/postgres/entraPassword.ts).
+ */
+export type DatabaseAuth =
+  | { kind: 'password' }
+  /** clientId: a user-assigned managed identity's (AZURE_CLIENT_ID); null: the system-assigned one. */
+  | { kind: 'entra-managed-identity' | 'entra-default'; clientId: string | null };
+
 export interface Config {
   nodeEnv: string;
   production: boolean;
@@ -40,6 +49,9 @@ export interface Config {
   databasePath: string;
   /** DATABASE_URL (postgres://…): selects PostgreSQL instead of SQLite at databasePath. Holds a password: never log it as is (redactDatabaseUrl). */
   databaseUrl: string | null;
+  databaseAuth: DatabaseAuth;
+  /** PostgreSQL: the longest a statement may take before the turn is told the data can't be reached. */
+  databaseStatementTimeoutMs: number;
   /** Seed organisation imported into an empty database at start; null disables it. */
   seedFile: string | null;
   microsoftAppId: string;
@@ -73,8 +85,8 @@ export interface Config {
   cardCache: boolean;
   /** Keep cached reads (benefits views, sender checks, dialog state, conversation references) until a commit changes what they read. */
   readCache: boolean;
-  /** At most this many cached reads (about four per active person), least recently used out first. */
-  readCacheEntries: number;
+  /** The most heap cached reads may hold (estimated, bytes), least recently used out first. */
+  readCacheBytes: number;
   alerts: {
     /** Whether this process runs an alert dispatcher (on PostgreSQL the instances elect one that sends; the others stand by). */
     enabled: boolean;
@@ -82,6 +94,8 @@ export interface Config {
     tenantRatePerSecond: number;
     pollMs: number;
     scanEveryMinutes: number;
+    /** How long a claimed delivery stays with its dispatcher; a dead one's deliveries are sent again after it (at least once). */
+    leaseSeconds: number;
   };
   /** Token buckets on incoming turns (bot/turnLimits.ts): a sender over one is told once, then dropped. */
   turnLimits: {
@@ -131,6 +145,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       return fallback;
     }
     return n;
+  };
+  const readCacheMb = () => {
+    // A count of entries said nothing about memory (a benefits view is thousands of times a sender check's size).
+    if (get('READ_CACHE_ENTRIES') !== undefined)
+      problems.push({
+        variable: 'READ_CACHE_ENTRIES',
+        reason: 'is no longer read: the read cache is bounded by memory, set READ_CACHE_MB instead',
+      });
+    return int('READ_CACHE_MB', DEFAULT_READ_CACHE_MB, 1, 4096);
   };
   const oneOf = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
     const raw = get(name);
@@ -207,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = get('DATABASE_URL') ?? null;
   const databaseUrlReason = databaseUrl === null ? null : databaseUrlProblem(databaseUrl);
   if (databaseUrlReason) problems.push({ variable: 'DATABASE_URL', reason: databaseUrlReason });
+  const databaseAuth = databaseLogin(get, oneOf, problems, databaseUrlReason ? null : databaseUrl);
   const config: Config = {
     nodeEnv,
     production,
@@ -215,6 +239,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: get('HOST') ?? (microsoftAppId ? '0.0.0.0' : '127.0.0.1'),
     databasePath: path.resolve(PROJECT_ROOT, get('DATABASE_PATH') ?? 'data/partner-support.sqlite'),
     databaseUrl,
+    databaseAuth,
+    databaseStatementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
     seedFile: seedFile(seed, production),
     microsoftAppId,
     microsoftAppPassword,
@@ -245,12 +271,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']),
     cardCache: oneOf('CARD_CACHE', 'on', ['on', 'off']) === 'on',
     readCache: oneOf('READ_CACHE', 'on', ['on', 'off']) === 'on',
-    readCacheEntries: int('READ_CACHE_ENTRIES', DEFAULT_READ_CACHE_ENTRIES, 100, 10_000_000),
+    readCacheBytes: readCacheMb() * 1024 * 1024,
     alerts: {
       enabled: oneOf('ALERTS_ENABLED', 'true', ['true', 'false']) === 'true',
       tenantRatePerSecond: int('ALERT_TENANT_RATE_PER_SECOND', 50, 1, 1000),
       pollMs: int('ALERT_POLL_MS', 1000, 50, 60_000),
       scanEveryMinutes: int('ALERT_SCAN_MINUTES', 60, 1, 24 * 60),
+      leaseSeconds: int('ALERT_LEASE_SECONDS', 120, 5, 3600),
     },
     // Defaults stop floods, not people (README, Configuration): a person may send 60 turns at
     // once and 2 a second after that; a tenant 1,500 at once and 50 a second, the rate at which
@@ -294,6 +321,42 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 type Problems = { variable: string; reason: string }[];
+
+/** DATABASE_AUTH and AZURE_CLIENT_ID; with Entra, DATABASE_URL names the login role and no password. */
+function databaseLogin(
+  get: (name: string) => string | undefined,
+  oneOf: <T extends string>(name: string, fallback: T, allowed: readonly T[]) => T,
+  problems: Problems,
+  databaseUrl: string | null,
+): DatabaseAuth {
+  const kind = oneOf('DATABASE_AUTH', 'password', ['password', 'entra-managed-identity', 'entra-default']);
+  if (kind === 'password') return { kind };
+  const clientId = get('AZURE_CLIENT_ID') ?? null;
+  if (clientId !== null && !GUID.test(clientId))
+    problems.push({
+      variable: 'AZURE_CLIENT_ID',
+      reason: `must be the user-assigned managed identity's client id (a GUID) or empty for the system-assigned one (got "${clientId}")`,
+    });
+  if (get('DATABASE_URL') === undefined)
+    problems.push({
+      variable: 'DATABASE_AUTH',
+      reason: `${kind} logs in to PostgreSQL: set DATABASE_URL too (postgres://<Entra role name>@host:5432/database?sslmode=verify-full)`,
+    });
+  else if (databaseUrl) {
+    const url = new URL(databaseUrl);
+    if (url.password)
+      problems.push({
+        variable: 'DATABASE_URL',
+        reason: `must hold no password with DATABASE_AUTH=${kind} (an Entra token is the password): remove it`,
+      });
+    if (!url.username)
+      problems.push({
+        variable: 'DATABASE_URL',
+        reason: `must name the PostgreSQL role of the managed identity or Entra principal with DATABASE_AUTH=${kind}, as in postgres://my-bot-identity@host:5432/database`,
+      });
+  }
+  return { kind, clientId };
+}
 
 /** DIRECTORY=entra: every variable it needs checked here, so that a bad one stops the start (named). */
 function directory(

@@ -358,6 +358,37 @@ describe('Adaptive Cards', function () {
     }
   });
 
+  it("an organisation's people share its benefits card; the refresh is each person's own", async () => {
+    const w = await world([offer('gold-x', 'gold', 'Security')]);
+    try {
+      const r = new CardRenderer({ cache: true });
+      const card = async (role: Parameters<typeof who>[0], showActivate: boolean, ids?: string[]) =>
+        benefitsCard(r, await w.services.benefits.view(who(role)), 'en', {
+          showActivate,
+          refreshUserIds: ids,
+        });
+      const member = await card('member', false);
+      expect(await card('supportLead', false), 'another person, the same card').to.equal(member);
+      const a = await card('member', false, ['29:member']);
+      const b = await card('supportLead', false, ['29:lead']);
+      expect([a.refresh, b.refresh].map((x) => (x as { userIds: string[] }).userIds)).to.deep.equal([
+        ['29:member'],
+        ['29:lead'],
+      ]);
+      expect(a.body, 'the body is shared').to.equal(b.body);
+      expect(Object.isFrozen(a) && Object.isFrozen(a.refresh)).to.equal(true);
+      // What differs between people is in the key: an admin sees the notice and the buttons.
+      const admin = await card('globalAdmin', true);
+      expect(JSON.stringify(admin)).to.include('Quota alerts cannot reach supportLead');
+      expect(JSON.stringify(member)).to.not.include('Quota alerts cannot reach');
+      // A commit to the organisation gives a new view and so a new card.
+      await w.services.incidents.open(who('member'), incidentInput('onPremises'));
+      expect(await card('member', false)).to.not.equal(member);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('two renderers in one process share neither the CARD_CACHE switch nor a memo', () => {
     // A shared (cached) view is frozen; each renderer gets its own copy of it.
     const view = deepFreeze(structuredClone(adminView));

@@ -25,6 +25,7 @@ describe('configuration', () => {
       tenantRatePerSecond: 50,
       pollMs: 1000,
       scanEveryMinutes: 60,
+      leaseSeconds: 120,
     });
     expect(c.cardCache).to.equal(true);
   });
@@ -61,6 +62,7 @@ describe('configuration', () => {
         ALERT_TENANT_RATE_PER_SECOND: '0',
         ALERT_POLL_MS: 'fast',
         ALERT_SCAN_MINUTES: '-1',
+        ALERT_LEASE_SECONDS: '1', // shorter than any send may take
         CARD_CACHE: 'sometimes',
       }),
     ).to.have.members([
@@ -76,8 +78,22 @@ describe('configuration', () => {
       'ALERT_TENANT_RATE_PER_SECOND',
       'ALERT_POLL_MS',
       'ALERT_SCAN_MINUTES',
+      'ALERT_LEASE_SECONDS',
       'CARD_CACHE',
     ]);
+  });
+
+  it('the read cache is bounded in MB (READ_CACHE_MB); the old count READ_CACHE_ENTRIES is refused by name', () => {
+    expect(loadConfig({}).readCacheBytes).to.equal(16 * 1024 * 1024);
+    expect(loadConfig({ READ_CACHE_MB: '8' }).readCacheBytes).to.equal(8 * 1024 * 1024);
+    expect(problemsOf({ READ_CACHE_MB: '0' })).to.deep.equal(['READ_CACHE_MB']);
+    expect(problemsOf({ READ_CACHE_MB: '12.5' })).to.deep.equal(['READ_CACHE_MB']);
+    try {
+      loadConfig({ READ_CACHE_ENTRIES: '4000' });
+      expect.fail('READ_CACHE_ENTRIES accepted');
+    } catch (err) {
+      expect((err as Error).message).to.match(/READ_CACHE_ENTRIES: .*set READ_CACHE_MB instead/);
+    }
   });
 
   it('single-tenant registrations need their tenant id', () => {
@@ -111,5 +127,65 @@ describe('configuration', () => {
     expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).to.deep.equal([
       'HTTP_REQUEST_TIMEOUT_MS',
     ]);
+  });
+
+  describe('PostgreSQL login and time limit (issue 11)', () => {
+    const URL_ = 'postgres://psb-bot@db.example.com:5432/psb?sslmode=verify-full';
+    const MI = '11111111-2222-4333-8444-555555555555';
+
+    it('defaults: DATABASE_URL’s password and a 5 s statement limit', () => {
+      const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db.example.com/psb' });
+      expect(c.databaseAuth).to.deep.equal({ kind: 'password' });
+      expect(c.databaseStatementTimeoutMs).to.equal(5_000);
+    });
+
+    it('Entra: a managed identity (user-assigned by AZURE_CLIENT_ID) or DefaultAzureCredential', () => {
+      expect(
+        loadConfig({ DATABASE_URL: URL_, DATABASE_AUTH: 'entra-managed-identity' }).databaseAuth,
+      ).to.deep.equal({
+        kind: 'entra-managed-identity',
+        clientId: null,
+      });
+      expect(
+        loadConfig({ DATABASE_URL: URL_, DATABASE_AUTH: 'entra-default', AZURE_CLIENT_ID: MI }).databaseAuth,
+      ).to.deep.equal({ kind: 'entra-default', clientId: MI });
+    });
+
+    it('bad values are named: an unknown kind, no DATABASE_URL, a password or no role in it, a client id that is no GUID', () => {
+      expect(problemsOf({ DATABASE_AUTH: 'entra' })).to.deep.equal(['DATABASE_AUTH']);
+      expect(problemsOf({ DATABASE_AUTH: 'entra-default' })).to.deep.equal(['DATABASE_AUTH']);
+      expect(
+        problemsOf({
+          DATABASE_AUTH: 'entra-managed-identity',
+          DATABASE_URL: 'postgres://u:secret@db.example.com/psb',
+        }),
+      ).to.deep.equal(['DATABASE_URL']);
+      expect(
+        problemsOf({
+          DATABASE_AUTH: 'entra-managed-identity',
+          DATABASE_URL: 'postgres://db.example.com/psb',
+        }),
+      ).to.deep.equal(['DATABASE_URL']);
+      expect(
+        problemsOf({
+          DATABASE_AUTH: 'entra-managed-identity',
+          DATABASE_URL: URL_,
+          AZURE_CLIENT_ID: 'my-identity',
+        }),
+      ).to.deep.equal(['AZURE_CLIENT_ID']);
+      expect(problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).to.deep.equal([
+        'DATABASE_STATEMENT_TIMEOUT_MS',
+      ]);
+      try {
+        loadConfig({
+          DATABASE_AUTH: 'entra-managed-identity',
+          DATABASE_URL: 'postgres://u:secret@db.example.com/psb',
+        });
+      } catch (err) {
+        expect((err as Error).message)
+          .to.include('must hold no password')
+          .and.not.include('secret');
+      }
+    });
   });
 });

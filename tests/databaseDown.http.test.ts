@@ -121,6 +121,7 @@ describe('the database down while the bot runs (PostgreSQL)', function () {
     // A dialog in progress, so that the outage is seen to leave it as it was.
     await bot.say('member', 'open an incident', { conversationId });
 
+    const linesAtStop = bot.logs.lines.length;
     await cluster!.pause();
     const linesBefore = bot.logs.lines.length;
     expect(await healthz(bot)).to.equal(503);
@@ -160,6 +161,20 @@ describe('the database down while the bot runs (PostgreSQL)', function () {
     expect(textsOf(await bot.say('member', '显示我的权益', { locale: 'zh-CN' }))).not.to.include(
       DATA_UNREACHABLE.zh,
     );
+
+    // The alert dispatcher polled every second meanwhile: one line when its passes started
+    // failing, one when they work again, not one per pass.
+    const dispatcher = () =>
+      bot.logs.lines.slice(linesAtStop).filter((l) => /^alert dispatcher pass/.test(l.msg));
+    const deadline = Date.now() + 10_000;
+    while (dispatcher().length === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(
+      dispatcher().map((l) => [l.level, l.msg]),
+      JSON.stringify(dispatcher()),
+    ).to.deep.equal([
+      ['error', 'alert dispatcher pass failed'],
+      ['info', 'alert dispatcher pass failed: works again'],
+    ]);
   });
 
   it('confirmations sent while the server stops and starts again: none lost, none doubled', async function () {

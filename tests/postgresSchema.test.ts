@@ -120,7 +120,8 @@ describe('PostgreSQL schema', () => {
   it('a failing migration is reported by name and leaves nothing half-applied (transactional DDL)', async () => {
     const broken = {
       ...POSTGRES_MIGRATIONS,
-      '0002_broken': {
+      // Named to come after every real migration (the Migrator applies them in name order).
+      '9999_broken': {
         up: async (k: Kysely<unknown>) => {
           await sql`CREATE TABLE half_done (id int)`.execute(k);
           await sql`SELECT * FROM no_such_table`.execute(k);
@@ -133,7 +134,7 @@ describe('PostgreSQL schema', () => {
     );
     expect(err).to.be.instanceOf(MigrationError);
     expect((err as Error).message).to.match(
-      /migration 0002_broken failed: relation "no_such_table" does not exist/,
+      /migration 9999_broken failed: relation "no_such_table" does not exist/,
     );
     const pool = db.pool(1);
     const half = await pool.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'");

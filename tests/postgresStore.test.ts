@@ -107,7 +107,7 @@ describe('PostgreSQL store: what only it does', function () {
     expect((await store.read((tx) => tx.state.read([key]))).size).to.equal(1);
   });
 
-  it('readCached is not cached across instances: another instance’s write is seen at once', async () => {
+  it('readCached across instances: another instance’s write is seen by the next read', async () => {
     const [a, b] = [await open(), await open()];
     await a.transaction((tx) => tx.state.write('seen', { v: 1 }, null, AT));
     const read = () =>

@@ -1,25 +1,40 @@
 /**
- * Cached reads (Store.readCached): kept only while the database is unchanged, by this process
- * or any other, so a cached answer is never older than the database.
+ * Cached reads (Store.readCached) on both engines: kept only while the database is unchanged, by
+ * this store or any other (two stores on one database stand for two bot instances, or the bot and
+ * the admin CLI), so a cached answer is never older than the database.
  */
 import { expect } from 'chai';
 import { DatabaseStorage } from '../bot/stateStorage';
 import { fixedClock, systemClock } from '../services/domain/clock';
 import { createServices } from '../services/index';
+import { PostgresStore } from '../services/storage/postgres/postgresStore';
+import type { Store } from '../services/storage/repositories';
 import { organisationScope, stateScope } from '../services/storage/scopes';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
-import { incidentInput, offer, TENANT, USERS, who, world, type TestWorld } from './helpers/fixtures';
+import { engineWorld, forEachEngine, type EngineWorld } from './helpers/engines';
+import { incidentInput, offer, TENANT, USERS, who } from './helpers/fixtures';
+import { plainSql } from './helpers/plainSql';
 
 function isDeeplyFrozen(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
   return Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen);
 }
 
-describe('cached reads (READ_CACHE)', () => {
-  let w: TestWorld;
-  let other: SqliteStore | null = null;
+const renameMember = (address: string, name: string) =>
+  plainSql(
+    address,
+    'UPDATE users SET name = ? WHERE tenant_id = ? AND aad_object_id = ?',
+    name,
+    TENANT,
+    USERS.member,
+  );
+
+forEachEngine('cached reads (READ_CACHE)', function (engine) {
+  this.timeout(30_000);
+  let w: EngineWorld;
+  let other: Store | null = null;
   beforeEach(async () => {
-    w = await world([offer('gold-x', 'gold', 'Security')]);
+    w = await engineWorld(engine, [offer('gold-x', 'gold', 'Security')]);
   });
   afterEach(async () => {
     await other?.close();
@@ -27,7 +42,7 @@ describe('cached reads (READ_CACHE)', () => {
     await w.close();
   });
 
-  const countingRead = (store: SqliteStore, key = 'users') => {
+  const countingRead = (store: Store, key = 'users') => {
     let reads = 0;
     const read = () =>
       store.readCached(key, [organisationScope(TENANT)], async (tx) => {
@@ -58,32 +73,35 @@ describe('cached reads (READ_CACHE)', () => {
     expect(isDeeplyFrozen(entries.get('conv/user'))).to.equal(true);
   });
 
-  it('a commit by this process to the organisation drops it: the next benefits view shows the incident just opened', async () => {
+  it('a commit by this store to the organisation drops it: the next benefits view shows the incident just opened', async () => {
     const before = await w.services.benefits.view(who('member'));
-    expect(await w.services.benefits.view(who('member'))).to.equal(before); // cached
+    const again = await w.services.benefits.view(who('member'));
+    // Cached: both parts are the very objects kept (the view itself is put together each call).
+    expect(again.offers).to.equal(before.offers);
+    expect(again.user).to.equal(before.user);
+    expect(isDeeplyFrozen(again)).to.equal(true);
     await w.services.incidents.open(who('member'), incidentInput('onPremises'));
     const after = await w.services.benefits.view(who('member'));
     const used = (v: typeof before) => v.offers[0].benefits.find((b) => b.type === 'productSupport')!.used;
     expect(used(after)).to.equal(used(before) + 1);
   });
 
-  it('a commit by another connection (another bot instance or the admin CLI) drops it', async () => {
+  it('a commit by another store (another bot instance, the admin CLI) or plain SQL drops it', async () => {
     const viewBefore = await w.services.benefits.view(who('member'));
-    expect(viewBefore.user.canActivate).to.equal(false);
-    other = SqliteStore.open(w.dbPath);
-    const otherServices = createServices(other, w.clock);
-    await otherServices.incidents.open(who('member'), incidentInput('cloud'));
-    other.db.prepare("UPDATE users SET roles = 'globalAdmin' WHERE aad_object_id = ?").run(USERS.member);
+    expect(viewBefore.user.name).to.equal('member');
+    other = await engine.open(w.address);
+    await createServices(other, w.clock).incidents.open(who('member'), incidentInput('cloud'));
+    await renameMember(w.address, 'Renamed');
 
     const viewAfter = await w.services.benefits.view(who('member'));
-    expect(viewAfter.user.canActivate).to.equal(true);
+    expect(viewAfter.user.name).to.equal('Renamed');
     const cloud = (v: typeof viewBefore) =>
       v.offers[0].benefits.find((b) => b.type === 'signatureCloudSupport')!.used;
     expect(cloud(viewAfter)).to.equal(cloud(viewBefore) + 1);
   });
 
-  it('a read that overlaps another process’s commit is not kept: the next call reads again', async () => {
-    other = SqliteStore.open(w.dbPath);
+  it('a read that overlaps another store’s commit is not kept: the next call reads again', async () => {
+    other = await engine.open(w.address);
     let reads = 0;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -91,22 +109,24 @@ describe('cached reads (READ_CACHE)', () => {
       w.store.readCached('member-name', [organisationScope(TENANT)], async (tx) => {
         reads++;
         const user = await tx.users.get(TENANT, USERS.member);
-        if (wait) await gate; // the other process commits while this snapshot is open
+        if (wait) await gate; // the other store commits while this snapshot is open
         return user?.name;
       });
     const pending = read(true);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    other.db.prepare("UPDATE users SET name = 'Renamed' WHERE aad_object_id = ?").run(USERS.member);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await other.transaction(async (tx) => {
+      const user = (await tx.users.get(TENANT, USERS.member))!;
+      await tx.users.save({ ...user, name: 'Renamed' });
+    });
     release();
     expect(await pending).to.equal('member'); // its snapshot predates the commit
     expect(await read(false)).to.equal('Renamed');
     expect(reads).to.equal(2);
   });
 
-  it('another connection of this process committing between two reads of one task drops it', async () => {
-    // No timer between the reads (one event-loop task), and the commit goes around every store:
-    // only data_version can tell, so it must be asked on each read, not remembered per task.
-    other = SqliteStore.open(w.dbPath);
+  it('a commit between two reads of one task, around every store, is seen by the second', async () => {
+    // No timer between the reads, and the commit goes around every store: the engine must be
+    // asked on each read (SQLite's data_version, PostgreSQL's snapshot), not remembered per task.
     const name = () =>
       w.store.readCached(
         'member-name',
@@ -114,12 +134,12 @@ describe('cached reads (READ_CACHE)', () => {
         async (tx) => (await tx.users.get(TENANT, USERS.member))?.name,
       );
     expect(await name()).to.equal('member');
-    other.db.prepare("UPDATE users SET name = 'Renamed' WHERE aad_object_id = ?").run(USERS.member);
+    await renameMember(w.address, 'Renamed');
     expect(await name()).to.equal('Renamed');
   });
 
-  it('two stores on different files share no counter: one’s commits neither count nor drop the other’s cache', async () => {
-    const second = await world([offer('gold-y', 'gold', 'Security')]);
+  it('two stores on different databases share nothing: one’s commits neither count nor drop the other’s cache', async () => {
+    const second = await engineWorld(engine, [offer('gold-y', 'gold', 'Security')]);
     try {
       const users = countingRead(w.store);
       await users.read();
@@ -161,10 +181,11 @@ describe('cached reads (READ_CACHE)', () => {
   });
 
   it('with READ_CACHE=off every call reads the database', async () => {
-    await w.close();
-    const uncached = SqliteStore.open(w.dbPath, { readCache: false });
-    w = { ...w, store: uncached, close: () => uncached.close() };
-    const users = countingRead(uncached);
+    other =
+      engine.name === 'SQLite'
+        ? SqliteStore.open(w.address, { readCache: false })
+        : await PostgresStore.open(w.address, { readCache: false });
+    const users = countingRead(other);
     await users.read();
     await users.read();
     expect(users.reads()).to.equal(2);

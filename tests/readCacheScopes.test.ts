@@ -1,14 +1,16 @@
 /**
  * Cached reads survive other people's writes (issue 10): a commit drops only the reads of the
  * scopes it changed (an organisation, a conversation's dialog state), whoever wrote it: this
- * store, another store of the process, another process, the admin CLI or plain SQL. Counted
- * through the store's real reads on real SQLite files.
+ * store, another store (another bot instance), the admin CLI or plain SQL. Counted through the
+ * store's real reads, on both engines; the SQLite change log's own upkeep at the end.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Store } from '../services/storage/repositories';
 import type { CloudAdapter } from 'botbuilder';
 import { TeamsAlertSender } from '../bot/alertSender';
 import { memoryLogger } from '../bot/logger';
@@ -16,11 +18,14 @@ import { DatabaseStorage } from '../bot/stateStorage';
 import { CardRenderer } from '../cards/render';
 import { AlertDispatcher } from '../services/alerts/alertDispatcher';
 import { systemClock } from '../services/domain/clock';
+import { heapBytes } from '../services/domain/heapSize';
 import { createServices } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { conversationScope, organisationScope } from '../services/storage/scopes';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { install, queueAlerts } from './helpers/alertFixtures';
+import { engineWorld, forEachEngine, type EngineWorld } from './helpers/engines';
+import { plainSql } from './helpers/plainSql';
 import { localAdapter, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
 import {
   activeBenefit,
@@ -40,7 +45,7 @@ const run = promisify(execFile);
 const OFFERS = [offer('ap', 'actionPack', null, { productSupport: activeBenefit(0, 'AP') })];
 
 /** How many reads reach the database (a cached answer reads nothing). */
-function countReads(store: SqliteStore): () => number {
+function countReads(store: Store): () => number {
   let reads = 0;
   const read = store.read.bind(store);
   store.read = (work) => {
@@ -50,20 +55,13 @@ function countReads(store: SqliteStore): () => number {
   return () => reads;
 }
 
-/** Plain SQL in a process of its own, as an operator's sqlite3 shell would write. */
-async function sqlInAnotherProcess(dbPath: string, sql: string, ...params: string[]): Promise<void> {
-  const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]);
-    db.prepare(process.argv[2]).run(...JSON.parse(process.argv[3])); db.close();`;
-  await run(process.execPath, ['-e', script, dbPath, sql, JSON.stringify(params)], { cwd: ROOT });
-}
-
-describe('cached reads survive other people’s writes (scopes)', function () {
+forEachEngine('cached reads survive other people’s writes (scopes)', function (engine) {
   this.timeout(30_000);
-  let w: TestWorld;
+  let w: EngineWorld;
   let reads: () => number;
-  let other: SqliteStore | null = null;
+  let other: Store | null = null;
   beforeEach(async () => {
-    w = await world(OFFERS);
+    w = await engineWorld(engine, OFFERS);
     await importOrganisation(w.store, w.clock, orgDoc(OFFERS, OTHER_TENANT));
     reads = countReads(w.store);
   });
@@ -91,16 +89,34 @@ describe('cached reads survive other people’s writes (scopes)', function () {
     await w.services.incidents.open(who('member'), incidentInput('onPremises'));
 
     expect(await readsOf(viewB), "B's view stays cached").to.equal(0);
-    expect(await viewB()).to.equal(b);
-    expect(await readsOf(viewA), "A's view is read again").to.equal(1);
+    expect((await viewB()).offers, "B's organisation part, the same object").to.equal(b.offers);
+    expect(await readsOf(viewA), "A's view is read again: the person's part and the organisation's").to.equal(
+      2,
+    );
     expect(used(await viewA())).to.equal(used(a) + 1);
   });
 
-  it("another process's plain SQL write to A drops A's view only; the next read shows it", async () => {
+  it("an organisation's people share one cached organisation part; each has their own person part", async () => {
+    const member = await viewA();
+    const admin = await w.services.benefits.view(who('globalAdmin'));
+    expect(admin.offers, 'one organisation part for both').to.equal(member.offers);
+    expect(admin.organisation).to.equal(member.organisation);
+    expect([member.user.name, member.user.canActivate]).to.deep.equal(['member', false]);
+    expect([admin.user.name, admin.user.canActivate]).to.deep.equal(['globalAdmin', true]);
+    // R2: who alerts cannot reach is for admins only, though the organisation's part holds it.
+    expect(member.unreachableSupportLeads).to.deep.equal([]);
+    expect(admin.unreachableSupportLeads).to.deep.equal(['supportLead']);
+    expect(
+      await readsOf(() => w.services.benefits.view(who('supportLead'))),
+      'a third person: their part only',
+    ).to.equal(1);
+  });
+
+  it("plain SQL on another connection to A drops A's view only; the next read shows it", async () => {
     await viewA();
     await viewB();
-    await sqlInAnotherProcess(
-      w.dbPath,
+    await plainSql(
+      w.address,
       'UPDATE users SET name = ? WHERE tenant_id = ? AND aad_object_id = ?',
       'Renamed in A',
       TENANT,
@@ -115,13 +131,13 @@ describe('cached reads survive other people’s writes (scopes)', function () {
     expect((await viewA()).offers.map((o) => o.id)).to.deep.equal(['ap']);
     await viewB();
     const doc = orgDoc([offer('gold-x', 'gold', 'Security')]);
-    const file = path.join(path.dirname(w.dbPath), 'replacement.json');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'psb-import-')), 'replacement.json');
     fs.writeFileSync(file, JSON.stringify(doc));
     await run(
       process.execPath,
       [path.join(ROOT, 'dist/services/cli/admin.js'), 'import', file, '--replace'],
       {
-        env: { ...process.env, DATABASE_PATH: w.dbPath },
+        env: { ...process.env, ...engine.env(w.address) },
       },
     );
     expect(await readsOf(viewB), "B's view stays cached").to.equal(0);
@@ -207,7 +223,7 @@ describe('cached reads survive other people’s writes (scopes)', function () {
   });
 
   it('a read of A overlapping a commit to A is not kept, even when another lookup saw the commit first', async () => {
-    other = SqliteStore.open(w.dbPath);
+    other = await engine.open(w.address);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const name = (wait: boolean) =>
@@ -217,10 +233,11 @@ describe('cached reads survive other people’s writes (scopes)', function () {
         return user?.name;
       });
     const pending = name(true);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    other.db
-      .prepare("UPDATE users SET name = 'Renamed' WHERE tenant_id = ? AND aad_object_id = ?")
-      .run(TENANT, USERS.member);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await other.transaction(async (tx) => {
+      const user = (await tx.users.get(TENANT, USERS.member))!;
+      await tx.users.save({ ...user, name: 'Renamed' });
+    });
     // A lookup of B, meanwhile, is told about the commit to A: the read in flight must not be kept.
     const b = viewB();
     release();
@@ -228,6 +245,31 @@ describe('cached reads survive other people’s writes (scopes)', function () {
     await b;
     expect(await readsOf(async () => expect(await name(false)).to.equal('Renamed'))).to.equal(1);
   });
+});
+
+describe('the SQLite change log', function () {
+  this.timeout(30_000);
+  let w: TestWorld;
+  let reads: () => number;
+  let other: SqliteStore | null = null;
+  beforeEach(async () => {
+    w = await world(OFFERS);
+    await importOrganisation(w.store, w.clock, orgDoc(OFFERS, OTHER_TENANT));
+    reads = countReads(w.store);
+  });
+  afterEach(async () => {
+    await other?.close();
+    other = null;
+    await w.close();
+  });
+
+  const viewA = () => w.services.benefits.view(who('member'));
+  const viewB = () => w.services.benefits.view(who('member', OTHER_TENANT));
+  const readsOf = async (fn: () => Promise<unknown>) => {
+    const before = reads();
+    await fn();
+    return reads() - before;
+  };
 
   it('a change log pruned past what this store has read drops every cached read', async () => {
     const storage = new DatabaseStorage(w.store, systemClock);
@@ -288,20 +330,43 @@ describe('cached reads survive other people’s writes (scopes)', function () {
     }
   });
 
-  it('the cache is bounded by entries, the least recently used going first', async () => {
-    other = SqliteStore.open(w.dbPath, { readCacheEntries: 3 });
+  it('the cache is bounded by the memory its reads hold, the least recently used going first', async () => {
+    const big = (k: string) => k + 'x'.repeat(100_000); // about 100 KB each, the key's bytes aside
+    other = SqliteStore.open(w.dbPath, { readCacheBytes: 3.5 * heapBytes(big('1')) });
     let n = 0;
-    const get = (k: string) =>
+    const get = (k: string, value = big(k)) =>
       other!.readCached(k, [organisationScope(TENANT)], async () => {
         n++;
-        return k;
+        return value;
       });
     for (const k of ['1', '2', '3', '1', '4']) await get(k); // the hit on 1 makes 2 the oldest
     expect(other.cachedReads).to.equal(3);
+    expect(other.cachedReadBytes).to.be.within(3 * heapBytes(big('1')), 3.5 * heapBytes(big('1')));
     n = 0;
     for (const k of ['1', '3', '4']) await get(k);
     expect(n, 'kept').to.equal(0);
     await get('2');
     expect(n, 'the least recently used went').to.equal(1);
+
+    // Small reads cost little: a hundred fit beside the three large ones, where a count would have held three in all.
+    for (let i = 0; i < 100; i++) await get(`small ${i}`, `value ${i}`);
+    expect(other.cachedReads).to.equal(103);
+    n = 0;
+    for (let i = 0; i < 100; i++) await get(`small ${i}`);
+    expect(n, 'the small ones kept').to.equal(0);
+  });
+
+  it('a read larger than the whole budget is answered but not kept', async () => {
+    other = SqliteStore.open(w.dbPath, { readCacheBytes: 50_000 });
+    let n = 0;
+    const get = () =>
+      other!.readCached('huge', [organisationScope(TENANT)], async () => {
+        n++;
+        return 'x'.repeat(100_000);
+      });
+    expect(await get()).to.have.length(100_000);
+    expect(await get()).to.have.length(100_000);
+    expect(n).to.equal(2);
+    expect(other.cachedReads).to.equal(0);
   });
 });

@@ -1,17 +1,30 @@
-/** Stale dialog state and conversation references are deleted; what alerts still need is kept (real SQLite file). */
+/** Stale dialog state and conversation references are deleted; what alerts still need is kept (both engines). */
 import { expect } from 'chai';
 import { memoryLogger } from '../bot/logger';
 import { StaleDataCleaner } from '../services/storage/staleData';
 import type { StoredConversationReference } from '../services/storage/repositories';
 import { QUOTA_ALERT } from './helpers/alertFixtures';
-import { offer, TENANT, USERS, world, type TestWorld } from './helpers/fixtures';
+import { engineWorld, forEachEngine, type EngineWorld } from './helpers/engines';
+import { offer, TENANT, USERS } from './helpers/fixtures';
 
 const STRANGER = '00000000-0000-4000-8000-00000000dead';
 const UNKNOWN_TENANT = '77777777-2222-4333-8444-555555555555';
 const DAY = 86_400_000;
 
-describe('stale data cleanup', () => {
-  let w: TestWorld;
+const STATE_KEYS = ['old-1', 'old-2', 'old-3', 'recent', 'today'];
+const REFERENCES: [string, string][] = [
+  [TENANT, 'a:known-lead'],
+  [TENANT, 'a:stranger'],
+  [UNKNOWN_TENANT, 'a:other-tenant'],
+  [TENANT, '19:routed@thread.tacv2'],
+  [TENANT, '19:unrouted@thread.tacv2'],
+  [TENANT, '19:queued@thread.tacv2'],
+  [TENANT, '19:recent@thread.tacv2'],
+];
+
+forEachEngine('stale data cleanup', function (engine) {
+  this.timeout(30_000);
+  let w: EngineWorld;
   const ago = (days: number) => new Date(w.clock.now().getTime() - days * DAY).toISOString();
   const ref = (
     conversationId: string,
@@ -38,7 +51,7 @@ describe('stale data cleanup', () => {
     });
 
   beforeEach(async () => {
-    w = await world([offer('ap', 'actionPack', null)]);
+    w = await engineWorld(engine, [offer('ap', 'actionPack', null)]);
     await w.store.transaction(async (tx) => {
       for (const [key, days] of [
         ['old-1', 31],
@@ -83,24 +96,21 @@ describe('stale data cleanup', () => {
   });
   afterEach(() => w.close());
 
-  const stateKeys = () =>
-    (w.store.db.prepare('SELECT key FROM bot_state ORDER BY key').all() as { key: string }[]).map(
-      (r) => r.key,
-    );
-  const conversations = () =>
-    (
-      w.store.db
-        .prepare('SELECT conversation_id FROM conversation_references ORDER BY conversation_id')
-        .all() as {
-        conversation_id: string;
-      }[]
-    ).map((r) => r.conversation_id);
+  /** What is left, read through the store (its own repositories, on either engine). */
+  const stateKeys = async () => [...(await w.store.read((tx) => tx.state.read(STATE_KEYS))).keys()].sort();
+  const conversations = async () => {
+    const left: string[] = [];
+    await w.store.read(async (tx) => {
+      for (const [tenant, id] of REFERENCES) if (await tx.conversations.get(tenant, id)) left.push(id);
+    });
+    return left.sort();
+  };
 
   it('deletes only dialog state idle longer than STATE_IDLE_DAYS and references nobody needs', async () => {
     const log = memoryLogger();
     expect(await cleaner(log).runOnce()).to.deep.equal({ states: 3, references: 3 });
-    expect(stateKeys()).to.deep.equal(['recent', 'today']);
-    expect(conversations()).to.deep.equal([
+    expect(await stateKeys()).to.deep.equal(['recent', 'today']);
+    expect(await conversations()).to.deep.equal([
       '19:queued@thread.tacv2',
       '19:recent@thread.tacv2',
       '19:routed@thread.tacv2',
@@ -118,9 +128,9 @@ describe('stale data cleanup', () => {
     await cleaner().runOnce();
     w.clock.set(new Date(w.clock.now().getTime() + 66 * DAY));
     expect(await cleaner().runOnce()).to.deep.equal({ states: 2, references: 1 });
-    expect(stateKeys()).to.deep.equal([]);
-    expect(conversations()).not.to.include('19:recent@thread.tacv2');
-    expect(conversations()).to.include('a:known-lead');
+    expect(await stateKeys()).to.deep.equal([]);
+    expect(await conversations()).not.to.include('19:recent@thread.tacv2');
+    expect(await conversations()).to.include('a:known-lead');
   });
 
   it('runs on its own timer and stops on close', async () => {
@@ -134,8 +144,8 @@ describe('stale data cleanup', () => {
     });
     c.start();
     const until = Date.now() + 5_000;
-    while (stateKeys().length > 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    while ((await stateKeys()).length > 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     await c.stop();
-    expect(stateKeys()).to.deep.equal(['recent', 'today']);
+    expect(await stateKeys()).to.deep.equal(['recent', 'today']);
   });
 });

@@ -22,6 +22,7 @@ import { parseRecipient, peopleIn, recipientsOf, referenceFor } from './recipien
 import { alwaysLead, type Election } from '../storage/election';
 import { scanScheduledAlerts } from './schedule';
 import { SendBudget, TEAMS_CONVERSATION_WINDOWS } from './sendBudget';
+import { FailureStreak } from '../failureStreak';
 
 export interface AlertLog {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -105,9 +106,14 @@ export class AlertDispatcher {
   private readonly election: Election;
   /** null until the first try: the first answer is logged too. */
   private leading: boolean | null = null;
+  /** While the database is down every pass fails: one line when they start failing, one when they work again. */
+  private readonly passFailures: FailureStreak;
+  private readonly bookkeepingFailures: FailureStreak;
 
   constructor(private readonly o: AlertDispatcherOptions) {
     this.owner = o.owner ?? `dispatcher-${randomUUID()}`;
+    this.passFailures = new FailureStreak(o.log, 'alert dispatcher pass failed');
+    this.bookkeepingFailures = new FailureStreak(o.log, 'alert delivery bookkeeping failed');
     this.budget = o.budget ?? new SendBudget();
     this.election = o.election ?? alwaysLead;
   }
@@ -240,11 +246,10 @@ export class AlertDispatcher {
         }
         await this.fanOut();
         const { started, waitMs } = await this.pass();
+        this.passFailures.succeeded();
         if (started === 0) await this.pause(Math.min(waitMs, pollMs));
       } catch (err) {
-        this.o.log.error('alert dispatcher pass failed', {
-          error: err instanceof Error ? err.message : String(err),
-        });
+        this.passFailures.failed(err);
         await this.pause(pollMs);
       }
     }
@@ -326,11 +331,9 @@ export class AlertDispatcher {
         continue;
       }
       const sending = this.deliver(d)
-        .catch((err: unknown) =>
-          this.o.log.error('alert delivery bookkeeping failed', {
-            deliveryId: d.id,
-            error: err instanceof Error ? err.message : String(err),
-          }),
+        .then(
+          () => this.bookkeepingFailures.succeeded(),
+          (err: unknown) => this.bookkeepingFailures.failed(err, { deliveryId: d.id }),
         )
         .finally(() => {
           place.end();

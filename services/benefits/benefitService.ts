@@ -1,12 +1,17 @@
 import { unreachableSupportLeads } from '../alerts/alertSettingsService';
 import { type Clock, isoToday } from '../domain/clock';
-import { NoBenefitsError } from '../domain/errors';
+import { NoBenefitsError, UnknownOrganisationError } from '../domain/errors';
 import type { Benefit, MembershipOffer } from '../domain/types';
 import type { BenefitView, BenefitsView, OfferView } from '../domain/views';
 import { canActivate, requireMpnAccount, resolveCaller } from '../access';
 import type { Store, StoreTx } from '../storage/repositories';
 import { organisationScope } from '../storage/scopes';
 import { benefitStatus, isOfferActive, remaining } from './entitlements';
+
+/** The organisation's part of a benefits view: the same for all its people on a day. */
+type OrganisationBenefits = Omit<BenefitsView, 'user'>;
+
+const NOBODY: readonly string[] = Object.freeze([]);
 
 export interface UserRef {
   tenantId: string;
@@ -55,29 +60,56 @@ export class BenefitService {
   ) {}
 
   /**
-   * Everyone in an organisation asks for this often and it changes rarely: the result is kept
-   * until a commit changes the organisation (readCached), so it is shared and frozen. Everything
-   * it reads (people, offers, benefits, personal conversation references) is the organisation's.
+   * Everyone in an organisation asks for this often and it changes rarely, so it is put together
+   * from two cached reads (readCached: kept until a commit changes the organisation, shared and
+   * frozen): the organisation's part (offers, benefits, who alerts cannot reach), read once for
+   * all its people, and the person's (name, roles, may activate), a few hundred bytes each. The
+   * cards rendered from a view hang on its organisation's part (cards/benefitsCard.ts), so 20
+   * people of an organisation share one part and its cards instead of holding 20 copies.
+   * Everything both read (people, offers, benefits, personal conversation references) is the
+   * organisation's. The two parts may come from two snapshots: each is as new as the database
+   * when it was looked up; nothing here writes, and an activation re-checks the role (R2).
    */
-  view(who: UserRef): Promise<BenefitsView> {
-    const today = isoToday(this.clock);
-    const key = `benefits-view\u0000${who.tenantId}\u0000${who.aadObjectId}\u0000${today}`;
+  async view(who: UserRef): Promise<BenefitsView> {
+    const user = await this.person(who); // R4 and unknown people first, as one read did before
+    const shared = await this.organisationPart(who.tenantId);
+    return Object.freeze({
+      organisation: shared.organisation,
+      user,
+      offers: shared.offers,
+      asOf: shared.asOf,
+      // Admins only: the others may not act on it.
+      unreachableSupportLeads: user.canActivate ? shared.unreachableSupportLeads : NOBODY,
+    });
+  }
+
+  private person(who: UserRef): Promise<BenefitsView['user']> {
+    const key = `benefits-person\u0000${who.tenantId}\u0000${who.aadObjectId}`;
     return this.store.readCached(key, [organisationScope(who.tenantId)], async (tx) => {
-      const { organisation, user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
+      const { user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
       requireMpnAccount(user); // R4
-      const offers = await this.loadOffers(tx, who.tenantId, today);
+      return {
+        aadObjectId: user.aadObjectId,
+        name: user.name,
+        roles: user.roles,
+        canActivate: canActivate(user),
+      };
+    });
+  }
+
+  private organisationPart(tenantId: string): Promise<OrganisationBenefits> {
+    const today = isoToday(this.clock);
+    const key = `benefits-organisation\u0000${tenantId}\u0000${today}`;
+    return this.store.readCached(key, [organisationScope(tenantId)], async (tx) => {
+      const organisation = await tx.organisations.get(tenantId);
+      if (!organisation) throw new UnknownOrganisationError(tenantId);
+      const offers = await this.loadOffers(tx, tenantId, today);
       if (!offers.some((o) => o.active)) throw new NoBenefitsError(); // R5 (+ R6 hint in the card)
       return {
         organisation: { tenantId: organisation.tenantId, mpnId: organisation.mpnId, name: organisation.name },
-        user: {
-          aadObjectId: user.aadObjectId,
-          name: user.name,
-          roles: user.roles,
-          canActivate: canActivate(user),
-        },
         offers,
         asOf: today,
-        unreachableSupportLeads: canActivate(user) ? await unreachableSupportLeads(tx, who.tenantId) : [],
+        unreachableSupportLeads: await unreachableSupportLeads(tx, tenantId),
       };
     });
   }

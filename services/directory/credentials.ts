@@ -8,10 +8,10 @@ import {
   ClientAssertionCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
-  ManagedIdentityCredential,
   type TokenCredential,
 } from '@azure/identity';
 import type { DirectoryConfig } from '../config';
+import { managedIdentityCredential } from '../net/azureIdentity';
 
 export type EntraConfig = Extract<DirectoryConfig, { kind: 'entra' }>;
 
@@ -55,9 +55,7 @@ export function createDirectoryCredential(
 
 /** The managed identity's own token is the assertion; no secret exists anywhere. */
 function managedIdentityAssertion(managedIdentityClientId: string | null): () => Promise<string> {
-  const mi = managedIdentityClientId
-    ? new ManagedIdentityCredential({ clientId: managedIdentityClientId })
-    : new ManagedIdentityCredential();
+  const mi = managedIdentityCredential(managedIdentityClientId);
   return async () => {
     const token = await mi.getToken(FEDERATION_AUDIENCE);
     if (!token) throw new Error('the managed identity gave no token');

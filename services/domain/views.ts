@@ -52,7 +52,7 @@ export interface BenefitsView {
   offers: OfferView[];
   asOf: IsoDate;
   /** For admins: support leads that quota alerts cannot reach (the bot is not installed for them). */
-  unreachableSupportLeads: string[];
+  unreachableSupportLeads: readonly string[];
 }
 
 export interface IncidentView extends Incident {

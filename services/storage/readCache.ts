@@ -10,22 +10,36 @@
  * if R was kept, its entry goes before that lookup answers. A lookup before C's report cannot
  * miss C, since C had not committed yet. So scopes need no version numbers: the reads in flight
  * are the only ones that can straddle a commit, and there are few of them.
+ *
+ * An engine whose feed must ask a server (PostgreSQL) answers with a promise: every lookup waits
+ * for an answer about a moment after it began, which is what "the first lookup after C" needs.
+ * While the engine cannot tell at all (its watching connection is lost), the cache is emptied and
+ * reads are not kept until it can tell again.
  */
 import { deepFreeze } from '../domain/freeze';
+import { heapBytes } from '../domain/heapSize';
+
+/**
+ * The scopes changed by every commit since the previous answer; 'everything' when the engine can
+ * no longer tell which (it has forgotten that far back); 'unknown' when it cannot tell now.
+ */
+export type Changes = readonly string[] | 'everything' | 'unknown';
 
 /** What the cache asks of a database engine. */
 export interface ChangeFeed {
   /**
-   * The scopes changed by every commit since the previous call (this process's and any other's),
-   * or 'everything' when the engine can no longer tell which (it has forgotten that far back).
-   * Asked before every lookup: it must be cheap when nothing was committed.
+   * What changed since the previous answer, by this process or any other, up to a moment after
+   * this call. Asked before every lookup: it must be cheap when nothing was committed. Callers
+   * waiting together may be handed one promise: its answer is applied once.
    */
-  changes(): readonly string[] | 'everything';
+  changes(): Changes | Promise<Changes>;
 }
 
 interface Entry {
   value: unknown;
   scopes: readonly string[];
+  /** Estimated once, when kept: the value, its key and the bookkeeping (see ENTRY_BYTES). */
+  bytes: number;
 }
 
 interface InFlight {
@@ -34,15 +48,18 @@ interface InFlight {
 }
 
 /**
- * Default bound, in entries: a person's turn keeps about four (sender check, conversation
- * reference, dialog state, benefits view), so 4,000 hold 1,000 active people's. A benefits view
- * of the demo organisation (4 offers, 7 benefits) is about 5 KB on the heap, but the cards
- * rendered from it (per language and variant, cards/render.ts) live as long as it does: with
- * 20,000 entries the bot ran out of npm start's 128 MB heap after 10,000 people's first turns
- * (bench:memory); with 4,000 it stayed at 227 MB RSS over 100,000 turns. Raise it together with
- * the heap cap.
+ * Default bound: about this many MB of heap held by kept reads (READ_CACHE_MB), counted with
+ * heapBytes when a read is kept. A person's turn keeps four small entries (sender check,
+ * conversation reference, dialog state, the person's part of the benefits view): about 3 KB
+ * together, the reference most; an organisation's part of the benefits view (offers and
+ * benefits, shared by its people) is a few KB. 16 MB hold about 5,000 active people's reads and
+ * fit in npm start's 128 MB heap beside the SDK's ~60 MB (bench:memory, BENCHMARKS.md).
  */
-export const DEFAULT_READ_CACHE_ENTRIES = 4_000;
+export const DEFAULT_READ_CACHE_MB = 16;
+
+/** A kept entry's own cost besides its value: the Map slots, the entry object, its scope sets. */
+const ENTRY_BYTES = 120;
+const SCOPE_BYTES = 40;
 
 export class ReadCache {
   /** In least-recently-used order: a hit moves its entry to the end, the first goes first. */
@@ -50,10 +67,14 @@ export class ReadCache {
   /** Which keys read which scope, so that a change drops exactly those. */
   private readonly keysByScope = new Map<string, Set<string>>();
   private readonly inFlight = new Set<InFlight>();
+  private keptBytes = 0;
+  /** The feed's answers already applied (one promise may be handed to several lookups). */
+  private readonly applied = new WeakSet<Promise<Changes>>();
 
   constructor(
     private readonly feed: ChangeFeed,
-    private readonly maxEntries = DEFAULT_READ_CACHE_ENTRIES,
+    /** The most the kept reads may hold, estimated (heapBytes); the least recently used go first. */
+    private readonly maxBytes = DEFAULT_READ_CACHE_MB * 1024 * 1024,
   ) {}
 
   /**
@@ -61,7 +82,17 @@ export class ReadCache {
    * changed while it ran. `scopes` must name everything `read` reads: nothing else drops it.
    */
   async get<T>(key: string, scopes: readonly string[], read: () => Promise<T>): Promise<T> {
-    this.catchUp();
+    const asked = this.feed.changes();
+    let changes: Changes;
+    if (asked instanceof Promise) {
+      changes = await asked;
+      if (!this.applied.has(asked)) {
+        this.applied.add(asked);
+        this.catchUp(changes);
+      }
+    } else this.catchUp((changes = asked));
+    // Nothing can be told about the database now: read it, keep nothing.
+    if (changes === 'unknown') return deepFreeze(await read());
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
@@ -83,11 +114,16 @@ export class ReadCache {
     return this.entries.size;
   }
 
-  private catchUp(): void {
-    const changes = this.feed.changes();
-    if (changes === 'everything') {
+  /** The estimated heap the kept reads hold (at most maxBytes). */
+  get bytes(): number {
+    return this.keptBytes;
+  }
+
+  private catchUp(changes: Changes): void {
+    if (changes === 'everything' || changes === 'unknown') {
       this.entries.clear();
       this.keysByScope.clear();
+      this.keptBytes = 0;
       for (const flight of this.inFlight) flight.spoiled = true;
       return;
     }
@@ -104,19 +140,24 @@ export class ReadCache {
 
   private keep(key: string, scopes: readonly string[], value: unknown): void {
     this.drop(key);
-    this.entries.set(key, { value, scopes });
+    // A read larger than the whole budget is answered but not kept (it would push out everything).
+    const bytes = heapBytes(value) + ENTRY_BYTES + 2 * key.length + SCOPE_BYTES * scopes.length;
+    if (bytes > this.maxBytes) return;
+    this.entries.set(key, { value, scopes, bytes });
+    this.keptBytes += bytes;
     for (const scope of scopes) {
       let keys = this.keysByScope.get(scope);
       if (!keys) this.keysByScope.set(scope, (keys = new Set()));
       keys.add(key);
     }
-    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
+    while (this.keptBytes > this.maxBytes) this.drop(this.entries.keys().next().value as string);
   }
 
   private drop(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
+    this.keptBytes -= entry.bytes;
     for (const scope of entry.scopes) {
       const keys = this.keysByScope.get(scope);
       keys?.delete(key);

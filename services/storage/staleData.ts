@@ -5,6 +5,7 @@
  * the sender's next turn. Runs in small transactions so that turns wait at most one batch.
  */
 import { type Clock } from '../domain/clock';
+import { FailureStreak } from '../failureStreak';
 import type { Store } from './repositories';
 
 export interface StaleDataLog {
@@ -28,8 +29,12 @@ const DAY_MS = 86_400_000;
 export class StaleDataCleaner {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  /** While the database is down every pass fails: one line when they start failing, one when they work again. */
+  private readonly failures: FailureStreak;
 
-  constructor(private readonly o: StaleDataOptions) {}
+  constructor(private readonly o: StaleDataOptions) {
+    this.failures = new FailureStreak(o.log, 'stale data cleanup failed');
+  }
 
   /** Runs every `everyMs` (the first time after one period); the timer never keeps the process alive. */
   start(): void {
@@ -37,10 +42,9 @@ export class StaleDataCleaner {
     this.timer = setInterval(() => {
       if (this.running) return; // a slow pass is not run twice at once
       this.running = this.runOnce()
-        .catch((err: unknown) =>
-          this.o.log.error('stale data cleanup failed', {
-            error: err instanceof Error ? err.message : String(err),
-          }),
+        .then(
+          () => this.failures.succeeded(),
+          (err: unknown) => this.failures.failed(err),
         )
         .finally(() => (this.running = null));
     }, this.o.everyMs);

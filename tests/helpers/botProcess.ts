@@ -17,8 +17,13 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-export function startBotProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<BotProcess> {
-  const child = spawn(process.execPath, [...startNodeFlags(), path.join(PROJECT_ROOT, 'dist/bot/index.js')], {
+/** `script`: another entry than npm start's (tests/helpers/botInstance.ts: the same bot, checking tokens against a local OpenID server). */
+export function startBotProcess(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+  script = 'dist/bot/index.js',
+): Promise<BotProcess> {
+  const child = spawn(process.execPath, [...startNodeFlags(), path.join(PROJECT_ROOT, script)], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -42,6 +42,8 @@ export interface FakeConnectorOptions {
   conversationWindows?: { limit: number; windowMs: number }[];
   /** Value of Retry-After (seconds) on a 429 from a limit; default computed: seconds until the oldest request leaves the window, rounded up, min 1. */
   retryAfterSeconds?: number;
+  /** An accepted send is recorded on arrival and answered this much later (a connector's latency: the window where a message has arrived and its sender does not know yet). */
+  acceptedAnswerDelayMs?: number;
 }
 
 export interface FakeConnector {
@@ -419,7 +421,10 @@ export function startFakeConnector(options: FakeConnectorOptions = {}): Promise<
     }
 
     accept(conversationId, tenantId, parsed, now);
-    send(res, 200, { id: r.kind === 'update' ? r.activityId : nextActivityId() });
+    const id = r.kind === 'update' ? r.activityId : nextActivityId();
+    if (options.acceptedAnswerDelayMs)
+      await new Promise((resolve) => setTimeout(resolve, options.acceptedAnswerDelayMs));
+    send(res, 200, { id });
   }
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -64,15 +64,20 @@ export async function startOpenIdServer(): Promise<OpenIdServer> {
     url,
     keys,
     rogue,
-    authOverrides: {
-      ToBotFromChannelOpenIdMetadataUrl: `${url}/v1/.well-known/openidconfiguration`,
-      ToBotFromEmulatorOpenIdMetadataUrl: `${url}/v1/.well-known/openidconfiguration`,
-      ToBotFromChannelTokenIssuer: ISSUER,
-      ToChannelFromBotOAuthScope: 'https://api.botframework.com',
-      ToChannelFromBotLoginUrl: `${url}/login`,
-      CallerId: 'urn:botframework:azure',
-    },
+    authOverrides: authOverridesFor(url),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** What the bot's adapter needs to validate tokens against the server at `url` (also in a bot process: tests/helpers/botInstance.ts). */
+export function authOverridesFor(url: string): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: `${url}/v1/.well-known/openidconfiguration`,
+    ToBotFromEmulatorOpenIdMetadataUrl: `${url}/v1/.well-known/openidconfiguration`,
+    ToBotFromChannelTokenIssuer: ISSUER,
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToChannelFromBotLoginUrl: `${url}/login`,
+    CallerId: 'urn:botframework:azure',
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import pg from 'pg';
 import type { Election } from '../election';
+import { newClient, type ConnectionOptions } from './connections';
 
 /** The alert dispatcher's lock: a fixed key, distinct from the Migrator's. */
 export const ALERT_DISPATCHER_LOCK = 7_311_110_011;
@@ -16,6 +17,8 @@ export const ALERT_DISPATCHER_LOCK = 7_311_110_011;
 export interface AdvisoryElectionOptions {
   /** Told when the lock's connection fails (the holder then stands by). */
   onConnectionError?: (err: Error) => void;
+  /** Timeouts and login, as the store's (connections.ts). */
+  connection?: ConnectionOptions;
 }
 
 export class AdvisoryLockElection implements Election {
@@ -50,12 +53,8 @@ export class AdvisoryLockElection implements Election {
   }
 
   private async connect(): Promise<pg.Client> {
-    // Keepalive: a peer that vanished without closing (network gone) is noticed by the OS.
-    const client = new pg.Client({
-      connectionString: this.url,
-      keepAlive: true,
-      connectionTimeoutMillis: 10_000,
-    });
+    // Keep-alive and timeouts: a peer that vanished or hangs is noticed.
+    const client = newClient(this.url, this.options.connection ?? {});
     const lost = (err: Error) => {
       if (this.client !== client) return;
       this.drop();

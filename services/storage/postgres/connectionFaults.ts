@@ -13,7 +13,8 @@ const BY_CODE: Record<string, string> = {
   '53300': 'server has no free connections', // too_many_connections
   '3D000': 'database missing', // invalid_catalog_name (dropped, or DATABASE_URL names another)
   '28000': 'login refused', // invalid_authorization_specification
-  '28P01': 'login refused', // invalid_password (a rotated password)
+  '28P01': 'login refused', // invalid_password (a rotated password, an expired Entra token)
+  '57014': 'timed out', // query_canceled: statement_timeout (DATABASE_STATEMENT_TIMEOUT_MS) ran out
 };
 
 /** Node's socket errors (err.code). */
@@ -33,7 +34,19 @@ const BY_MESSAGE: [RegExp, string][] = [
   [/Connection terminated unexpectedly/i, 'connection lost'],
   [/not queryable/i, 'connection lost'], // a client whose connection already died
   [/timeout exceeded when trying to connect|connection timeout/i, 'timed out'],
+  // query_timeout: the server did not answer at all (hung, or the network dropped without a reset).
+  [/Query read timeout/i, 'timed out'],
+  [/no Microsoft Entra token/i, 'login refused'], // entraPassword.ts: the credential failed
 ];
+
+/**
+ * Whether the connection that gave `err` must be thrown away: it died, or a statement on it got no
+ * answer (the server may still be working on it). A statement the server itself cancelled
+ * (statement_timeout) leaves a connection that works.
+ */
+export function connectionSpent(err: unknown): boolean {
+  return !!unreachableKind(err) && (err as { code?: unknown }).code !== '57014';
+}
 
 /** The kind of connection failure, or null when the error is about the statement itself. */
 export function unreachableKind(err: unknown): string | null {

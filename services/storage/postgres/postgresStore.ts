@@ -7,10 +7,9 @@
  * So an instance that chose a benefit whose last incident another instance just took chooses
  * again and gets the next eligible benefit, not a false "no incidents left" (R11, R14).
  *
- * Reads run in a REPEATABLE READ READ ONLY snapshot. `readCached` is not cached here: a cache
- * shared by several instances needs every instance to hear of the others' commits (LISTEN/NOTIFY
- * feeding a ChangeFeed, ../readCache.ts), which is not built yet, and a cache without it could
- * answer older than the database.
+ * Reads run in a REPEATABLE READ READ ONLY snapshot. `readCached` keeps reads in this instance's
+ * memory until a commit by any instance changes what they read: the change log's feed
+ * (changeFeed.ts) tells every lookup what was committed since the previous one.
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -21,18 +20,25 @@ import { compileStoreQueries, type StoreQueries } from '../queries/storeQueries'
 import { storeRepositories } from '../queries/storeRepositories';
 import { PostgresExecutor } from './postgresExecutor';
 import { migratePostgres } from './schema/migrate';
-import { asUnavailable } from './connectionFaults';
+import { asUnavailable, connectionSpent } from './connectionFaults';
+import { connectionConfig, type ConnectionOptions } from './connections';
+import { ReadCache } from '../readCache';
+import { PostgresChangeFeed, pruneChangeLog } from './changeFeed';
 import { isRetryable, Statements } from './statements';
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends ConnectionOptions {
   /** Connections this instance keeps to the server (default 10). */
   poolSize?: number;
   /** How many times a unit of work runs at most when it keeps racing others (default 30). */
   maxAttempts?: number;
-  /** How long to wait for a new connection before the unit of work fails (default 10 s). */
-  connectTimeoutMs?: number;
   /** Told when the pool loses an idle connection (the server restarted, the network dropped). */
   onConnectionError?: (err: DatabaseUnavailableError) => void;
+  /** Keep readCached results until a commit changes what they read (default on; READ_CACHE=off). */
+  readCache?: boolean;
+  /** About this many bytes of cached reads at most (READ_CACHE_MB). */
+  readCacheBytes?: number;
+  /** The change log keeps the newest `keep` rows (default 10,000), pruned every `every` writes of this store (default 100). */
+  changeLog?: { keep?: number; every?: number };
 }
 
 const INT8 = 20;
@@ -65,33 +71,48 @@ export class PostgresStore implements Store {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly maxAttempts: number,
+    private readonly cache: ReadCache | null,
+    private readonly feed: PostgresChangeFeed | null,
+    private readonly changeLog: { keep: number; every: number },
     /** The store's queries, compiled for PostgreSQL once. */
     private readonly queries: StoreQueries,
   ) {}
 
   /** Connects, brings the schema up to date (once across instances, under an advisory lock) and returns the store. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    // A migration may rightly take longer (and wait for another instance's): a pool of its own, no time limit.
+    const migrating = new pg.Pool({
+      ...connectionConfig(url, { ...options, statementTimeoutMs: null }),
+      max: 2,
+    });
+    try {
+      await migratePostgres(new Kysely<unknown>({ dialect: new PostgresDialect({ pool: migrating }) }));
+    } finally {
+      await migrating.end().catch(() => undefined);
+    }
     const pool = new pg.Pool({
-      connectionString: url,
+      ...connectionConfig(url, options),
       max: options.poolSize ?? 10,
-      // A server that does not answer fails the turn after a while rather than holding it forever.
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      // TCP keep-alive: a server that vanished without closing (a dropped network) is noticed.
-      keepAlive: true,
       types: typeParsers(),
     });
     // An idle connection that dies must not become an uncaught 'error' event; the pool replaces it.
     pool.on('error', (err) =>
       options.onConnectionError?.(asUnavailable(err, 'connection lost') as DatabaseUnavailableError),
     );
+    // Every lookup waits for the feed: a server that does not answer is given up on sooner than a
+    // unit of work's statements (the lookup then reads uncached, and fails or succeeds as the read does).
+    const feedConnection = { ...options, connectTimeoutMs: 2_000, statementTimeoutMs: 1_000 };
+    const feed = (options.readCache ?? true) ? new PostgresChangeFeed(url, feedConnection) : null;
     try {
-      // Kysely only for its Migrator; destroying it would end the shared pool, so it is left to close().
-      await migratePostgres(new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }));
+      await feed?.start();
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw err;
     }
-    return new PostgresStore(pool, options.maxAttempts ?? 30, compileStoreQueries('postgres'));
+    const cache = feed ? new ReadCache(feed, options.readCacheBytes) : null;
+    const changeLog = { keep: options.changeLog?.keep ?? 10_000, every: options.changeLog?.every ?? 100 };
+    const queries = compileStoreQueries('postgres');
+    return new PostgresStore(pool, options.maxAttempts ?? 30, cache, feed, changeLog, queries);
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -102,17 +123,23 @@ export class PostgresStore implements Store {
     return this.track(this.once('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', work));
   }
 
-  readCached<T>(_key: string, _scopes: readonly string[], work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    // Uncached (see the file's comment), frozen like a cached answer so callers behave the same.
-    return this.read(work).then(deepFreeze);
+  readCached<T>(key: string, scopes: readonly string[], work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    // Uncached (READ_CACHE=off), frozen like a cached answer so callers behave the same.
+    return this.cache ? this.cache.get(key, scopes, () => this.read(work)) : this.read(work).then(deepFreeze);
   }
 
   get commits(): number {
     return this.writes;
   }
 
+  /** How many reads are kept now (benchmarks, tests). */
+  get cachedReads(): number {
+    return this.cache?.size ?? 0;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.running]);
+    await this.feed?.close();
     await this.pool.end();
   }
 
@@ -131,7 +158,9 @@ export class PostgresStore implements Store {
         await pause(Math.random() * Math.min(100, 2 ** attempt));
       }
     } finally {
-      this.writes++;
+      // Outside the unit of work, not awaited: a failed pruning only leaves the log longer.
+      if (++this.writes % this.changeLog.every === 0)
+        void this.track(pruneChangeLog(this.pool, this.changeLog.keep).catch(() => undefined));
     }
   }
 
@@ -173,9 +202,13 @@ export class PostgresStore implements Store {
       }
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError; // the connection is unusable: do not give it back to the pool
-      });
+      // A connection that died or hangs would only fail (or hang) the ROLLBACK too: it is thrown away.
+      const spent = [statements.lost, err].find(connectionSpent);
+      if (spent || died.error) broken = spent ?? died.error;
+      else
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError; // the connection is unusable: do not give it back to the pool
+        });
       // The work may have turned a dead connection into an error of its own: the cause is what counts.
       if (err instanceof MustRetry) throw err;
       const cause = statements.lost ?? died.error;

@@ -3,12 +3,14 @@
  * line naming DATABASE_URL, with the password redacted, for the entry point to print before it
  * exits non-zero.
  */
-import pg from 'pg';
+import { newClient } from './connections';
 import { redactDatabaseUrl, withoutPassword } from './databaseUrl';
 
 export interface ReachableOptions {
   /** How long to wait for the server to accept and answer (ms). */
   timeoutMs?: number;
+  /** The login's password when it is not DATABASE_URL's (an Entra token). */
+  password?: () => Promise<string>;
 }
 
 /** Null when the server accepts a connection and answers `SELECT 1`; otherwise the line to print. */
@@ -16,9 +18,9 @@ export async function databaseUnreachableLine(
   url: string,
   options: ReachableOptions = {},
 ): Promise<string | null> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: options.timeoutMs ?? 10_000,
+  const client = newClient(url, {
+    connectTimeoutMs: options.timeoutMs ?? 10_000,
+    password: options.password,
   });
   // A server that drops the connection later must not become an uncaught 'error' event.
   client.on('error', () => undefined);

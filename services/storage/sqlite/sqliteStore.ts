@@ -22,8 +22,8 @@ export interface SqliteStoreOptions {
   migrations?: readonly Migration[];
   /** Keep readCached results until a commit changes what they read (default on; READ_CACHE=off for benchmarks). */
   readCache?: boolean;
-  /** At most this many cached reads; the least recently used goes first (READ_CACHE_ENTRIES). */
-  readCacheEntries?: number;
+  /** The most heap the cached reads may hold, estimated, in bytes; the least recently used go first (READ_CACHE_MB). */
+  readCacheBytes?: number;
   /** How the change log is kept short (tests prune early). */
   changeLog?: ChangeLogPruning;
   /**
@@ -57,7 +57,7 @@ export class SqliteStore implements Store {
     // An in-memory database has no second connection to watch it with: it is read uncached.
     const feed =
       (options.readCache ?? true) && file !== ':memory:' ? new SqliteChangeFeed(file, busyTimeoutMs) : null;
-    const cache = feed ? new ReadCache(feed, options.readCacheEntries) : null;
+    const cache = feed ? new ReadCache(feed, options.readCacheBytes) : null;
     return new SqliteStore(db, units, cache, feed);
   }
 
@@ -80,6 +80,11 @@ export class SqliteStore implements Store {
   /** How many reads are kept now (benchmarks, tests). */
   get cachedReads(): number {
     return this.cache?.size ?? 0;
+  }
+
+  /** The estimated heap the kept reads hold (benchmarks, tests). */
+  get cachedReadBytes(): number {
+    return this.cache?.bytes ?? 0;
   }
 
   async close(): Promise<void> {
