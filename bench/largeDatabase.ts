@@ -23,7 +23,7 @@ export const LARGE: LargeDatabase = { organisations: 10_000, incidents: 1_000_00
 function columns(db: Database.Database, table: string): string[] {
   return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[])
     .map((c) => c.name)
-    .filter((c) => c !== 'tenant_id');
+    .filter((c) => c !== 'tenant_id' && c !== 'seq'); // seq: each copy gets its own
 }
 
 /** Adds organisations and incidents to a database that already holds the population; returns seconds taken. */

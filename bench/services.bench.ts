@@ -9,94 +9,35 @@
  * `pg` transactions, on a throwaway cluster started for the run (default count 3,000).
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createServices } from '../services/index';
-import { newIncidentId } from '../services/incidents/incidentService';
-import { importOrganisation } from '../services/organisations/importOrganisation';
-import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { startPostgresCluster } from '../tests/helpers/postgres';
-import { clock, doc, input, TENANT, USER } from './incidentWork';
+import { freshStore, rawOpen, synchronousArg } from './incidentBench';
+import { clock, input, TENANT, USER } from './incidentWork';
 import { load, machine } from './machine';
 import { rawPostgres, viaServicePostgres } from './servicesPostgres';
 
-function synchronousArg(): 'FULL' | 'NORMAL' {
-  const at = process.argv.indexOf('--synchronous');
-  const value = at > 0 ? process.argv[at + 1]?.toUpperCase() : 'FULL';
-  if (value !== 'FULL' && value !== 'NORMAL') throw new Error('--synchronous must be FULL or NORMAL');
-  return value;
-}
 const synchronous = synchronousArg();
 
-async function freshStore(): Promise<{ store: SqliteStore; dir: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psb-bench-'));
-  const store = SqliteStore.open(path.join(dir, 'bench.sqlite'), { synchronous });
-  await importOrganisation(store, clock, doc);
-  return { store, dir };
-}
-
 async function viaService(count: number): Promise<number> {
-  const { store, dir } = await freshStore();
+  const { store, close } = await freshStore({ synchronous });
   const services = createServices(store, clock);
   const who = { tenantId: TENANT, aadObjectId: USER };
   const start = process.hrtime.bigint();
   for (let n = 0; n < count; n++)
     await services.incidents.open(who, { ...input, idempotencyKey: `svc-${n}` });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  await store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await close();
   return count / seconds;
 }
 
 async function raw(count: number): Promise<number> {
-  const { store, dir } = await freshStore();
-  const db = store.db;
-  const org = db.prepare('SELECT * FROM organisations WHERE tenant_id = ?');
-  const user = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND aad_object_id = ?');
-  const byKey = db.prepare('SELECT * FROM incidents WHERE tenant_id = ? AND idempotency_key = ?');
-  const offers = db.prepare('SELECT * FROM membership_offers WHERE tenant_id = ?');
-  const benefits = db.prepare('SELECT * FROM benefits WHERE tenant_id = ?');
-  const consume = db.prepare(
-    'UPDATE benefits SET used = used + 1 WHERE tenant_id = ? AND id = ? AND (total IS NULL OR used < total) RETURNING used, total',
-  );
-  const insert = db.prepare(
-    `INSERT INTO incidents (tenant_id, id, benefit_id, plan, kind, product, title, description, severity, contact_name,
-       contact_email, contact_phone, state, opened_by, opened_at, idempotency_key)
-     VALUES (?, ?, ?, 'signatureCloudSupport', 'cloud', ?, ?, ?, 'B', ?, ?, NULL, 'open', ?, ?, ?)`,
-  );
-  const audit = db.prepare(
-    'INSERT INTO audit_log (tenant_id, actor, action, subject, details, at) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const open = db.transaction((key: string) => {
-    org.get(TENANT);
-    user.get(TENANT, USER);
-    if (byKey.get(TENANT, key)) return;
-    offers.all(TENANT);
-    benefits.all(TENANT);
-    if (!consume.get(TENANT, 'gold-cloud.signatureCloudSupport')) throw new Error('quota');
-    const id = newIncidentId();
-    const now = new Date().toISOString();
-    insert.run(
-      TENANT,
-      id,
-      'gold-cloud.signatureCloudSupport',
-      input.product,
-      input.title,
-      input.description,
-      input.contact.name,
-      input.contact.email,
-      USER,
-      now,
-      key,
-    );
-    audit.run(TENANT, USER, 'incident.opened', id, JSON.stringify({ plan: 'signatureCloudSupport' }), now);
-  });
+  const { store, close } = await freshStore({ synchronous });
+  const open = rawOpen(store.db);
+  const run = randomUUID();
   const start = process.hrtime.bigint();
-  for (let n = 0; n < count; n++) open.immediate(`raw-${n}-${randomUUID()}`);
+  for (let n = 0; n < count; n++) open(`raw-${n}-${run}`);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  await store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await close();
   return count / seconds;
 }
 

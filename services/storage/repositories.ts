@@ -1,7 +1,9 @@
 /**
  * The storage seam. Services talk to these interfaces only; SQLite (embedded default) and
- * PostgreSQL (several bot instances) implement them. Every method is async so that one
- * service layer runs on both; a unit of work is one `transaction`.
+ * PostgreSQL (several bot instances) run them. Every method is async so that one service layer
+ * runs on both; a unit of work is one `transaction`. The repositories are written once, for both
+ * engines (queries/storeRepositories.ts); each store runs them on its own connection and owns
+ * its transactions (sqlite/transactions.ts, postgres/postgresStore.ts).
  */
 import type {
   Activation,

@@ -16,7 +16,9 @@ import pg from 'pg';
 import { deepFreeze } from '../../domain/freeze';
 import type { Store, StoreTx } from '../repositories';
 import type { DatabaseUnavailableError } from '../unavailable';
-import { postgresRepositories } from './postgresRepositories';
+import { compileStoreQueries, type StoreQueries } from '../queries/storeQueries';
+import { storeRepositories } from '../queries/storeRepositories';
+import { PostgresExecutor } from './postgresExecutor';
 import { migratePostgres } from './schema/migrate';
 import { asUnavailable, connectionSpent } from './connectionFaults';
 import { connectionConfig, type ConnectionOptions } from './connections';
@@ -72,6 +74,8 @@ export class PostgresStore implements Store {
     private readonly cache: ReadCache | null,
     private readonly feed: PostgresChangeFeed | null,
     private readonly changeLog: { keep: number; every: number },
+    /** The store's queries, compiled for PostgreSQL once. */
+    private readonly queries: StoreQueries,
   ) {}
 
   /** Connects, brings the schema up to date (once across instances, under an advisory lock) and returns the store. */
@@ -107,7 +111,8 @@ export class PostgresStore implements Store {
     }
     const cache = feed ? new ReadCache(feed, options.readCacheBytes) : null;
     const changeLog = { keep: options.changeLog?.keep ?? 10_000, every: options.changeLog?.every ?? 100 };
-    return new PostgresStore(pool, options.maxAttempts ?? 30, cache, feed, changeLog);
+    const queries = compileStoreQueries('postgres');
+    return new PostgresStore(pool, options.maxAttempts ?? 30, cache, feed, changeLog, queries);
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -182,7 +187,7 @@ export class PostgresStore implements Store {
       await client.query(begin);
       let result: T;
       try {
-        result = await work(postgresRepositories(statements));
+        result = await work(storeRepositories(new PostgresExecutor(this.queries, statements)));
       } catch (err) {
         throw statements.mustRetry || isRetryable(err) ? new MustRetry(err) : err;
       }

@@ -7,6 +7,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Rebuilds tables: run with foreign key enforcement off, then checked (see migrate.ts). */
+  foreignKeysOff?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -215,12 +217,102 @@ export const MIGRATIONS: readonly Migration[] = [
       })}
     `,
   },
+  {
+    version: 6,
+    name: 'insertion order in a seq column (offers, benefits, incidents), as on PostgreSQL',
+    // Rebuilt tables (SQLite cannot add such a column): `seq INTEGER PRIMARY KEY` is the rowid
+    // itself, named, so the order is explicit and stays (VACUUM may renumber the rowids of a
+    // table without one); rows keep their old rowid as seq. (tenant_id, id) stays unique, the key
+    // other tables refer to. migrate() runs this with foreign keys off, as SQLite's rebuild
+    // procedure requires (else dropping the old table would cascade), and checks them after.
+    sql: `
+      CREATE TABLE membership_offers_new (
+        seq              INTEGER PRIMARY KEY,
+        tenant_id        TEXT NOT NULL REFERENCES organisations (tenant_id) ON DELETE CASCADE,
+        id               TEXT NOT NULL,
+        level            TEXT NOT NULL CHECK (level IN ('actionPack', 'silver', 'gold')),
+        competency       TEXT,
+        competency_class TEXT CHECK (competency_class IN ('cloud', 'other')),
+        starts_on        TEXT NOT NULL,
+        expires_on       TEXT NOT NULL,
+        UNIQUE (tenant_id, id)
+      );
+      INSERT INTO membership_offers_new (seq, tenant_id, id, level, competency, competency_class, starts_on, expires_on)
+        SELECT rowid, tenant_id, id, level, competency, competency_class, starts_on, expires_on FROM membership_offers;
+      DROP TABLE membership_offers;
+      ALTER TABLE membership_offers_new RENAME TO membership_offers;
+
+      CREATE TABLE benefits_new (
+        seq              INTEGER PRIMARY KEY,
+        tenant_id        TEXT NOT NULL,
+        id               TEXT NOT NULL,
+        offer_id         TEXT NOT NULL,
+        type             TEXT NOT NULL CHECK (type IN ('productSupport', 'signatureCloudSupport')),
+        total            INTEGER CHECK (total IS NULL OR total >= 0),
+        -- The quota is never exceeded (R11, R14): the database refuses it too.
+        used             INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0 AND (total IS NULL OR used <= total)),
+        activation_state TEXT NOT NULL CHECK (activation_state IN ('notActivated', 'pending', 'active', 'rejected')),
+        requested_by     TEXT,
+        requested_at     TEXT,
+        access_id        TEXT,
+        contract_id      TEXT,
+        activated_at     TEXT,
+        rejected_reason  TEXT,
+        decided_by       TEXT,
+        UNIQUE (tenant_id, id),
+        UNIQUE (tenant_id, offer_id, type),
+        FOREIGN KEY (tenant_id, offer_id) REFERENCES membership_offers (tenant_id, id) ON DELETE CASCADE
+      );
+      INSERT INTO benefits_new (seq, tenant_id, id, offer_id, type, total, used, activation_state, requested_by,
+          requested_at, access_id, contract_id, activated_at, rejected_reason, decided_by)
+        SELECT rowid, tenant_id, id, offer_id, type, total, used, activation_state, requested_by,
+          requested_at, access_id, contract_id, activated_at, rejected_reason, decided_by FROM benefits;
+      DROP TABLE benefits;
+      ALTER TABLE benefits_new RENAME TO benefits;
+
+      CREATE TABLE incidents_new (
+        seq             INTEGER PRIMARY KEY,
+        tenant_id       TEXT NOT NULL REFERENCES organisations (tenant_id) ON DELETE CASCADE,
+        id              TEXT NOT NULL,
+        benefit_id      TEXT,
+        plan            TEXT NOT NULL CHECK (plan IN ('productSupport', 'signatureCloudSupport', 'cloudSolutionProvider')),
+        kind            TEXT NOT NULL CHECK (kind IN ('onPremises', 'cloud', 'cspAzure')),
+        product         TEXT NOT NULL,
+        title           TEXT NOT NULL,
+        description     TEXT NOT NULL,
+        severity        TEXT NOT NULL CHECK (severity IN ('A', 'B', 'C')),
+        contact_name    TEXT NOT NULL,
+        contact_email   TEXT NOT NULL,
+        contact_phone   TEXT,
+        state           TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+        opened_by       TEXT NOT NULL,
+        opened_at       TEXT NOT NULL,
+        closed_by       TEXT,
+        closed_at       TEXT,
+        idempotency_key TEXT NOT NULL,
+        UNIQUE (tenant_id, id),
+        UNIQUE (tenant_id, idempotency_key),
+        FOREIGN KEY (tenant_id, benefit_id) REFERENCES benefits (tenant_id, id) ON DELETE CASCADE
+      );
+      INSERT INTO incidents_new (seq, tenant_id, id, benefit_id, plan, kind, product, title, description, severity,
+          contact_name, contact_email, contact_phone, state, opened_by, opened_at, closed_by, closed_at, idempotency_key)
+        SELECT rowid, tenant_id, id, benefit_id, plan, kind, product, title, description, severity,
+          contact_name, contact_email, contact_phone, state, opened_by, opened_at, closed_by, closed_at, idempotency_key
+        FROM incidents;
+      DROP TABLE incidents;
+      ALTER TABLE incidents_new RENAME TO incidents;
+      CREATE INDEX incidents_by_opener ON incidents (tenant_id, opened_by);
+      ${changeLogTriggers({ membership_offers: ['org'], benefits: ['org'], incidents: ['org'] })}
+    `,
+    foreignKeysOff: true,
+  },
 ];
 
 /**
- * Migration 5's triggers: after every insert, update and delete, the scopes of the row as it was
- * and as it is. The expressions build the strings of services/storage/scopes.ts. Frozen with the
- * migration: a later change to scopes is a new migration that replaces these triggers.
+ * Migration 5's triggers (and 6's, for the tables it rebuilt): after every insert, update and
+ * delete, the scopes of the row as it was and as it is. The expressions build the strings of
+ * services/storage/scopes.ts. Frozen with the migrations: a later change to scopes is a new
+ * migration that replaces these triggers.
  */
 function changeLogTriggers(
   tables: Record<string, ('org' | 'personalOrg' | 'conversation' | 'state' | 'alerts')[]>,

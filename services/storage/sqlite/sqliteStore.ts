@@ -1,6 +1,7 @@
 /**
  * The embedded default store: one SQLite file, put together from its parts: the migration
- * runner (migrate.ts), the repositories (sqliteRepositories.ts), the queue of units of work
+ * runner (migrate.ts), the repositories shared with PostgreSQL (../queries/storeRepositories.ts)
+ * on this connection's prepared statements (sqliteExecutor.ts), the queue of units of work
  * (transactions.ts) and the read cache (../readCache.ts) fed by the change log (changeLog.ts).
  */
 import Database from 'better-sqlite3';
@@ -11,7 +12,8 @@ import type { Store, StoreTx } from '../repositories';
 import { ChangeLogPruner, SqliteChangeFeed, type ChangeLogPruning } from './changeLog';
 import { migrate } from './migrate';
 import { MIGRATIONS, type Migration } from './migrations';
-import { sqliteRepositories } from './sqliteRepositories';
+import { storeRepositories } from '../queries/storeRepositories';
+import { SqliteExecutor } from './sqliteExecutor';
 import { TransactionQueue } from './transactions';
 
 export interface SqliteStoreOptions {
@@ -49,7 +51,9 @@ export class SqliteStore implements Store {
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrations ?? MIGRATIONS);
     const pruner = new ChangeLogPruner(db, options.changeLog);
-    const units = new TransactionQueue(db, sqliteRepositories(db), (n) => pruner.maybePrune(n));
+    const units = new TransactionQueue(db, storeRepositories(new SqliteExecutor(db)), (n) =>
+      pruner.maybePrune(n),
+    );
     // An in-memory database has no second connection to watch it with: it is read uncached.
     const feed =
       (options.readCache ?? true) && file !== ':memory:' ? new SqliteChangeFeed(file, busyTimeoutMs) : null;
