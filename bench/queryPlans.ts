@@ -75,7 +75,8 @@ export async function questionTurnPlans(database: string, body: string): Promise
       return {
         sql: sql.replace(/\s+/g, ' ').trim(),
         plan,
-        scans: plan.some((d) => /^SCAN (?!CONSTANT)/.test(d)),
+        // json_each is the bound list of keys being walked (a parameter), not a stored table.
+        scans: plan.some((d) => /^SCAN (?!CONSTANT|json_each )/.test(d)),
       };
     });
   } finally {
