@@ -4,7 +4,7 @@
  * timestamptz, date, and text[] for roles. Checks and keys are the same, so the database
  * refuses what SQLite refuses (a quota past its total, a repeated idempotency key).
  *
- * Where SQLite ordered by rowid, a `seq` identity column keeps insertion order explicitly
+ * A `seq` identity column keeps insertion order explicitly, as SQLite's `seq` (migration 6) does
  * (offers and benefits in the order imported; incidents opened in the same millisecond).
  */
 import { sql, type Kysely } from 'kysely';
