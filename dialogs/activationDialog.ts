@@ -1,4 +1,4 @@
-import { confirmChoiceDefaults } from './confirmChoices';
+import { choicePromptDefaults, confirmChoiceDefaults } from './confirmChoices';
 import { CardFactory, MessageFactory, type StatePropertyAccessor } from 'botbuilder';
 import {
   ChoiceFactory,
@@ -51,7 +51,7 @@ export class ActivationDialog extends ComponentDialog {
     private readonly focus?: StatePropertyAccessor<Focus | undefined>,
   ) {
     super(ACTIVATION_DIALOG);
-    this.addDialog(new ChoicePrompt(CHOOSE, undefined, 'en-us'));
+    this.addDialog(new ChoicePrompt(CHOOSE, undefined, 'en-us', choicePromptDefaults()));
     this.addDialog(new ConfirmPrompt(CONFIRM, undefined, 'en-us', confirmChoiceDefaults()));
     this.addDialog(
       new WaterfallDialog(STEPS, [

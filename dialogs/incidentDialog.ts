@@ -1,4 +1,4 @@
-import { confirmChoiceDefaults } from './confirmChoices';
+import { choicePromptDefaults, confirmChoiceDefaults } from './confirmChoices';
 import { randomUUID } from 'node:crypto';
 import { CardFactory, MessageFactory, type StatePropertyAccessor } from 'botbuilder';
 import {
@@ -97,8 +97,8 @@ export class IncidentDialog extends ComponentDialog {
     private readonly cards: CardRenderer,
   ) {
     super(INCIDENT_DIALOG);
-    this.addDialog(new ChoicePrompt(KIND, undefined, 'en-us'));
-    this.addDialog(new ChoicePrompt(SEVERITY, undefined, 'en-us'));
+    this.addDialog(new ChoicePrompt(KIND, undefined, 'en-us', choicePromptDefaults()));
+    this.addDialog(new ChoicePrompt(SEVERITY, undefined, 'en-us', choicePromptDefaults()));
     this.addDialog(new ConfirmPrompt(USE_CONTACT, undefined, 'en-us', confirmChoiceDefaults()));
     for (const [field, id] of Object.entries(TEXT) as [keyof typeof TEXT, string][]) {
       this.addDialog(new TextPrompt(id, (prompt) => this.validate(field, prompt)));

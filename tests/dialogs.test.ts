@@ -62,7 +62,8 @@ interface Person {
   aadObjectId: string;
   name: string;
   email: string;
-  locale: 'en-US' | 'zh-CN';
+  /** Teams' locale; the bot answers in Chinese for zh-*, in English for any other. */
+  locale: 'en-US' | 'zh-CN' | 'fr-FR';
 }
 
 const person = (n: number, name: string, email: string, locale: Person['locale']): Person => ({
@@ -899,6 +900,31 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
         ]);
       });
     }
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+  describe('a locale the bot does not speak (fr-FR)', function () {
+    it('the choice and yes/no prompts are in English like the rest, and are answered in English', async function () {
+      const { services } = await open();
+      const avery = { ...AVERY, locale: 'fr-FR' as const };
+      const run = incidentRun(services, avery);
+      await play(run, [
+        { say: 'open an incident', replies: [EN.kind] },
+        {
+          say: 'On-premises product',
+          replies: [
+            'This incident will be counted against Microsoft Product Support (7 incidents left).',
+            EN.product,
+          ],
+        },
+        { say: 'SQL Server 2022', replies: [EN.title] },
+        { say: 'Login fails', replies: [EN.description] },
+        { say: 'Error 18456.', replies: [EN.severity] },
+        // botbuilder's French defaults would list "[Oui | Non]" here and recognise French numbers.
+        { say: 'b', replies: [EN.useContact(avery)] },
+        { say: 'yes', replies: [EN.phone] },
+      ]);
+    });
   });
 
   // -------------------------------------------------------------------------------------------------------
