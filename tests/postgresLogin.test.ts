@@ -108,6 +108,29 @@ describe('PostgreSQL login and time limits', function () {
     expect((stale as { code?: string }).code).to.equal('28P01');
   });
 
+  it('a refresh that fails while the token in hand is still good: logins go on with it until a minute before it expires', async () => {
+    let now = Date.now();
+    const issuer = new TokenIssuer(admin, role, 60 * 60_000, () => now);
+    const entra = new EntraPassword(issuer, { refreshBeforeMs: 5 * 60_000, now: () => now });
+    await issuer.rotate();
+    expect(await loginWith(entra.password)).to.equal(role);
+
+    now += 56 * 60_000; // four minutes left: inside the refresh margin
+    issuer.failWith = new Error('ManagedIdentityCredential: the identity endpoint did not answer');
+    expect(await loginWith(entra.password), 'the token in hand, still valid').to.equal(role);
+    expect(issuer.calls, 'a fresh one was asked for').to.equal(2);
+
+    now += 3 * 60_000 + 1; // just under a minute left: too close to use
+    const refused = await loginWith(entra.password).catch((e: unknown) => e);
+    expect((refused as Error).message).to.include('the identity endpoint did not answer');
+    expect(issuer.calls).to.equal(3);
+
+    issuer.failWith = null; // Entra answers again: the next login gets a fresh token
+    await issuer.rotate();
+    expect(await loginWith(entra.password)).to.equal(role);
+    expect(issuer.calls).to.equal(4);
+  });
+
   it('the store migrates and works on Entra logins; a store opened after expiry gets a fresh token', async () => {
     let now = Date.now();
     const issuer = new TokenIssuer(admin, role, 10 * 60_000, () => now);

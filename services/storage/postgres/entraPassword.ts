@@ -3,12 +3,19 @@
  * access token for the server's audience is the password of each new connection. Tokens last
  * about an hour; the server checks one only at login, so a connection outlives its token, but a
  * new connection needs a token that is still valid. One token serves every new connection until
- * shortly before it expires, then the next login asks for a fresh one.
+ * shortly before it expires, then the next login asks for a fresh one (if none comes, the one in
+ * hand serves until a minute before it expires).
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
 
 /** The audience of Azure Database for PostgreSQL (and MySQL) Entra tokens. */
 export const POSTGRES_ENTRA_SCOPE = 'https://ossrdbms-aad.database.windows.net/.default';
+
+/**
+ * A token this close to its expiry is not used even when no fresh one can be had: a login
+ * (at most connectTimeoutMs, 10 s by default) must finish before the server sees it expired.
+ */
+const STILL_VALID_MARGIN_MS = 60_000;
 
 export interface EntraPasswordOptions {
   /** Ask for a fresh token this long before the current one expires (default 5 minutes). */
@@ -28,12 +35,24 @@ export class EntraPassword {
 
   /** The password for a new connection (pg calls it at each login). */
   readonly password = async (): Promise<string> => {
-    const now = (this.options.now ?? Date.now)();
     const current = this.current;
-    if (current && now < this.refreshAt(current)) return current.token;
+    if (current && this.now() < this.refreshAt(current)) return current.token;
     this.asking ??= this.ask().finally(() => (this.asking = null));
-    return (await this.asking).token;
+    try {
+      return (await this.asking).token;
+    } catch (err) {
+      // Refreshing early must not refuse logins a token still in hand can make: a failed
+      // refresh (Entra or the identity endpoint briefly unavailable) falls back to it until it
+      // is about to expire; the next login asks again.
+      const still = this.current;
+      if (still && this.now() < still.expiresOnTimestamp - STILL_VALID_MARGIN_MS) return still.token;
+      throw err;
+    }
   };
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
 
   private refreshAt(token: AccessToken): number {
     const beforeExpiry = token.expiresOnTimestamp - (this.options.refreshBeforeMs ?? 300_000);
