@@ -79,9 +79,12 @@ export class PostgresChangeFeed implements ChangeFeed {
     const client = await this.connected();
     if (!client) return 'unknown';
     try {
-      const { rows } = await client.query<{ now: string; pruned: string; scopes: string[] }>(CHECK, [
-        this.horizon,
-      ]);
+      // Named: prepared once on this connection, not parsed and planned before every lookup.
+      const { rows } = await client.query<{ now: string; pruned: string; scopes: string[] }>({
+        name: 'psb_change_feed_check',
+        text: CHECK,
+        values: [this.horizon],
+      });
       const { now, pruned, scopes } = rows[0];
       const previous = this.horizon;
       this.horizon = now;
