@@ -4,6 +4,7 @@ import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
 import type { ConversationScope, Store, StoreTx } from '../services/storage/repositories';
 import { conversationScope } from '../services/storage/scopes';
+import { jsonWithoutNul } from '../services/storage/storedText';
 import { tenantIdOf } from '../dialogs/identity';
 import { personalChatOpened } from '../services/alerts/recipients';
 
@@ -58,7 +59,8 @@ function sameReference(
     delete a.locale;
     delete b.locale;
   }
-  return isDeepStrictEqual(a, b);
+  // As stored: PostgreSQL keeps U+0000 (say in a hostile conversation id) as U+FFFD.
+  return isDeepStrictEqual(jsonWithoutNul(a), jsonWithoutNul(b));
 }
 
 /** A write that stores a conversation reference, run inside a unit of work. */

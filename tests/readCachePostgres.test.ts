@@ -98,7 +98,7 @@ describe('cached reads on PostgreSQL: the change feed', function () {
     expect(await readsOf(viewA), 'unchanged A too, both parts: everything went').to.equal(2);
   });
 
-  it('every data table writes its changes into the change log (insert, update, delete)', async () => {
+  it('every data table writes its changes into the change log (insert, update, delete; truncate: migration 0003)', async () => {
     const { rows: tables } = await admin.query<{ name: string }>(
       `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'
           AND tablename NOT LIKE 'kysely_%' AND tablename NOT IN ('change_log', 'change_log_pruned') ORDER BY 1`,
@@ -115,6 +115,7 @@ describe('cached reads on PostgreSQL: the change feed', function () {
         `change_log_${table}_insert`,
         `change_log_${table}_update`,
         `change_log_${table}_delete`,
+        `change_log_${table}_truncate`,
       ]);
   });
 });

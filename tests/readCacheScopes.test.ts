@@ -11,8 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Store } from '../services/storage/repositories';
-import type { CloudAdapter } from 'botbuilder';
+import type { Activity, CloudAdapter } from 'botbuilder';
 import { TeamsAlertSender } from '../bot/alertSender';
+import { referenceChange } from '../bot/conversationReferences';
 import { memoryLogger } from '../bot/logger';
 import { DatabaseStorage } from '../bot/stateStorage';
 import { CardRenderer } from '../cards/render';
@@ -176,6 +177,77 @@ forEachEngine('cached reads survive other people’s writes (scopes)', function 
     expect(await readsOf(() => ref('a:one')), 'the other chat stays cached').to.equal(0);
     expect(await readsOf(viewA), "a channel's reference leaves the organisation's views").to.equal(0);
     expect((await ref('a:two'))?.conversationId, 'the new one is read').to.equal('a:two');
+  });
+
+  // PostgreSQL keeps U+0000 as U+FFFD (services/storage/storedText.ts); SQLite keeps it.
+  const NUL_CONVERSATION = 'a:nul\u0000id';
+  const NUL_KEY = `msteams/conversations/${NUL_CONVERSATION}/users/29:x`;
+
+  it('a state key holding U+0000 round-trips: written, read back under that key, written again with its etag', async () => {
+    const storage = new DatabaseStorage(w.store, systemClock);
+    await storage.write({ [NUL_KEY]: { step: 1 } });
+    const first = await storage.read([NUL_KEY]);
+    expect(first[NUL_KEY]?.step, 'the dialog step, under the key asked for').to.equal(1);
+    await storage.write({ [NUL_KEY]: { ...first[NUL_KEY], step: 2 } });
+    expect((await storage.read([NUL_KEY]))[NUL_KEY]?.step).to.equal(2);
+    expect(
+      Object.keys(await storage.read(['msteams/conversations/a:nul/users/29:x'])),
+      'no other key',
+    ).to.deep.equal([]);
+  });
+
+  it("another store's writes drop cached reads of a conversation whose id holds U+0000", async () => {
+    other = await engine.open(w.address);
+    const mine = new DatabaseStorage(w.store, systemClock);
+    const theirs = new DatabaseStorage(other, systemClock);
+    await mine.write({ [NUL_KEY]: { step: 1 } });
+    const ref = () =>
+      w.store.readCached(
+        `conversation\u0000${TENANT}\u0000${NUL_CONVERSATION}`,
+        [conversationScope(TENANT, NUL_CONVERSATION)],
+        (tx) => tx.conversations.get(TENANT, NUL_CONVERSATION),
+      );
+    expect(await ref()).to.equal(null);
+    const read = await mine.read([NUL_KEY]);
+    expect(await readsOf(() => mine.read([NUL_KEY])), 'cached').to.equal(0);
+
+    // Another bot instance answering the next message of that chat.
+    await theirs.write({ [NUL_KEY]: { ...read[NUL_KEY], step: 2 } });
+    await install(other, 'http://127.0.0.1:9/', NUL_CONVERSATION, { scope: 'channel' });
+
+    expect((await mine.read([NUL_KEY]))[NUL_KEY]?.step, 'the other instance’s step').to.equal(2);
+    expect((await ref())?.scope, 'the reference the other instance stored').to.equal('channel');
+  });
+
+  it('a conversation reference for an id holding U+0000 is stored once, not again on every message', async () => {
+    const message = {
+      type: 'message',
+      id: 'm1',
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9/',
+      from: { id: '29:x', aadObjectId: USERS.member },
+      recipient: { id: '28:partner-support' },
+      conversation: { id: NUL_CONVERSATION, conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      locale: 'en-US',
+    } as unknown as Activity;
+    const first = await referenceChange(w.store, systemClock, message);
+    if (!first) expect.fail('a new chat: its reference is written');
+    await w.store.transaction(first);
+    expect(await referenceChange(w.store, systemClock, { ...message, id: 'm2' } as Activity)).to.equal(null);
+  });
+
+  it('an operator emptying a table over plain SQL (TRUNCATE on PostgreSQL) drops the cached views it held', async () => {
+    expect((await viewA()).offers[0].benefits).to.have.length(1);
+    expect(await readsOf(viewA), 'cached').to.equal(0);
+    // PostgreSQL's TRUNCATE fires no row triggers: migration 0003 logs it. SQLite has no TRUNCATE;
+    // a DELETE without WHERE fires its row triggers (triggers turn off its truncate optimisation).
+    await plainSql(
+      w.address,
+      engine.name === 'PostgreSQL' ? 'TRUNCATE benefits CASCADE' : 'DELETE FROM benefits',
+    );
+    expect(await readsOf(viewA), "A's view is read again").to.be.greaterThan(0);
+    expect((await viewA()).offers[0].benefits).to.deep.equal([]);
   });
 
   it("a support lead's personal chat opening drops the organisation's views: admins see the lead reachable", async () => {

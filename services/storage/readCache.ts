@@ -18,6 +18,7 @@
  */
 import { deepFreeze } from '../domain/freeze';
 import { heapBytes } from '../domain/heapSize';
+import { withoutNul } from './storedText';
 
 /**
  * The scopes changed by every commit since the previous answer; 'everything' when the engine can
@@ -82,6 +83,8 @@ export class ReadCache {
    * changed while it ran. `scopes` must name everything `read` reads: nothing else drops it.
    */
   async get<T>(key: string, scopes: readonly string[], read: () => Promise<T>): Promise<T> {
+    // In the form the engine's change log names them (PostgreSQL's triggers see U+FFFD for U+0000).
+    const named = scopes.map(withoutNul);
     const asked = this.feed.changes();
     let changes: Changes;
     if (asked instanceof Promise) {
@@ -99,11 +102,11 @@ export class ReadCache {
       this.entries.set(key, hit);
       return hit.value as T;
     }
-    const flight: InFlight = { scopes, spoiled: false };
+    const flight: InFlight = { scopes: named, spoiled: false };
     this.inFlight.add(flight);
     try {
       const value = deepFreeze(await read());
-      if (!flight.spoiled) this.keep(key, scopes, value);
+      if (!flight.spoiled) this.keep(key, named, value);
       return value;
     } finally {
       this.inFlight.delete(flight);
@@ -128,7 +131,7 @@ export class ReadCache {
       return;
     }
     if (changes.length === 0) return;
-    const changed = new Set(changes);
+    const changed = new Set(changes.map(withoutNul));
     for (const scope of changed) {
       const keys = this.keysByScope.get(scope);
       if (keys) for (const key of [...keys]) this.drop(key);

@@ -1,9 +1,10 @@
 /**
  * PostgreSQL's side of the read cache (ChangeFeed, ../readCache.ts): which scopes were changed
  * since the last answer, by any instance. Triggers write every commit's scopes into change_log
- * with the writing transaction's id (migration 0002). Each answer is one statement on a
- * connection of the feed's own: its snapshot, and the rows of the transactions it sees committed
- * that the previous answer's snapshot did not. Snapshots, not row numbers: transactions commit in
+ * with the writing transaction's id (migration 0002; a TRUNCATE writes a marker, migration 0003,
+ * answered with 'everything'). Each answer is one statement on a connection of the feed's own:
+ * its snapshot, and the rows of the transactions it sees committed that the previous answer's
+ * snapshot did not. Snapshots, not row numbers: transactions commit in
  * another order than they numbered their rows, and a row numbered earlier may become visible later.
  *
  * Why not LISTEN/NOTIFY alone: a notification arrives some time after its commit is visible, and a
@@ -25,6 +26,9 @@ const CHECK = `
          coalesce((SELECT array_agg(DISTINCT scope) FROM change_log
                     WHERE xid >= pg_snapshot_xmin($1::pg_snapshot)
                       AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)), '{}') AS scopes`;
+
+/** What migration 0003's trigger logs for a TRUNCATE: it sees no rows, so which scopes is unknown. */
+const TRUNCATED = '*';
 
 const RECONNECT_EVERY_MS = 1_000;
 
@@ -91,6 +95,7 @@ export class PostgresChangeFeed implements ChangeFeed {
       if (previous === null) return 'everything';
       // Rows this feed never read were pruned: which scopes they changed is lost.
       if (BigInt(pruned) > BigInt(previous.split(':')[0])) return 'everything';
+      if (scopes.includes(TRUNCATED)) return 'everything';
       return scopes;
     } catch {
       this.lose(client);

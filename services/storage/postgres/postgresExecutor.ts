@@ -7,6 +7,7 @@ import type { Codec, Executor } from '../queries/executor';
 import type { Query } from '../queries/prepared';
 import type { StoredJson, StoredList } from '../queries/schema';
 import type { StoreQueries } from '../queries/storeQueries';
+import { withoutNul } from '../storedText';
 import { jsonb, type Statements } from './statements';
 
 export const postgresCodec: Codec = {
@@ -15,6 +16,7 @@ export const postgresCodec: Codec = {
   list: (items) => items,
   fromList: (stored: StoredList) => stored as string[],
   inList: (items) => items,
+  storedText: withoutNul,
 };
 
 export class PostgresExecutor implements Executor {

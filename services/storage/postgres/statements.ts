@@ -3,6 +3,7 @@
  * statement once and reuses it), and watched for the errors that mean "run the unit again".
  */
 import type pg from 'pg';
+import { withoutNul } from '../storedText';
 import { unreachableKind } from './connectionFaults';
 
 /** SQLSTATEs after which a unit of work is rolled back and run again on fresh data. */
@@ -26,7 +27,7 @@ export class Statements {
 
   async run(name: string, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
     try {
-      return await this.client.query({ name: `psb_${name}`, text, values: values.map(withoutNul) });
+      return await this.client.query({ name: `psb_${name}`, text, values: values.map(withoutNulIn) });
     } catch (err) {
       // A unit of work that catches this (to turn it into its own error) must not be committed
       // as if nothing happened: PostgreSQL has aborted the transaction anyway.
@@ -49,17 +50,10 @@ export class Statements {
   }
 }
 
-/**
- * PostgreSQL's text and jsonb cannot hold U+0000, which SQLite stores and a hostile client can
- * send (in a message, a name, a conversation id). It becomes U+FFFD, the character that stands
- * for one that cannot be represented, rather than failing the turn.
- */
-const NUL = '\u0000';
-const REPLACEMENT = '\ufffd';
-
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.includes(NUL) ? value.split(NUL).join(REPLACEMENT) : value;
-  if (Array.isArray(value)) return value.map(withoutNul);
+/** U+0000 replaced (../storedText.ts), in a text parameter or a list's texts. */
+function withoutNulIn(value: unknown): unknown {
+  if (typeof value === 'string') return withoutNul(value);
+  if (Array.isArray(value)) return value.map(withoutNulIn);
   return value;
 }
 
@@ -67,8 +61,8 @@ function withoutNul(value: unknown): unknown {
 export function jsonb(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'string') return withoutNul(v);
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => k.includes(NUL)))
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [withoutNul(k) as string, x]));
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => k !== withoutNul(k)))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [withoutNul(k), x]));
     return v;
   });
 }

@@ -21,6 +21,8 @@ export interface Codec {
   fromList(stored: StoredList): string[];
   /** A parameter of `inList`. */
   inList(items: readonly (string | number)[]): ListParameter;
+  /** A text as a text column keeps it (PostgreSQL replaces U+0000: ../storedText.ts). */
+  storedText(text: string): string;
 }
 
 export interface Executor {

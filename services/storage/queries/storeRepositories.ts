@@ -127,8 +127,16 @@ export function storeRepositories(x: Executor): StoreTx {
       read: async (keys) => {
         const found = new Map<string, StateEntry>();
         if (keys.length === 0) return found;
-        for (const r of await x.rows(q.stateRead, { keys: codec.inList(keys) }))
-          found.set(r.key, { etag: r.etag, data: codec.fromJson<Record<string, unknown>>(r.data) });
+        // Answered under the keys asked for: PostgreSQL keeps a key with U+0000 in another form.
+        const asked = new Map<string, string[]>();
+        for (const key of keys) {
+          const stored = codec.storedText(key);
+          asked.set(stored, [...(asked.get(stored) ?? []), key]);
+        }
+        for (const r of await x.rows(q.stateRead, { keys: codec.inList(keys) })) {
+          const entry = { etag: r.etag, data: codec.fromJson<Record<string, unknown>>(r.data) };
+          for (const key of asked.get(r.key) ?? []) found.set(key, entry);
+        }
         return found;
       },
       write: async (key, data, expectedEtag, at) => {

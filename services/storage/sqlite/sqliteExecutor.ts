@@ -15,6 +15,7 @@ export const sqliteCodec: Codec = {
   list: (items) => items.join(','),
   fromList: (stored: StoredList) => (stored === '' ? [] : (stored as string).split(',')),
   inList: (items) => JSON.stringify(items),
+  storedText: (text) => text,
 };
 
 export class SqliteExecutor implements Executor {
