@@ -113,10 +113,14 @@ export class CardActions {
         const key = text(a.data.idempotencyKey);
         const drafts = await deps.drafts.get(a.context, {});
         const draft = draftFor(drafts, key);
-        if (!draft) throw new NotFoundError('incident', key);
         // The draft is left as it is: the incidents table is what says it was opened (a second
         // press replays the key, R11 counted once), and a state write would be a second commit.
-        const incident = await services.incidents.open(a.who, draft.input);
+        // No draft: a Cancel racing an earlier Confirm may have removed it after that Confirm had
+        // read it, so the incident may exist all the same; it is shown as a replay, to its opener only.
+        const incident = draft
+          ? await services.incidents.open(a.who, draft.input)
+          : await services.incidents.openedBy(a.who, key);
+        if (!incident) throw new NotFoundError('incident', key);
         return { card: incidentCard(deps.cards, incident, a.lang, { canClose: incident.state === 'open' }) };
       },
       [VERBS.cancel]: async (a) => {
@@ -125,7 +129,7 @@ export class CardActions {
           const drafts = await deps.drafts.get(a.context, {});
           const draft = draftFor(drafts, key);
           // A confirmed card keeps its draft, so pressing Confirm again still shows its incident.
-          if (draft && !draft.incidentId && !(await services.incidents.opened(a.who, key))) {
+          if (draft && !draft.incidentId && !(await services.incidents.openedBy(a.who, key))) {
             delete drafts[key];
             await deps.drafts.set(a.context, drafts);
           }

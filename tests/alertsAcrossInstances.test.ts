@@ -173,6 +173,56 @@ describe('alerts across instances on PostgreSQL (issue 11: one active dispatcher
     }
   });
 
+  it('a try that gets no answer (its server process frozen) is given up with its connection: the next try leads on a new one, and the old session never keeps the lock', async function () {
+    if (process.platform === 'win32') this.skip();
+    const lost: Error[] = [];
+    // statement_timeout 300 ms, so pg gives up on a statement without an answer after 1.3 s (query_timeout).
+    const e = new AdvisoryLockElection(w.address, undefined, {
+      connection: { statementTimeoutMs: 300 },
+      onConnectionError: (err) => lost.push(err),
+    });
+    const other = new AdvisoryLockElection(w.address);
+    const c = new AdvisoryLockElection(w.address);
+    const admin = new pg.Client({ connectionString: w.address });
+    await admin.connect();
+    const pids = async (sql: string) => (await admin.query<{ pid: number }>(sql)).rows.map((r) => r.pid);
+    const sessions = () =>
+      pids(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+              AND query LIKE 'SELECT pg_try_advisory_lock%'`);
+    let frozen: number | null = null;
+    try {
+      expect(await other.lead()).to.equal(true);
+      expect(await e.lead()).to.equal(false); // standing by, its connection kept for the next try
+      const holders = await pids(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      const standby = (await sessions()).filter((pid) => !holders.includes(pid));
+      expect(standby).to.have.length(1);
+      process.kill(standby[0], 'SIGSTOP');
+      frozen = standby[0];
+
+      const err = await e.lead().catch((x: unknown) => x);
+      expect((err as Error).message).to.match(/Query read timeout/);
+      await other.close();
+      // A try on the old connection would wait behind the unanswered one (and time out in turn).
+      await until('e takes the lock on a new connection', 5_000, () => e.lead());
+      expect(lost.map((x) => x.message)).to.deep.equal(['Query read timeout']); // told once
+
+      process.kill(standby[0], 'SIGCONT');
+      frozen = null;
+      await until('the old session ended', 5_000, async () => !(await sessions()).includes(standby[0]));
+      expect(await c.lead()).to.equal(false); // e holds the lock, on its new session
+      expect(await e.lead()).to.equal(true);
+      await e.close();
+      await until('c takes the lock', 5_000, () => c.lead());
+    } finally {
+      if (frozen) process.kill(frozen, 'SIGCONT');
+      await Promise.all([e.close(), other.close(), c.close()]);
+      await admin.end();
+    }
+  });
+
   it('a batch claim skips rows another transaction has locked instead of waiting for them', async () => {
     const channels = ['19:s0@thread.tacv2', '19:s1@thread.tacv2', '19:s2@thread.tacv2'];
     for (const id of channels) await install(w.store, fake.url, id, { scope: 'channel' });

@@ -6,8 +6,20 @@
  * Exactly once stays the incidents table's (idempotency key, R11): a second press replays it.
  */
 import { expect } from 'chai';
+import { PrivateConversationState, type TurnContext } from 'botbuilder';
+import { DatabaseStorage } from '../bot/stateStorage';
 import { VERBS } from '../cards/verbs';
-import { cardsIn, DEMO_TENANT, sqliteDbOf, startTestBot, visibleText, type TestBot } from './helpers/botHttp';
+import type { IncidentDrafts } from '../dialogs/incidentDrafts';
+import { systemClock } from '../services/domain/clock';
+import {
+  cardsIn,
+  DEMO_TENANT,
+  DEMO_USERS,
+  sqliteDbOf,
+  startTestBot,
+  visibleText,
+  type TestBot,
+} from './helpers/botHttp';
 
 const STEPS = [
   'SQL Server 2022',
@@ -95,6 +107,51 @@ describe('writes per dialog turn', function () {
     const third = await bot.invoke('member', VERBS.confirmIncident, { idempotencyKey: key }, opts);
     expect(JSON.stringify(cardsIn(third))).to.include(opened[0].id);
     expect(await incidentsWithKey(key)).to.have.length(1); // R11: counted once
+  });
+
+  it('a Confirm whose draft a racing Cancel removed shows the incident to its opener (as a replay), counted once (R11); a copied card shows others nothing', async () => {
+    const conversationId = 'a:dialog-writes-3';
+    const { key } = await walk(conversationId);
+    // Incidents used over all the organisation's benefits: the one it was counted against included.
+    const used = async () =>
+      (await bot.app.store.read((tx) => tx.benefits.list(DEMO_TENANT))).reduce((n, b) => n + b.used, 0);
+    const usedBefore = await used();
+    const first = await bot.invoke(
+      'member',
+      VERBS.confirmIncident,
+      { idempotencyKey: key },
+      { conversationId },
+    );
+    const [incident] = await incidentsWithKey(key);
+    expect(JSON.stringify(cardsIn(first))).to.include(incident.id);
+
+    // The race's outcome: Cancel found no incident yet and removed the draft, while the Confirm that
+    // had read it committed the incident. The draft is taken out of the bot's own state storage.
+    const storage = new DatabaseStorage(bot.app.store, systemClock);
+    const activity = { channelId: 'msteams', conversation: { id: conversationId }, from: DEMO_USERS.member };
+    const stateKey = new PrivateConversationState(storage).getStorageKey({ activity } as TurnContext)!; // the bot's key
+    const state = (await storage.read([stateKey]))[stateKey] as { incidentDrafts: IncidentDrafts };
+    expect(state.incidentDrafts, 'the draft is in the state read').to.have.property(key);
+    delete state.incidentDrafts[key];
+    await storage.write({ [stateKey]: state });
+
+    const again = await bot.invoke(
+      'member',
+      VERBS.confirmIncident,
+      { idempotencyKey: key },
+      { conversationId },
+    );
+    const card = JSON.stringify(cardsIn(again));
+    expect(card, visibleText(again)).to.include(incident.id);
+    expect(card).to.include('This incident was already opened');
+    expect(await incidentsWithKey(key)).to.have.length(1);
+    expect(await used()).to.equal(usedBefore + 1); // R11: counted once
+
+    // Someone else in the organisation pressing a copy of the card: nothing of another person's.
+    const copied = await bot.invoke('partnerAdmin', VERBS.confirmIncident, { idempotencyKey: key });
+    expect(visibleText(copied)).to.match(/Not found/);
+    expect(JSON.stringify(copied)).not.to.include(incident.id);
+    expect(await incidentsWithKey(key)).to.have.length(1);
   });
 
   it("an admin's card buttons on one benefit: its focus is not rewritten each time, a request commits once (R2)", async () => {

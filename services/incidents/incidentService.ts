@@ -100,12 +100,15 @@ export class IncidentService {
     }
   }
 
-  /** Whether an incident was opened with this idempotency key in the caller's organisation. */
-  async opened(who: UserRef, idempotencyKey: string): Promise<boolean> {
+  /**
+   * The incident the caller opened with this idempotency key, as a replay; null when none was, or
+   * when someone else did (a copied card must not show another person's incident).
+   */
+  async openedBy(who: UserRef, idempotencyKey: string): Promise<IncidentView | null> {
     const first = await this.store.read((tx) =>
       tx.incidents.getByIdempotencyKey(who.tenantId, idempotencyKey),
     );
-    return Boolean(first);
+    return first && first.openedBy === who.aadObjectId ? { ...first, replayed: true } : null;
   }
 
   list(who: UserRef, scope: 'mine' | 'organisation'): Promise<Incident[]> {

@@ -9,6 +9,7 @@
  */
 import pg from 'pg';
 import type { Election } from '../election';
+import { connectionSpent } from './connectionFaults';
 import { newClient, type ConnectionOptions } from './connections';
 
 /** The alert dispatcher's lock: a fixed key, distinct from the Migrator's. */
@@ -36,9 +37,18 @@ export class AdvisoryLockElection implements Election {
     if (this.closed) return false;
     if (this.held) return true;
     const client = this.client ?? (await this.connect());
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-      this.key,
-    ]);
+    let rows: { locked: boolean }[];
+    try {
+      ({ rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        this.key,
+      ]));
+    } catch (err) {
+      // No answer in time (query_timeout) or a dead socket: the statement may still be queued on this
+      // connection, and every later try would wait behind it. It is thrown away (its session, and a
+      // lock it may yet take, end with it) and the next try connects anew, as the store's pool does.
+      if (connectionSpent(err)) this.discard(client, err as Error);
+      throw err;
+    }
     // A failure meanwhile (the 'error' handler) dropped this client: what it answered no longer counts.
     this.held = this.client === client && rows[0]?.locked === true;
     return this.held;
@@ -55,12 +65,7 @@ export class AdvisoryLockElection implements Election {
   private async connect(): Promise<pg.Client> {
     // Keep-alive and timeouts: a peer that vanished or hangs is noticed.
     const client = newClient(this.url, this.options.connection ?? {});
-    const lost = (err: Error) => {
-      if (this.client !== client) return;
-      this.drop();
-      this.options.onConnectionError?.(err);
-      void client.end().catch(() => undefined);
-    };
+    const lost = (err: Error) => this.discard(client, err);
     client.on('error', lost);
     client.on('end', () => lost(new Error('the advisory lock connection ended')));
     await client.connect();
@@ -70,6 +75,14 @@ export class AdvisoryLockElection implements Election {
     }
     this.client = client;
     return client;
+  }
+
+  /** Stops leading on `client` and ends it (pg destroys the socket of a client with a query pending). */
+  private discard(client: pg.Client, err: Error): void {
+    if (this.client !== client) return;
+    this.drop();
+    this.options.onConnectionError?.(err);
+    void client.end().catch(() => undefined);
   }
 
   private drop(): void {
