@@ -63,6 +63,25 @@ export function refusalFromError(err: BenefitRuleError): RefusalView {
   return { code: 'notFound', what: 'request', id: err.code };
 }
 
+/**
+ * What was not found, in words. Only an incident number (INC-…, which people read and type) is
+ * shown; card keys, benefit ids and error codes are internal and stay off the screen.
+ */
+function notFoundText(what: string, id: string, zh: boolean): string {
+  const number = /^INC-[A-Z0-9]+$/.test(id) ? id : null;
+  if (what === 'incident' && number)
+    return zh
+      ? `找不到支持事件 ${number}，或你无权查看。`
+      : `Incident ${number} was not found, or is not yours to see.`;
+  const thing: Record<string, [string, string]> = {
+    incident: ['That support incident', '该支持事件'],
+    benefit: ['That benefit', '该权益'],
+    offer: ['That membership offer', '该会员资格'],
+  };
+  const [en, zhName] = thing[what] ?? ['That request', '该请求'];
+  return zh ? `找不到${zhName}，或你无权查看。` : `${en} was not found, or is not yours to see.`;
+}
+
 interface Parts {
   title: string;
   paragraphs: string[];
@@ -222,9 +241,7 @@ function parts(r: RefusalView, lang: Language): Parts {
     case 'notFound':
       return {
         title: zh ? '找不到' : 'Not found',
-        paragraphs: [
-          zh ? `找不到 ${r.id}，或你无权查看。` : `${r.id} was not found, or is not yours to see.`,
-        ],
+        paragraphs: [notFoundText(r.what, r.id, zh)],
         rules: '',
         actions: [execute(VERBS.myIncidents, S.myIncidents[lang]), benefits],
       };

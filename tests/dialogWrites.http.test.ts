@@ -150,6 +150,10 @@ describe('writes per dialog turn', function () {
     // Someone else in the organisation pressing a copy of the card: nothing of another person's.
     const copied = await bot.invoke('partnerAdmin', VERBS.confirmIncident, { idempotencyKey: key });
     expect(visibleText(copied)).to.match(/Not found/);
+    expect(visibleText(copied), 'the card key is internal: not on screen').to.include(
+      'That support incident was not found',
+    );
+    expect(visibleText(copied)).not.to.include(key);
     expect(JSON.stringify(copied)).not.to.include(incident.id);
     expect(await incidentsWithKey(key)).to.have.length(1);
   });
