@@ -11,9 +11,9 @@ import path from 'node:path';
 import { newIncidentId } from '../services/incidents/incidentService';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
-import { clock, doc, input, TENANT, USER } from './incidentWork';
+import { BENEFIT, clock, doc, incidentRow, TENANT, USER } from './incidentWork';
 
-export const BENEFIT = 'gold-cloud.signatureCloudSupport';
+export { BENEFIT, incidentRow };
 
 /** `--name value` from the command line. */
 export function arg(name: string, fallback: string): string {
@@ -66,22 +66,6 @@ export function rawStatements(db: Database.Database) {
   };
 }
 export type RawStatements = ReturnType<typeof rawStatements>;
-
-/** The incident row's values after its id (the statement above fixes plan, kind, severity, state). */
-export const incidentRow = (key: string, id: string, now: string) =>
-  [
-    TENANT,
-    id,
-    BENEFIT,
-    input.product,
-    input.title,
-    input.description,
-    input.contact.name,
-    input.contact.email,
-    USER,
-    now,
-    key,
-  ] as const;
 
 /**
  * The denominator of bench:services' ratio: the row work in one synchronous better-sqlite3

@@ -1,5 +1,6 @@
 /** What bench:services opens incidents with, on either engine: one organisation, one unlimited benefit, one input. */
 import { fixedClock } from '../services/domain/clock';
+import type { Services } from '../services/index';
 
 export const TENANT = '11111111-2222-4333-8444-555555555555';
 export const USER = '00000000-0000-4000-8000-0000000000a4';
@@ -43,3 +44,31 @@ export const input = {
   severity: 'B' as const,
   contact: { name: 'Bench', email: 'bench@bench.example', phone: null },
 };
+
+/** The one benefit every bench incident goes to (unlimited, so the run never hits the quota). */
+export const BENEFIT = 'gold-cloud.signatureCloudSupport';
+
+/** The incident row's values after its id (the statement above fixes plan, kind, severity, state). */
+export const incidentRow = (key: string, id: string, now: string) =>
+  [
+    TENANT,
+    id,
+    BENEFIT,
+    input.product,
+    input.title,
+    input.description,
+    input.contact.name,
+    input.contact.email,
+    USER,
+    now,
+    key,
+  ] as const;
+
+/** Incidents per second through IncidentService.open, one at a time, on whichever store `services` runs. */
+export async function openIncidentsPerSecond(services: Services, count: number): Promise<number> {
+  const who = { tenantId: TENANT, aadObjectId: USER };
+  const start = process.hrtime.bigint();
+  for (let n = 0; n < count; n++)
+    await services.incidents.open(who, { ...input, idempotencyKey: `svc-${n}` });
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}

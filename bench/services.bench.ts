@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createServices } from '../services/index';
 import { startPostgresCluster } from '../tests/helpers/postgres';
 import { freshStore, rawOpen, synchronousArg } from './incidentBench';
-import { clock, input, TENANT, USER } from './incidentWork';
+import { clock, openIncidentsPerSecond } from './incidentWork';
 import { load, machine } from './machine';
 import { rawPostgres, viaServicePostgres } from './servicesPostgres';
 
@@ -20,14 +20,9 @@ const synchronous = synchronousArg();
 
 async function viaService(count: number): Promise<number> {
   const { store, close } = await freshStore({ synchronous });
-  const services = createServices(store, clock);
-  const who = { tenantId: TENANT, aadObjectId: USER };
-  const start = process.hrtime.bigint();
-  for (let n = 0; n < count; n++)
-    await services.incidents.open(who, { ...input, idempotencyKey: `svc-${n}` });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const rate = await openIncidentsPerSecond(createServices(store, clock), count);
   await close();
-  return count / seconds;
+  return rate;
 }
 
 async function raw(count: number): Promise<number> {

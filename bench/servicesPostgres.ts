@@ -11,7 +11,7 @@ import { newIncidentId } from '../services/incidents/incidentService';
 import { importOrganisation } from '../services/organisations/importOrganisation';
 import { PostgresStore } from '../services/storage/postgres/postgresStore';
 import type { PostgresCluster } from '../tests/helpers/postgres';
-import { clock, doc, input, TENANT, USER } from './incidentWork';
+import { BENEFIT, clock, doc, incidentRow, openIncidentsPerSecond, TENANT, USER } from './incidentWork';
 
 async function freshDatabase(cluster: PostgresCluster): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `bench_${randomBytes(4).toString('hex')}`;
@@ -34,15 +34,10 @@ async function freshDatabase(cluster: PostgresCluster): Promise<{ url: string; d
 export async function viaServicePostgres(cluster: PostgresCluster, count: number): Promise<number> {
   const db = await freshDatabase(cluster);
   const store = await PostgresStore.open(db.url);
-  const services = createServices(store, clock);
-  const who = { tenantId: TENANT, aadObjectId: USER };
-  const start = process.hrtime.bigint();
-  for (let n = 0; n < count; n++)
-    await services.incidents.open(who, { ...input, idempotencyKey: `svc-${n}` });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const rate = await openIncidentsPerSecond(createServices(store, clock), count);
   await store.close();
   await db.drop();
-  return count / seconds;
+  return rate;
 }
 
 /** The same rows with raw `pg`: named (prepared) statements in a plain BEGIN…COMMIT on one connection. */
@@ -70,7 +65,7 @@ export async function rawPostgres(cluster: PostgresCluster, count: number): Prom
       const consumed = await q(
         'consume',
         'UPDATE benefits SET used = used + 1 WHERE tenant_id = $1 AND id = $2 AND (total IS NULL OR used < total) RETURNING used, total',
-        [TENANT, 'gold-cloud.signatureCloudSupport'],
+        [TENANT, BENEFIT],
       );
       if (!consumed.rowCount) throw new Error('quota');
       const id = newIncidentId();
@@ -80,19 +75,7 @@ export async function rawPostgres(cluster: PostgresCluster, count: number): Prom
         `INSERT INTO incidents (tenant_id, id, benefit_id, plan, kind, product, title, description, severity, contact_name,
            contact_email, contact_phone, state, opened_by, opened_at, idempotency_key)
          VALUES ($1, $2, $3, 'signatureCloudSupport', 'cloud', $4, $5, $6, 'B', $7, $8, NULL, 'open', $9, $10, $11)`,
-        [
-          TENANT,
-          id,
-          'gold-cloud.signatureCloudSupport',
-          input.product,
-          input.title,
-          input.description,
-          input.contact.name,
-          input.contact.email,
-          USER,
-          now,
-          key,
-        ],
+        [...incidentRow(key, id, now)],
       );
       await q(
         'audit',
