@@ -4,6 +4,7 @@
  * (migration 5); here they are read back, and old rows are pruned.
  */
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import type { ChangeFeed } from '../readCache';
 
 const NOTHING: readonly string[] = Object.freeze([]);
@@ -20,9 +21,14 @@ export class SqliteChangeFeed implements ChangeFeed {
   private version: unknown;
   /** The last change_log row this feed has reported. */
   private lastSeen: number;
+  /** The WAL index (file-shm), whose header every commit rewrites; null where it cannot be read. */
+  private readonly walIndex: number | null;
+  private readonly header = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+  private readonly lastHeader = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
 
   constructor(file: string, busyTimeoutMs: number) {
     this.watcher = new Database(file, { fileMustExist: true, timeout: busyTimeoutMs });
+    this.walIndex = openWalIndex(file);
     this.dataVersion = this.watcher.prepare('PRAGMA data_version').pluck();
     const since = this.watcher.prepare('SELECT seq, scope FROM change_log WHERE seq > ? ORDER BY seq');
     const prunedThrough = this.watcher.prepare('SELECT through FROM change_log_pruned').pluck();
@@ -47,6 +53,14 @@ export class SqliteChangeFeed implements ChangeFeed {
    * changes data_version again for the next call.
    */
   changes(): readonly string[] | 'everything' {
+    if (this.walIndex !== null) {
+      // The cheaper look first (one pread, about 1 µs against 4–5 for the pragma under load): a
+      // commit by anyone rewrites the WAL index header, so the same bytes as last time mean no
+      // commit since. Read before data_version, so a commit after this read changes it again.
+      fs.readSync(this.walIndex, this.header, 0, WAL_INDEX_HEADER_BYTES, 0);
+      if (this.header.equals(this.lastHeader)) return NOTHING;
+      this.header.copy(this.lastHeader);
+    }
     const version = this.dataVersion.get();
     if (version === this.version) return NOTHING;
     this.version = version;
@@ -62,7 +76,24 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 
   close(): void {
+    if (this.walIndex !== null) fs.closeSync(this.walIndex);
     this.watcher.close();
+  }
+}
+
+/**
+ * The first copy of the WAL index header (https://www.sqlite.org/walformat.html, "the WAL-index
+ * header"): its change counter, last frame and checksums change with every commit to the database,
+ * by any connection in any process, and with every reset of the WAL.
+ */
+const WAL_INDEX_HEADER_BYTES = 48;
+
+/** The -shm file the watcher's WAL connection keeps open (so it stays the live index), or null. */
+function openWalIndex(file: string): number | null {
+  try {
+    return fs.openSync(`${file}-shm`, 'r');
+  } catch {
+    return null; // not found (not in WAL mode): every look asks the pragma
   }
 }
 

@@ -25,8 +25,9 @@ export class SqliteExecutor implements Executor {
   /** Each query's statement, by the query's name. */
   private readonly statements = new Map<string, Database.Statement<unknown[]>>();
 
-  constructor(db: Database.Database) {
-    this.q = compileStoreQueries('sqlite');
+  /** `q`: queries already compiled for another connection to the same database (they are the same). */
+  constructor(db: Database.Database, q: StoreQueries = compileStoreQueries('sqlite')) {
+    this.q = q;
     for (const { name, sql } of Object.values(this.q)) this.statements.set(name, db.prepare(sql));
   }
 

@@ -37,6 +37,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private constructor(
     readonly db: Database.Database,
+    private readonly readerDb: Database.Database,
     private readonly units: TransactionQueue,
     private readonly cache: ReadCache | null,
     private readonly feed: SqliteChangeFeed | null,
@@ -51,14 +52,24 @@ export class SqliteStore implements Store {
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrations ?? MIGRATIONS);
     const pruner = new ChangeLogPruner(db, options.changeLog);
-    const units = new TransactionQueue(db, storeRepositories(new SqliteExecutor(db)), (n) =>
-      pruner.maybePrune(n),
+    const writer = new SqliteExecutor(db);
+    // An in-memory database is private to its connection: there, reads share the writer's.
+    const readerDb =
+      file === ':memory:'
+        ? db
+        : new Database(file, { fileMustExist: true, readonly: true, timeout: busyTimeoutMs });
+    const reader = readerDb === db ? writer : new SqliteExecutor(readerDb, writer.q);
+    const units = new TransactionQueue(
+      db,
+      storeRepositories(writer),
+      { db: readerDb, tx: storeRepositories(reader) },
+      (n) => pruner.maybePrune(n),
     );
     // An in-memory database has no second connection to watch it with: it is read uncached.
     const feed =
       (options.readCache ?? true) && file !== ':memory:' ? new SqliteChangeFeed(file, busyTimeoutMs) : null;
     const cache = feed ? new ReadCache(feed, options.readCacheBytes) : null;
-    return new SqliteStore(db, units, cache, feed);
+    return new SqliteStore(db, readerDb, units, cache, feed);
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -90,6 +101,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.units.idle();
     this.feed?.close();
+    if (this.readerDb !== this.db) this.readerDb.close();
     this.db.close();
   }
 }
