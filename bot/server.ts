@@ -10,6 +10,7 @@ import {
 } from './adapter';
 import type { DatabaseFaults } from './databaseFaults';
 import { EdgeLog } from './edgeLog';
+import { FrozenJson } from './frozenJson';
 import { errorFields, restifyLog, type Logger } from './logger';
 import { drainBody, readJsonBody, RequestRejected } from './requestBody';
 
@@ -44,6 +45,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'partner-support-bot', log: restifyLog(logger) });
   applyHttpLimits(server, limits);
   const edge = new EdgeLog(logger);
+  const answers = new FrozenJson();
 
   server.on(
     'restifyError',
@@ -63,7 +65,13 @@ export function createServer(deps: ServerDeps): restify.Server {
       if (outcome.body === undefined) {
         res.status(outcome.status);
         res.end();
-      } else res.send(outcome.status, outcome.body);
+      } else {
+        const json = answers.stringify(outcome.body) ?? 'null';
+        res.sendRaw(outcome.status, json, {
+          'Content-Type': 'application/json',
+          'Content-Length': String(Buffer.byteLength(json)),
+        });
+      }
     } catch (err) {
       // Callers get a generic body; the detail goes to the log, never a stack or an SDK message.
       const refusal = refusalOf(err);

@@ -1,0 +1,80 @@
+/**
+ * The answer body's JSON (bot/frozenJson.ts): byte for byte what JSON.stringify gives, with the
+ * text of deeply frozen parts (shared cards) made once.
+ */
+import { expect } from 'chai';
+import { FrozenJson } from '../bot/frozenJson';
+import { deepFreeze } from '../services/domain/freeze';
+
+describe('FrozenJson: the JSON of an answer', () => {
+  const card = () =>
+    deepFreeze({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlock', text: 'Microsoft 产品支持 "quoted" \u2028 \u0000', wrap: true },
+        { type: 'FactSet', facts: [{ title: 'Left', value: '7 of 10' }] },
+      ],
+      actions: [{ type: 'Action.Execute', verb: 'benefits.show', data: { n: 1.5e-7, ok: true, none: null } }],
+    });
+
+  it('gives exactly JSON.stringify’s text, frozen parts or not', () => {
+    const json = new FrozenJson();
+    const shared = card();
+    const sparse: unknown[] = [1];
+    sparse[2] = 3; // a hole at 1
+    const values: unknown[] = [
+      { activities: [{ type: 'message', text: 'hi', attachments: [{ contentType: 'x', content: shared }] }] },
+      {
+        when: new Date(Date.UTC(2026, 10, 29)),
+        skip: undefined,
+        fn: () => 1,
+        list: [undefined, () => 1, NaN],
+      },
+      sparse,
+      Object.freeze({ nested: { mutable: true } }),
+      [new Number(3), new String('s'), new Boolean(false), Infinity, -0],
+      new Map([['a', 1]]),
+      { toJSON: (key: string) => ({ key }) },
+      [{ toJSON: (key: string) => key }],
+      'plain',
+      42,
+      null,
+      { '': 1, 'a"b': 2, 10: 'numeric key first', z: shared },
+    ];
+    for (const value of values) {
+      expect(json.stringify(value)).to.equal(JSON.stringify(value));
+      expect(json.stringify(value), 'asked again').to.equal(JSON.stringify(value));
+    }
+    expect(json.stringify(undefined)).to.equal(undefined);
+  });
+
+  it('makes a deeply frozen part’s text once', () => {
+    const json = new FrozenJson();
+    let reads = 0;
+    const part: Record<string, unknown> = { type: 'TextBlock' };
+    Object.defineProperty(part, 'text', { enumerable: true, get: () => `read ${++reads}` });
+    deepFreeze(part);
+    const first = json.stringify({ attachments: [part] });
+    const readsAfterFirst = reads;
+    const second = json.stringify({ attachments: [part] });
+    expect(second).to.equal(first);
+    expect(reads, 'the getter is not read again').to.equal(readsAfterFirst);
+    // Another instance (another server) keeps its own texts.
+    expect(new FrozenJson().stringify({ attachments: [part] })).to.not.equal(first);
+  });
+
+  it('does not keep the text of a frozen object whose insides can still change', () => {
+    const json = new FrozenJson();
+    const inner = { count: 1 };
+    const outer = Object.freeze({ inner });
+    expect(json.stringify(outer)).to.equal('{"inner":{"count":1}}');
+    inner.count = 2;
+    expect(json.stringify(outer)).to.equal('{"inner":{"count":2}}');
+    const when = Object.freeze(new Date(Date.UTC(2026, 0, 1)));
+    const holder = Object.freeze({ when });
+    expect(json.stringify(holder)).to.equal(JSON.stringify(holder));
+    when.setTime(Date.UTC(2027, 0, 1)); // a frozen Date still changes
+    expect(json.stringify(holder)).to.equal(JSON.stringify(holder));
+  });
+});
