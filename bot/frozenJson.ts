@@ -2,58 +2,65 @@
  * JSON.stringify, with the text of deeply frozen parts remembered. An answer's card is most of
  * its bytes (a benefits card is 7–8 KB of JSON, about 25 µs to stringify), and cards built from
  * shared views are shared and deeply frozen (cards/render.ts): everyone in an organisation asking
- * about benefits gets the same card object, whose text need not be made again. A frozen part
- * can never change again once everything inside it is frozen too, so its text stays right.
- * One per server (bot/server.ts); the texts go with their objects (WeakMap).
+ * about benefits gets the same card's parts, whose text need not be made again. A frozen part
+ * whose insides are all frozen can never change, so its text stays right.
+ *
+ * The text is made part by part, so that a fresh frozen copy of a shared card (the per-person
+ * refresh, cards/benefitsCard.ts) still finds the texts of the parts it shares. Texts of at least
+ * MIN_KEPT characters are kept: built by concatenation, a part's text shares its pieces' strings
+ * rather than copying them. One per server (bot/server.ts); texts go with their objects (WeakMap).
  */
+const MIN_KEPT = 256;
+
+interface Part {
+  text: string | undefined;
+  /** Frozen, and so is everything inside: its text can be kept. */
+  fixed: boolean;
+}
+
 export class FrozenJson {
   private readonly texts = new WeakMap<object, string>();
 
-  /** Exactly JSON.stringify(value)'s text (undefined for what it gives undefined). */
+  /** Exactly JSON.stringify(value)'s text (undefined where it gives undefined). */
   stringify(value: unknown): string | undefined {
-    return this.text(value, '');
+    return this.part(value, '').text;
   }
 
-  private text(value: unknown, key: string): string | undefined {
-    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  private part(value: unknown, key: string): Part {
+    if (typeof value !== 'object' || value === null) return { text: JSON.stringify(value), fixed: true };
+    const known = this.texts.get(value);
+    if (known !== undefined) return { text: known, fixed: true };
     const withJson = value as { toJSON?: (key: string) => unknown };
-    if (typeof withJson.toJSON === 'function') return this.text(withJson.toJSON(key), key);
-    if (Object.isFrozen(value)) {
-      const known = this.texts.get(value);
-      if (known !== undefined) return known;
-      if (deeplyFrozen(value)) {
-        const text = JSON.stringify(value);
-        this.texts.set(value, text);
-        return text;
-      }
-    }
-    if (Array.isArray(value)) {
-      const items: string[] = [];
-      // An index loop, not map: a hole is null, as JSON.stringify has it.
-      for (let i = 0; i < value.length; i++) items.push(this.text(value[i], String(i)) ?? 'null');
-      return `[${items.join(',')}]`;
-    }
-    // Boxed primitives and anything else JSON.stringify treats specially go to it.
+    // toJSON (a Date) and boxed primitives are JSON.stringify's to turn into text; a Date can change while frozen.
+    if (typeof withJson.toJSON === 'function')
+      return { text: this.part(withJson.toJSON(key), key).text, fixed: false };
     if (value instanceof Number || value instanceof String || value instanceof Boolean)
-      return JSON.stringify(value);
-    const members: string[] = [];
-    for (const [k, v] of Object.entries(value)) {
-      const member = this.text(v, k);
-      if (member !== undefined) members.push(`${JSON.stringify(k)}:${member}`);
+      return { text: JSON.stringify(value), fixed: false };
+    let fixed =
+      Object.isFrozen(value) && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype);
+    let text: string;
+    if (Array.isArray(value)) {
+      text = '[';
+      // An index loop, not map: a hole is null, as JSON.stringify has it.
+      for (let i = 0; i < value.length; i++) {
+        const item = this.part(value[i], String(i));
+        fixed &&= item.fixed;
+        text += `${i > 0 ? ',' : ''}${item.text ?? 'null'}`;
+      }
+      text += ']';
+    } else {
+      text = '{';
+      let first = true;
+      for (const [k, v] of Object.entries(value)) {
+        const member = this.part(v, k);
+        fixed &&= member.fixed;
+        if (member.text === undefined) continue;
+        text += `${first ? '' : ','}${JSON.stringify(k)}:${member.text}`;
+        first = false;
+      }
+      text += '}';
     }
-    return `{${members.join(',')}}`;
+    if (fixed && text.length >= MIN_KEPT) this.texts.set(value, text);
+    return { text, fixed };
   }
-}
-
-/**
- * Whether nothing inside can change: a frozen plain object or array, and so is every object it
- * holds (a frozen Date or Map can still change inside).
- */
-function deeplyFrozen(value: object): boolean {
-  if (!Object.isFrozen(value)) return false;
-  if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return false;
-  for (const child of Object.values(value)) {
-    if (typeof child === 'object' && child !== null && !deeplyFrozen(child)) return false;
-  }
-  return true;
 }

@@ -49,30 +49,44 @@ describe('FrozenJson: the JSON of an answer', () => {
     expect(json.stringify(undefined)).to.equal(undefined);
   });
 
-  it('makes a deeply frozen part’s text once', () => {
+  it('makes the text of a deeply frozen part once, also when a fresh frozen copy holds it', () => {
     const json = new FrozenJson();
     let reads = 0;
     const part: Record<string, unknown> = { type: 'TextBlock' };
-    Object.defineProperty(part, 'text', { enumerable: true, get: () => `read ${++reads}` });
-    deepFreeze(part);
-    const first = json.stringify({ attachments: [part] });
-    const readsAfterFirst = reads;
-    const second = json.stringify({ attachments: [part] });
-    expect(second).to.equal(first);
-    expect(reads, 'the getter is not read again').to.equal(readsAfterFirst);
+    // Long enough to be kept (short texts are cheaper made again than looked up).
+    Object.defineProperty(part, 'text', {
+      enumerable: true,
+      get: () => `read ${++reads} ${'x'.repeat(300)}`,
+    });
+    const shared = deepFreeze({ type: 'AdaptiveCard', body: [part] });
+    const frozenAt = reads; // deepFreeze reads the getter too
+    const first = json.stringify({ attachments: [{ content: shared }] });
+    expect(reads).to.equal(frozenAt + 1);
+    expect(json.stringify({ attachments: [{ content: shared }] }), 'asked again').to.equal(first);
+    // The per-person copy of a shared card: new, frozen, its parts the shared card's.
+    const copy = deepFreeze({ ...shared, refresh: { userIds: ['29:someone'] } });
+    const text = `read ${frozenAt + 1} ${'x'.repeat(300)}`;
+    expect(json.stringify(copy)).to.equal(
+      JSON.stringify({
+        type: 'AdaptiveCard',
+        body: [{ type: 'TextBlock', text }],
+        refresh: { userIds: ['29:someone'] },
+      }),
+    );
+    expect(reads, 'the shared part is not read again').to.equal(frozenAt + 1);
     // Another instance (another server) keeps its own texts.
-    expect(new FrozenJson().stringify({ attachments: [part] })).to.not.equal(first);
+    expect(new FrozenJson().stringify(shared)).to.include(`read ${frozenAt + 2} `);
   });
 
   it('does not keep the text of a frozen object whose insides can still change', () => {
     const json = new FrozenJson();
-    const inner = { count: 1 };
+    const inner = { count: 1, padding: 'p'.repeat(300) };
     const outer = Object.freeze({ inner });
-    expect(json.stringify(outer)).to.equal('{"inner":{"count":1}}');
+    expect(json.stringify(outer)).to.equal(JSON.stringify(outer));
     inner.count = 2;
-    expect(json.stringify(outer)).to.equal('{"inner":{"count":2}}');
+    expect(json.stringify(outer)).to.equal(JSON.stringify(outer)).and.to.include('"count":2');
     const when = Object.freeze(new Date(Date.UTC(2026, 0, 1)));
-    const holder = Object.freeze({ when });
+    const holder = Object.freeze({ when, padding: 'p'.repeat(300) });
     expect(json.stringify(holder)).to.equal(JSON.stringify(holder));
     when.setTime(Date.UTC(2027, 0, 1)); // a frozen Date still changes
     expect(json.stringify(holder)).to.equal(JSON.stringify(holder));
