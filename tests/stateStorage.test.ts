@@ -32,6 +32,31 @@ forEachEngine('DatabaseStorage (dialog state in the database)', (engine) => {
     expect(await storage.read(['conv/user'])).to.deep.equal({});
   });
 
+  it('each read is a copy of its own: changing one changes neither the stored state nor the next read', async () => {
+    const state = {
+      dialogStack: [
+        { id: 'incident', state: { values: { draft: { title: 'Exchange down', tags: ['a', 'b'] } } } },
+      ],
+      focus: { benefitId: 'b1', at: 1_700_000_000_000, gone: null, flag: false },
+      // A key JSON.parse keeps as a key: it must not become the copy's prototype.
+      odd: JSON.parse('{"__proto__": {"polluted": true}, "x": 1}') as Record<string, unknown>,
+    };
+    const stored = JSON.parse(JSON.stringify(state)) as unknown;
+    await storage.write({ k: state });
+    const first = (await storage.read(['k'])).k;
+    const { eTag, ...data } = first;
+    expect(eTag).to.be.a('string');
+    expect(data).to.deep.equal(stored);
+    expect(Object.keys(first.odd).sort()).to.deep.equal(['__proto__', 'x']);
+    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+    expect((first.odd as { polluted?: unknown }).polluted).to.equal(undefined);
+    first.dialogStack[0].state.values.draft.tags.push('changed');
+    first.focus.benefitId = 'changed';
+    const second = (await storage.read(['k'])).k;
+    expect(second.dialogStack[0].state.values.draft.tags).to.deep.equal(['a', 'b']);
+    expect(second.focus.benefitId).to.equal('b1');
+  });
+
   it('a write with a stale eTag is refused and changes nothing; "*" always writes', async () => {
     await storage.write({ k: { n: 1 } });
     const first = (await storage.read(['k'])).k;
