@@ -22,12 +22,14 @@ const CJK = /[\u3400-\u9fff]/;
 const NOT_SHOWN = new Set(['id', 'data', 'verb', 'url', 'userIds', 'value']);
 
 /**
- * Converted texts kept, at most this many UTF-16 units of texts and their conversions together
- * (about 2 bytes each: 1 MB), the least recently used out first. Converting takes tens of µs for a
- * line and most of a millisecond for a benefits card, and most replies repeat: an organisation's
- * people get the same summary, and every card holds the same labels.
+ * Converted texts kept: at most this many UTF-16 units of texts, their conversions and
+ * ENTRY_UNITS each (2 bytes a unit: about 1 MB of heap), the least recently used out first.
+ * Converting takes tens of µs for a line and most of a millisecond for a benefits card, and most
+ * replies repeat: an organisation's people get the same summary, every card the same labels.
  */
 const MAX_KEPT_UNITS = 512 * 1024;
+/** A kept text's own cost besides its characters (the Map's slot, two string headers), in units. */
+const ENTRY_UNITS = 40;
 /** Longer texts (a person's long input echoed back) are converted every time: few repeat. */
 const MAX_KEPT_TEXT = 8 * 1024;
 /**
@@ -65,11 +67,11 @@ export class TraditionalChinese {
     }
     const converted = this.convert(text, variant);
     this.convertedTexts.set(key, converted);
-    this.keptUnits += key.length + converted.length;
+    this.keptUnits += key.length + converted.length + ENTRY_UNITS;
     for (const [oldest, value] of this.convertedTexts) {
       if (this.keptUnits <= MAX_KEPT_UNITS) break;
       this.convertedTexts.delete(oldest);
-      this.keptUnits -= oldest.length + value.length;
+      this.keptUnits -= oldest.length + value.length + ENTRY_UNITS;
     }
     return converted;
   }
