@@ -1,10 +1,14 @@
-import { isDeepStrictEqual } from 'node:util';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
-import type { ConversationScope, Store, StoreTx } from '../services/storage/repositories';
+import type {
+  ConversationScope,
+  Store,
+  StoredConversationReference,
+  StoreTx,
+} from '../services/storage/repositories';
 import { conversationScope } from '../services/storage/scopes';
-import { jsonWithoutNul } from '../services/storage/storedText';
+import { comparableJson } from '../services/storage/storedText';
 import { tenantIdOf } from '../dialogs/identity';
 import { personalChatOpened } from '../services/alerts/recipients';
 
@@ -30,7 +34,14 @@ export function durableReference(
   reference: Partial<ConversationReference>,
   scope: ConversationScope,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+  return JSON.parse(JSON.stringify(durableFields(reference, scope))) as Record<string, unknown>; // as stored: no undefined
+}
+
+function durableFields(
+  reference: Partial<ConversationReference>,
+  scope: ConversationScope,
+): Record<string, unknown> {
+  return {
     user: scope === 'personal' ? reference.user : undefined,
     bot: reference.bot,
     conversation: reference.conversation
@@ -40,27 +51,44 @@ export function durableReference(
     locale: reference.locale,
     serviceUrl: reference.serviceUrl,
   };
-  return JSON.parse(JSON.stringify(out)) as Record<string, unknown>; // as stored: no undefined
 }
 
 /**
- * Whether a stored reference still reaches the conversation. In a channel or group chat the locale
- * is the last speaker's: it alone does not rewrite the row (the one stored, the locale of whoever
- * routed alerts there, stays the channel's alert language).
+ * A reference's durable form as it compares with a stored one (comparableJson: as stored, keys
+ * sorted). In a channel or group chat the locale is the last speaker's: it alone does not rewrite
+ * the row (the one stored, the locale of whoever routed alerts there, stays the channel's alert
+ * language).
  */
-function sameReference(
-  stored: Record<string, unknown>,
-  fresh: Record<string, unknown>,
-  scope: ConversationScope,
-): boolean {
-  const a = durableReference(stored, scope);
-  const b = durableReference(fresh, scope);
-  if (scope !== 'personal') {
-    delete a.locale;
-    delete b.locale;
-  }
+function comparableReference(reference: Partial<ConversationReference>, scope: ConversationScope): string {
+  const fields = durableFields(reference, scope);
+  if (scope !== 'personal') fields.locale = undefined;
   // As stored: PostgreSQL keeps U+0000 (say in a hostile conversation id) as U+FFFD.
-  return isDeepStrictEqual(jsonWithoutNul(a), jsonWithoutNul(b));
+  return comparableJson(fields);
+}
+
+/**
+ * Whether a stored reference still reaches the conversation, asked on every served message. One
+ * per app (held by the ReferenceRecorder): a stored row the read cache keeps (frozen, shared)
+ * has its comparable form computed once, kept here as long as the row is.
+ */
+export class ReferenceComparison {
+  private readonly storedForms = new WeakMap<StoredConversationReference, string>();
+
+  same(
+    stored: StoredConversationReference,
+    fresh: Partial<ConversationReference>,
+    scope: ConversationScope,
+  ): boolean {
+    return stored.scope === scope && this.storedForm(stored) === comparableReference(fresh, scope);
+  }
+
+  private storedForm(row: StoredConversationReference): string {
+    if (!Object.isFrozen(row) || !Object.isFrozen(row.reference))
+      return comparableReference(row.reference, row.scope);
+    let form = this.storedForms.get(row);
+    if (form === undefined) this.storedForms.set(row, (form = comparableReference(row.reference, row.scope)));
+    return form;
+  }
 }
 
 /** A write that stores a conversation reference, run inside a unit of work. */
@@ -75,6 +103,7 @@ export async function referenceChange(
   store: Store,
   clock: Clock,
   activity: Activity,
+  comparison: ReferenceComparison,
 ): Promise<ReferenceWrite | null> {
   const tenantId = tenantIdOf(activity);
   if (!tenantId || !activity.conversation?.id) return null;
@@ -85,8 +114,8 @@ export async function referenceChange(
     (tx) => tx.conversations.get(tenantId, conversationId),
   );
   const scope = scopeOf(activity);
-  const fresh = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown>;
-  if (stored && stored.scope === scope && sameReference(stored.reference, fresh, scope)) return null;
+  const fresh = TurnContext.getConversationReference(activity);
+  if (stored && comparison.same(stored, fresh, scope)) return null;
   return referenceWrite(clock, activity);
 }
 

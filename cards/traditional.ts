@@ -22,44 +22,94 @@ const CJK = /[\u3400-\u9fff]/;
 const NOT_SHOWN = new Set(['id', 'data', 'verb', 'url', 'userIds', 'value']);
 
 /**
+ * Converted texts kept: at most this many UTF-16 units of texts, their conversions and
+ * ENTRY_UNITS each (2 bytes a unit: about 1 MB of heap), the least recently used out first.
+ * Converting takes tens of µs for a line and most of a millisecond for a benefits card, and most
+ * replies repeat: an organisation's people get the same summary, every card the same labels.
+ */
+const MAX_KEPT_UNITS = 512 * 1024;
+/** A kept text's own cost besides its characters (the Map's slot, two string headers), in units. */
+const ENTRY_UNITS = 40;
+/** Longer texts (a person's long input echoed back) are converted every time: few repeat. */
+const MAX_KEPT_TEXT = 8 * 1024;
+/**
+ * How deep into a frozen card its converted parts are kept: the card and its top-level parts.
+ * A per-person copy of a shared card (benefitsCard's refresh) is a new object on every turn, but
+ * its body and actions are the shared card's own, converted once.
+ */
+const KEPT_CARD_DEPTH = 2;
+
+/**
  * One per app (created in bot/app.ts). The dictionaries take about 40 ms and 5 MB to load, so they
- * are loaded on the first reply that needs them; converted frozen (shared, cached) cards are
- * remembered with them.
+ * are loaded on the first reply that needs them; converted texts and frozen (shared, cached)
+ * cards are remembered with them.
  */
 export class TraditionalChinese {
   private script: SimplifiedToTraditional | undefined;
   private readonly terms = CustomConverter(WORDING_FIXES);
-  private readonly convertedCards = new WeakMap<object, Map<ChineseVariant, unknown>>();
+  private readonly convertedCards: Readonly<Record<ChineseVariant, WeakMap<object, unknown>>> = {
+    tw: new WeakMap(),
+    hk: new WeakMap(),
+  };
+  /** By variant and text ("tw" or "hk", then the text), in least recently used order. */
+  private readonly convertedTexts = new Map<string, string>();
+  private keptUnits = 0;
 
   text(text: string, variant: ChineseVariant): string {
-    return CJK.test(text) ? this.converter(variant)(text) : text;
+    if (!CJK.test(text)) return text;
+    if (text.length > MAX_KEPT_TEXT) return this.convert(text, variant);
+    const key = variant + text;
+    const kept = this.convertedTexts.get(key);
+    if (kept !== undefined) {
+      this.convertedTexts.delete(key);
+      this.convertedTexts.set(key, kept);
+      return kept;
+    }
+    const converted = this.convert(text, variant);
+    this.convertedTexts.set(key, converted);
+    this.keptUnits += key.length + converted.length + ENTRY_UNITS;
+    for (const [oldest, value] of this.convertedTexts) {
+      if (this.keptUnits <= MAX_KEPT_UNITS) break;
+      this.convertedTexts.delete(oldest);
+      this.keptUnits -= oldest.length + value.length + ENTRY_UNITS;
+    }
+    return converted;
   }
 
   /** A copy of a card (or any JSON) with every shown string converted; the original is not changed. */
   card<T>(card: T, variant: ChineseVariant): T {
-    if (card === null || typeof card !== 'object' || !Object.isFrozen(card))
-      return this.walk(card, variant, false);
-    let byVariant = this.convertedCards.get(card);
-    if (!byVariant) this.convertedCards.set(card, (byVariant = new Map()));
-    if (!byVariant.has(variant)) byVariant.set(variant, this.walk(card, variant, false));
-    return byVariant.get(variant) as T;
+    return this.walk(card, variant, false, KEPT_CARD_DEPTH);
   }
 
-  /** `inFacts`: a FactSet's fact, whose `value` is shown text. */
-  private walk<T>(node: T, variant: ChineseVariant, inFacts: boolean): T {
+  /**
+   * `inFacts`: a FactSet's fact, whose `value` is shown text. `keepDepth`: how many more levels
+   * of frozen objects have their conversion remembered (a frozen object cannot change later).
+   */
+  private walk<T>(node: T, variant: ChineseVariant, inFacts: boolean, keepDepth: number): T {
     if (typeof node === 'string') return this.text(node, variant) as T;
-    if (Array.isArray(node)) return node.map((n) => this.walk(n, variant, inFacts)) as T;
     if (node === null || typeof node !== 'object') return node;
+    if (keepDepth > 0 && !inFacts && Object.isFrozen(node)) {
+      const kept = this.convertedCards[variant];
+      if (kept.has(node)) return kept.get(node) as T;
+      const converted = this.copy(node, variant, inFacts, keepDepth - 1);
+      kept.set(node, converted);
+      return converted;
+    }
+    return this.copy(node, variant, inFacts, keepDepth - 1);
+  }
+
+  private copy<T extends object>(node: T, variant: ChineseVariant, inFacts: boolean, keepDepth: number): T {
+    if (Array.isArray(node)) return node.map((n: unknown) => this.walk(n, variant, inFacts, keepDepth)) as T;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       const shown = !NOT_SHOWN.has(key) || (inFacts && key === 'value');
-      out[key] = shown ? this.walk(value, variant, key === 'facts') : value;
+      out[key] = shown ? this.walk(value, variant, key === 'facts', keepDepth) : value;
     }
     return out as T;
   }
 
-  private converter(variant: ChineseVariant): (text: string) => string {
+  private convert(text: string, variant: ChineseVariant): string {
     const script = (this.script ??= new SimplifiedToTraditional());
-    return (text) => this.terms(script.convert(text, variant));
+    return this.terms(script.convert(text, variant));
   }
 }
