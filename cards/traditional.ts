@@ -5,6 +5,7 @@
  * 激活 → 啟用); Hong Kong gets Hong Kong characters.
  */
 import { CustomConverter } from 'opencc-js';
+import { deepFreeze } from '../services/domain/freeze';
 import { SimplifiedToTraditional } from './chineseScript';
 import type { ChineseVariant } from '../dialogs/language';
 
@@ -91,7 +92,8 @@ export class TraditionalChinese {
     if (keepDepth > 0 && !inFacts && Object.isFrozen(node)) {
       const kept = this.convertedCards[variant];
       if (kept.has(node)) return kept.get(node) as T;
-      const converted = this.copy(node, variant, inFacts, keepDepth - 1);
+      // Shared like its original, so frozen like it (and its answer text is then kept: bot/frozenJson.ts).
+      const converted = deepFreeze(this.copy(node, variant, inFacts, keepDepth - 1));
       kept.set(node, converted);
       return converted;
     }
