@@ -17,6 +17,7 @@ import {
   ZH_REWRITES,
   ZH_SYNONYMS_NOT_ABOUT_ALERTS,
 } from './everydayWords';
+import { regexRuns } from './regexRuns';
 
 export interface Normalised {
   /** The whole message, normalised. */
@@ -43,22 +44,50 @@ for (const key of KEY_WORDS)
   KEY_WORDS_BY_LETTER.set(key[0], [...(KEY_WORDS_BY_LETTER.get(key[0]) ?? []), key]);
 const SLIP = new RegExp([...PINYIN_SLIPS.keys()].join('|'), 'g');
 
+type Rewrite = readonly [RegExp, string];
+
+/**
+ * Rewrites applied in order, as `t = t.replace(pattern, replacement)` for each; a run of them
+ * none of which matches leaves the text as it is, so it is skipped (regexRuns.ts). Same result.
+ */
+function rewriter(rewrites: readonly Rewrite[]): (text: string) => string {
+  const runs = regexRuns(rewrites, ([pattern]) => pattern);
+  return (text) => {
+    let t = text;
+    for (const { anyMatch, items } of runs)
+      if (anyMatch.test(t)) for (const [pattern, replacement] of items) t = t.replace(pattern, replacement);
+    return t;
+  };
+}
+
+const REWRITE_EN = rewriter(EN_SYNONYMS);
+const REWRITE_EN_NOT_ABOUT_ALERTS = rewriter(EN_SYNONYMS_NOT_ABOUT_ALERTS);
+const REWRITE_ZH = rewriter(ZH_REWRITES);
+const REWRITE_ZH_ALERTS = rewriter(ZH_ALERTS);
+const REWRITE_ZH_NOT_ABOUT_ALERTS = rewriter(ZH_SYNONYMS_NOT_ABOUT_ALERTS);
+
 /**
  * Longer than this, a message is searched for its question. A Chinese character counts as three:
  * Chinese says in 50 characters what English says in 160.
  */
 const LONG = 160;
-const CJK_CHARS = /[\u3400-\u9fff]/g;
-const weight = (t: string) => t.length + 2 * (t.match(CJK_CHARS)?.length ?? 0);
+/** The text's length with Chinese characters (U+3400 to U+9FFF) counted three times. */
+function weight(t: string): number {
+  let cjk = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x3400 && c <= 0x9fff) cjk++;
+  }
+  return t.length + 2 * cjk;
+}
 
 export function normalise(text: string, locale?: string): Normalised {
   let t = text.normalize('NFKC').toLowerCase().trim();
   const aboutAlerts = ABOUT_ALERTS.test(t);
   if (CJK.test(t)) t = chinese(t, chineseVariantOf(locale) ?? 'tw', aboutAlerts);
   t = t.replace(LATIN_WORD, correctSpelling);
-  for (const [pattern, replacement] of EN_SYNONYMS) t = t.replace(pattern, replacement);
-  if (!aboutAlerts)
-    for (const [pattern, replacement] of EN_SYNONYMS_NOT_ABOUT_ALERTS) t = t.replace(pattern, replacement);
+  t = REWRITE_EN(t);
+  if (!aboutAlerts) t = REWRITE_EN_NOT_ABOUT_ALERTS(t);
   return { text: t, question: weight(t) > LONG ? questionOf(t) : t };
 }
 
@@ -67,10 +96,8 @@ function chinese(text: string, variant: ChineseVariant, aboutAlerts: boolean): s
   // which Traditional variant to expect; someone on zh-CN who types Traditional is understood too.
   let t = TO_SIMPLIFIED[variant](text);
   t = t.replace(SLIP, (slip) => PINYIN_SLIPS.get(slip) ?? slip);
-  for (const [pattern, replacement] of ZH_REWRITES) t = t.replace(pattern, replacement);
-  const rewrites = aboutAlerts ? ZH_ALERTS : ZH_SYNONYMS_NOT_ABOUT_ALERTS;
-  for (const [pattern, replacement] of rewrites) t = t.replace(pattern, replacement);
-  return t;
+  t = REWRITE_ZH(t);
+  return aboutAlerts ? REWRITE_ZH_ALERTS(t) : REWRITE_ZH_NOT_ABOUT_ALERTS(t);
 }
 
 /** The most edits a misspelling of a word this long may have: one, two from eight letters. */
@@ -104,21 +131,36 @@ function correctSpelling(word: string): string {
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  // Three rows reused in turn, not a new array per row (this runs for most words of every
+  // message): the one before the previous (for swaps), the previous, and the one being filled.
   let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev: number[] = [];
+  let row: number[] = [];
+  for (let j = 0; j <= b.length; j++) {
+    prev2.push(0);
+    prev.push(j);
+    row.push(0);
+  }
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    const ai = a.charCodeAt(i - 1);
+    row[0] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
-      row.push(d);
-      rowMin = Math.min(rowMin, d);
+      const bj = b.charCodeAt(j - 1);
+      let d = prev[j - 1] + (ai === bj ? 0 : 1);
+      if (prev[j] + 1 < d) d = prev[j] + 1;
+      if (row[j - 1] + 1 < d) d = row[j - 1] + 1;
+      // A swap of two neighbouring letters is one edit.
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj && prev2[j - 2] + 1 < d)
+        d = prev2[j - 2] + 1;
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
+    const done = prev2;
     prev2 = prev;
     prev = row;
+    row = done;
   }
   return Math.min(prev[b.length], max + 1);
 }
