@@ -69,10 +69,20 @@ const CJK_PAIR = 6;
 const CJK_TRIPLE = 7;
 const PREFIXES = ['k', 'w', 's', 'c', 'b', 'z', 'zz', 'zzz'] as const;
 
+/**
+ * A trigram of a padded Latin word as one number, so none is cut out as a string per message.
+ * Latin words hold only a-z, 0-9 and '-' (tokenText), padded with '#': every code is below 256.
+ */
+const trigram = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
+const trigramText = (t: number) => String.fromCharCode(t >> 16, (t >> 8) & 255, t & 255);
+const PAD = '#'.charCodeAt(0);
+
 /** The lexicon's concepts in runs tested together first: most messages have only a few of them. */
 const CONCEPT_RUNS = regexRuns(CONCEPTS, ([, pattern]) => pattern);
 
-type FeatureSink = (kind: number, key: string, weight: number) => void;
+/** A feature's key within its kind: text, or for TRIGRAM a number (trigram()). */
+type FeatureKey = string | number;
+type FeatureSink = (kind: number, key: FeatureKey, weight: number) => void;
 
 /**
  * Every feature of a text, in order, to `add` (the same feature may come more than once; its
@@ -92,8 +102,15 @@ function eachFeature(text: string, add: FeatureSink): void {
     const word = latin[i];
     add(WORD, word, 1);
     add(STEM, stem(word), 0.7);
-    const padded = `#${word}#`;
-    for (let n = 0; n + 3 <= padded.length; n++) add(TRIGRAM, padded.slice(n, n + 3), 0.25);
+    // `#${word}#` three characters at a time.
+    let a = PAD;
+    let b = word.charCodeAt(0);
+    for (let n = 1; n <= word.length; n++) {
+      const c = n < word.length ? word.charCodeAt(n) : PAD;
+      add(TRIGRAM, trigram(a, b, c), 0.25);
+      a = b;
+      b = c;
+    }
     if (i > 0) add(BIGRAM, `${latin[i - 1]} ${word}`, 0.8);
   }
   for (const run of norm.match(CJK_RUN) ?? []) {
@@ -109,7 +126,7 @@ function eachFeature(text: string, add: FeatureSink): void {
 function features(text: string): Map<string, number> {
   const f = new Map<string, number>();
   eachFeature(text, (kind, key, weight) => {
-    const k = `${PREFIXES[kind]}:${key}`;
+    const k = `${PREFIXES[kind]}:${kind === TRIGRAM ? trigramText(key as number) : key}`;
     f.set(k, (f.get(k) ?? 0) + weight);
   });
   return f;
@@ -127,8 +144,9 @@ function normalize(v: Vector): Vector {
 export function answerLanguage(text: string, locale: string | undefined): Language {
   const fromLocale = languageOf(locale);
   if (CJK.test(text)) return 'zh';
+  if (fromLocale !== 'zh') return fromLocale;
   const words = text.split(/\s+/).filter((w) => /[a-z]{2,}/i.test(w));
-  return fromLocale === 'zh' && words.length >= 3 ? 'en' : fromLocale;
+  return words.length >= 3 ? 'en' : fromLocale;
 }
 
 export class IntentClassifier {
@@ -139,7 +157,7 @@ export class IntentClassifier {
    */
   private readonly exampleStart: Int32Array;
   /** The training features, numbered: by kind (PREFIXES), each key without its prefix → number. */
-  private readonly featureIds: Map<string, number>[];
+  private readonly featureIds: Map<FeatureKey, number>[];
   private readonly idf: Float64Array;
   /** Inverted index (feature → which examples and centroids have it, with weight): a message is scored only against what it shares. */
   private readonly postings: Postings;
@@ -178,7 +196,6 @@ export class IntentClassifier {
   private readonly notEvidence: Uint8Array;
   /** Similarity to each example, then to each centroid (numbered as in `postings`). */
   private readonly scores: Float64Array;
-  private readonly nearest: Float64Array;
   private readonly ruledOut: Uint8Array;
 
   constructor(training: readonly Example[]) {
@@ -201,11 +218,13 @@ export class IntentClassifier {
     byIntent.forEach((list, i) => (this.exampleStart[i + 1] = this.exampleStart[i] + list.length));
 
     const ids = new Map([...idf.keys()].map((k, i) => [k, i]));
-    this.featureIds = PREFIXES.map(() => new Map<string, number>());
+    this.featureIds = PREFIXES.map(() => new Map<FeatureKey, number>());
     for (const [k, i] of ids) {
       const colon = k.indexOf(':');
-      this.featureIds[PREFIXES.indexOf(k.slice(0, colon) as (typeof PREFIXES)[number])].set(
-        k.slice(colon + 1),
+      const kind = PREFIXES.indexOf(k.slice(0, colon) as (typeof PREFIXES)[number]);
+      const key = k.slice(colon + 1);
+      this.featureIds[kind].set(
+        kind === TRIGRAM ? trigram(key.charCodeAt(0), key.charCodeAt(1), key.charCodeAt(2)) : key,
         i,
       );
     }
@@ -265,7 +284,6 @@ export class IntentClassifier {
     this.present = new Uint8Array(names.length + 1);
     this.notEvidence = new Uint8Array(names.length + 1);
     this.scores = new Float64Array(examples.length + this.centroidIntents.length);
-    this.nearest = new Float64Array(this.centroidIntents.length);
     this.ruledOut = new Uint8Array(this.centroidIntents.length);
   }
 
@@ -290,7 +308,7 @@ export class IntentClassifier {
 
   /** One of the message's features (eachFeature), added to the scratch term weights; unseen ones carry no evidence. */
   private readonly addFeature: FeatureSink = (kind, key, weight) => {
-    if (kind === CONCEPT) this.present[this.conceptSlot.get(key)!] = 1;
+    if (kind === CONCEPT) this.present[this.conceptSlot.get(key as string)!] = 1;
     const id = this.featureIds[kind].get(key);
     if (id === undefined) return;
     if (this.seen[id] === 0) {
@@ -332,7 +350,7 @@ export class IntentClassifier {
   private score(text: string, named = false): { intent: Intent; score: number } {
     const size = this.vectoriseMessage(text);
     if (size === 0) return { intent: 'none', score: 0 };
-    const { scores, nearest, ruledOut, present, exampleStart } = this;
+    const { scores, ruledOut, present, exampleStart } = this;
     const { start, ids, weights } = this.postings;
     scores.fill(0);
     // Feature by feature in the message's order, so each sum adds up in the same order as a dot product would.
@@ -342,13 +360,6 @@ export class IntentClassifier {
       const end = start[feature + 1];
       for (let j = start[feature]; j < end; j++) scores[ids[j]] += x * weights[j];
     }
-    // Each intent's nearest training example.
-    for (let i = 0; i < nearest.length; i++) {
-      let max = 0;
-      for (let e = exampleStart[i]; e < exampleStart[i + 1]; e++) if (scores[e] > max) max = scores[e];
-      nearest[i] = max;
-    }
-    const centroid = exampleStart[nearest.length];
     ruledOut.fill(0);
     const rules = this.ruledOutBy;
     for (let r = 0; r < rules.length; r += 3) {
@@ -358,9 +369,15 @@ export class IntentClassifier {
     for (const { intent, concepts } of this.requires) if (!this.anyPresent(concepts)) ruledOut[intent] = 1;
     let best = -1;
     let bestScore = 0;
-    for (let i = 0; i < this.centroidIntents.length; i++) {
+    const intents = this.centroidIntents.length;
+    const centroid = exampleStart[intents];
+    for (let i = 0; i < intents; i++) {
       if (ruledOut[i]) continue;
-      const score = 0.65 * nearest[i] + 0.35 * scores[centroid + i];
+      // The intent's nearest training example.
+      let nearest = 0;
+      for (let e = exampleStart[i]; e < exampleStart[i + 1]; e++)
+        if (scores[e] > nearest) nearest = scores[e];
+      const score = 0.65 * nearest + 0.35 * scores[centroid + i];
       if (score > bestScore) {
         best = i;
         bestScore = score;

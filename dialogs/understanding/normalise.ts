@@ -36,7 +36,6 @@ const TO_SIMPLIFIED = {
 
 const CJK = /[\u3400-\u9fff]/;
 const ABOUT_ALERTS = /alert|notif|remind|提醒|通知/;
-const LATIN_WORD = /[a-z]+/g;
 const KNOWN = new Set([...KEY_WORDS, ...KNOWN_NEIGHBOURS]);
 /** Key words by first letter: a misspelling keeps its first letter. */
 const KEY_WORDS_BY_LETTER = new Map<string, string[]>();
@@ -85,7 +84,7 @@ export function normalise(text: string, locale?: string): Normalised {
   let t = text.normalize('NFKC').toLowerCase().trim();
   const aboutAlerts = ABOUT_ALERTS.test(t);
   if (CJK.test(t)) t = chinese(t, chineseVariantOf(locale) ?? 'tw', aboutAlerts);
-  t = t.replace(LATIN_WORD, correctSpelling);
+  t = correctWords(t);
   t = REWRITE_EN(t);
   if (!aboutAlerts) t = REWRITE_EN_NOT_ABOUT_ALERTS(t);
   return { text: t, question: weight(t) > LONG ? questionOf(t) : t };
@@ -105,6 +104,35 @@ export function editLimit(length: number): number {
   return length < 4 ? 0 : length < 8 ? 1 : 2;
 }
 
+const isLatin = (c: number) => c >= 0x61 && c <= 0x7a; // a-z
+
+/**
+ * Every run of a-z letters through correctSpelling, as `t.replace(/[a-z]+/g, correctSpelling)`
+ * does, without a callback per word: most messages have no typo, and then the text is returned.
+ */
+function correctWords(t: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < t.length; ) {
+    if (!isLatin(t.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < t.length && isLatin(t.charCodeAt(end))) end++;
+    if (editLimit(end - i) > 0) {
+      const word = t.slice(i, end);
+      const corrected = correctSpelling(word);
+      if (corrected !== word) {
+        out += t.slice(copied, i) + corrected;
+        copied = end;
+      }
+    }
+    i = end;
+  }
+  return copied === 0 ? t : out + t.slice(copied);
+}
+
 /**
  * A word that is neither a key word nor a real word close to one becomes the nearest key word
  * with the same first letter, within editLimit; ties keep the word's length, else the word.
@@ -120,7 +148,10 @@ function correctSpelling(word: string): string {
     if (d > limit) continue;
     const tieWithSameLength =
       d === bestDistance && key.length === word.length && best?.length !== word.length;
-    if (d < bestDistance || tieWithSameLength) [best, bestDistance] = [key, d];
+    if (d < bestDistance || tieWithSameLength) {
+      best = key;
+      bestDistance = d;
+    }
   }
   return best ?? word;
 }
