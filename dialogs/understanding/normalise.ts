@@ -162,6 +162,7 @@ function correctSpelling(word: string): string {
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (max <= 1) return Math.min(atMostOneEdit(a, b), max + 1);
   // Three rows reused in turn, not a new array per row (this runs for most words of every
   // message): the one before the previous (for swaps), the previous, and the one being filled.
   let prev2: number[] = [];
@@ -194,6 +195,32 @@ export function editDistance(a: string, b: string, max: number): number {
     row = done;
   }
   return Math.min(prev[b.length], max + 1);
+}
+
+/**
+ * editDistance up to one edit, without the table (most words checked are 4 to 7 letters, allowed
+ * one edit): 0 when equal, 1 when one substitution, insertion, deletion or swap of neighbouring
+ * letters makes b of a, else 2. The lengths differ by at most one.
+ */
+function atMostOneEdit(a: string, b: string): number {
+  if (a === b) return 0;
+  // a and b first differ at i: what follows must line up after one edit there.
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (a.length === b.length) {
+    if (sameTails(a, i + 1, b, i + 1)) return 1; // a substitution
+    const swapped = a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i);
+    return swapped && sameTails(a, i + 2, b, i + 2) ? 1 : 2;
+  }
+  // An insertion or a deletion.
+  return (a.length > b.length ? sameTails(a, i + 1, b, i) : sameTails(a, i, b, i + 1)) ? 1 : 2;
+}
+
+/** Whether a from index i on and b from index j on are the same text. */
+function sameTails(a: string, i: number, b: string, j: number): boolean {
+  if (a.length - i !== b.length - j) return false;
+  for (; i < a.length; i++, j++) if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+  return true;
 }
 
 const SENTENCE = /[^.!?。！？;；\n]+[.!?。！？;；\n]*/g;
