@@ -21,6 +21,7 @@ import {
   WEAK_DOMAIN_CONCEPTS,
 } from './lexicon';
 import { normalise } from './normalise';
+import { regexRuns } from './regexRuns';
 
 export interface Understood {
   intent: Intent;
@@ -54,29 +55,80 @@ function stem(word: string): string {
   return word.replace(/(ing|ed|es|s)$/, '').slice(0, 7);
 }
 
-function features(text: string): Map<string, number> {
-  const f = new Map<string, number>();
-  const add = (key: string, weight: number) => f.set(key, (f.get(key) ?? 0) + weight);
+/**
+ * The kinds of feature, each with the prefix its training keys carry (`w:word`, `c:#in`, ...).
+ * Messages are looked up by kind and key, so no prefixed string is built per message.
+ */
+const CONCEPT = 0;
+const WORD = 1;
+const STEM = 2;
+const TRIGRAM = 3;
+const BIGRAM = 4;
+const CJK_CHAR = 5;
+const CJK_PAIR = 6;
+const CJK_TRIPLE = 7;
+const PREFIXES = ['k', 'w', 's', 'c', 'b', 'z', 'zz', 'zzz'] as const;
+
+/**
+ * A trigram of a padded Latin word as one number, so none is cut out as a string per message.
+ * Latin words hold only a-z, 0-9 and '-' (tokenText), padded with '#': every code is below 256.
+ */
+const trigram = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
+const trigramText = (t: number) => String.fromCharCode(t >> 16, (t >> 8) & 255, t & 255);
+const PAD = '#'.charCodeAt(0);
+
+/** The lexicon's concepts in runs tested together first: most messages have only a few of them. */
+const CONCEPT_RUNS = regexRuns(CONCEPTS, ([, pattern]) => pattern);
+
+/** A feature's key within its kind: text, or for TRIGRAM a number (trigram()). */
+type FeatureKey = string | number;
+type FeatureSink = (kind: number, key: FeatureKey, weight: number) => void;
+
+/**
+ * Every feature of a text, in order, to `add` (the same feature may come more than once; its
+ * weights add up). The one definition of the features: training and messages both use it.
+ */
+function eachFeature(text: string, add: FeatureSink): void {
   const norm = tokenText(text);
-  for (const [concept, pattern, weight = 2] of CONCEPTS) if (pattern.test(norm)) add(`k:${concept}`, weight);
+  for (const { anyMatch, items } of CONCEPT_RUNS)
+    if (anyMatch.test(norm))
+      for (const [concept, pattern, weight = 2] of items)
+        if (pattern.test(norm)) add(CONCEPT, concept, weight);
   const latin = norm
     .replace(CJK_RUN, ' ')
     .split(/\s+/)
     .filter((w) => w && !STOPWORDS.has(w));
-  latin.forEach((word, i) => {
-    add(`w:${word}`, 1);
-    add(`s:${stem(word)}`, 0.7);
-    const padded = `#${word}#`;
-    for (let n = 0; n + 3 <= padded.length; n++) add(`c:${padded.slice(n, n + 3)}`, 0.25);
-    if (i > 0) add(`b:${latin[i - 1]} ${word}`, 0.8);
-  });
+  for (let i = 0; i < latin.length; i++) {
+    const word = latin[i];
+    add(WORD, word, 1);
+    add(STEM, stem(word), 0.7);
+    // `#${word}#` three characters at a time.
+    let a = PAD;
+    let b = word.charCodeAt(0);
+    for (let n = 1; n <= word.length; n++) {
+      const c = n < word.length ? word.charCodeAt(n) : PAD;
+      add(TRIGRAM, trigram(a, b, c), 0.25);
+      a = b;
+      b = c;
+    }
+    if (i > 0) add(BIGRAM, `${latin[i - 1]} ${word}`, 0.8);
+  }
   for (const run of norm.match(CJK_RUN) ?? []) {
     for (let n = 0; n < run.length; n++) {
-      add(`z:${run[n]}`, 0.5);
-      if (n + 2 <= run.length) add(`zz:${run.slice(n, n + 2)}`, 1);
-      if (n + 3 <= run.length) add(`zzz:${run.slice(n, n + 3)}`, 0.8);
+      add(CJK_CHAR, run[n], 0.5);
+      if (n + 2 <= run.length) add(CJK_PAIR, run.slice(n, n + 2), 1);
+      if (n + 3 <= run.length) add(CJK_TRIPLE, run.slice(n, n + 3), 0.8);
     }
   }
+}
+
+/** A training phrasing's features by key (`k:concept`, `w:word`, ...), in first-seen order. */
+function features(text: string): Map<string, number> {
+  const f = new Map<string, number>();
+  eachFeature(text, (kind, key, weight) => {
+    const k = `${PREFIXES[kind]}:${kind === TRIGRAM ? trigramText(key as number) : key}`;
+    f.set(k, (f.get(k) ?? 0) + weight);
+  });
   return f;
 }
 
@@ -92,55 +144,147 @@ function normalize(v: Vector): Vector {
 export function answerLanguage(text: string, locale: string | undefined): Language {
   const fromLocale = languageOf(locale);
   if (CJK.test(text)) return 'zh';
+  if (fromLocale !== 'zh') return fromLocale;
   const words = text.split(/\s+/).filter((w) => /[a-z]{2,}/i.test(w));
-  return fromLocale === 'zh' && words.length >= 3 ? 'en' : fromLocale;
+  return words.length >= 3 ? 'en' : fromLocale;
 }
 
 export class IntentClassifier {
-  private readonly idf: Map<string, number>;
-  private readonly examples: { intent: Intent; vector: Vector }[];
-  private readonly centroids: Map<Intent, Vector>;
-  /** Inverted indexes (feature → who has it, with weight): a message is scored only against what it shares. */
-  private readonly examplePostings = new Map<string, Postings>();
-  private readonly centroidPostings = new Map<string, Postings>();
   private readonly centroidIntents: Intent[];
-  /** For each training example, the index of its intent in centroidIntents. */
-  private readonly exampleIntent: Int32Array;
+  /**
+   * Training examples are numbered by intent: intent i's are exampleStart[i] up to, not including,
+   * exampleStart[i + 1]. Centroid i is number examples + i in the same index and scores.
+   */
+  private readonly exampleStart: Int32Array;
+  /** The training features, numbered: by kind (PREFIXES), each key without its prefix → number. */
+  private readonly featureIds: Map<FeatureKey, number>[];
+  private readonly idf: Float64Array;
+  /** Inverted index (feature → which examples and centroids have it, with weight): a message is scored only against what it shares. */
+  private readonly postings: Postings;
+  /** Concept names (CONCEPTS) → slot in `present`; one more slot for names no concept has. */
+  private readonly conceptSlot: Map<string, number>;
+  /** For each feature number, its concept's slot when it is a concept, else -1. */
+  private readonly conceptOfFeature: Int32Array;
+  /** Per concept slot: 0 not a domain concept, 1 a domain concept, 2 a weak one (lexicon.ts). */
+  private readonly domain: Uint8Array;
+  /** RULED_OUT_BY as [intent index, concept slot, unless slot or -1] triples (intents without examples left out). */
+  private readonly ruledOutBy: Int32Array;
+  /** REQUIRES: intent index and the concept slots of which it needs one. */
+  private readonly requires: { intent: number; concepts: Int32Array }[];
+  private readonly notOnTopicWith: { concept: number; unless: number; concepts: Int32Array }[];
+  /** Per intent index: the concept slot a conversational intent needs (CONVERSATIONAL), else -1. */
+  private readonly ownWord: Int32Array;
+  private readonly membershipLevel: number;
+  private readonly followUp: number;
+  private readonly itExpires: number;
+  private readonly domainWithFollowUp: Int32Array;
+
+  /*
+   * Scratch space for scoring one message, reused so scoring allocates almost nothing. Safe
+   * because score() is synchronous and runs to the end before anything else can call it, and
+   * each call resets what it uses first. Per classifier, never shared between instances.
+   */
+  /** Term weights by feature number, and the features the message has, in first-seen order. */
+  private readonly tf: Float64Array;
+  private readonly seen: Uint8Array;
+  private readonly order: Int32Array;
+  private featureCount = 0;
+  /** The message's vector: feature numbers and values, in the same order. */
+  private readonly vectorIds: Int32Array;
+  private readonly vectorValues: Float64Array;
+  private readonly present: Uint8Array;
+  private readonly notEvidence: Uint8Array;
+  /** Similarity to each example, then to each centroid (numbered as in `postings`). */
+  private readonly scores: Float64Array;
+  private readonly ruledOut: Uint8Array;
 
   constructor(training: readonly Example[]) {
     // Training phrasings go through the same normalisation as messages.
     const docs = training.map((e) => ({ intent: e.intent, f: features(normalise(e.text).text) }));
     const df = new Map<string, number>();
     for (const d of docs) for (const k of d.f.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-    this.idf = new Map([...df].map(([k, n]) => [k, Math.log((1 + docs.length) / (1 + n)) + 1]));
-    this.examples = docs.map((d) => ({ intent: d.intent, vector: this.vectorise(d.f) }));
+    const idf = new Map([...df].map(([k, n]) => [k, Math.log((1 + docs.length) / (1 + n)) + 1]));
+    const examples = docs.map((d) => ({ intent: d.intent, vector: vectorise(d.f, idf) }));
     const sums = new Map<Intent, Vector>();
-    for (const e of this.examples) {
+    for (const e of examples) {
       const sum = sums.get(e.intent) ?? new Map<string, number>();
       for (const [k, x] of e.vector) sum.set(k, (sum.get(k) ?? 0) + x);
       sums.set(e.intent, sum);
     }
-    this.centroids = new Map([...sums].map(([intent, v]) => [intent, normalize(v)]));
-    this.centroidIntents = [...this.centroids.keys()];
-    this.exampleIntent = Int32Array.from(this.examples, (e) => this.centroidIntents.indexOf(e.intent));
-    postings(
-      this.examples.map((e) => e.vector),
-      this.examplePostings,
-    );
-    postings(
-      this.centroidIntents.map((intent) => this.centroids.get(intent)!),
-      this.centroidPostings,
-    );
-  }
+    const centroids = new Map([...sums].map(([intent, v]) => [intent, normalize(v)]));
+    this.centroidIntents = [...centroids.keys()];
+    const byIntent = this.centroidIntents.map((intent) => examples.filter((e) => e.intent === intent));
+    this.exampleStart = new Int32Array(byIntent.length + 1);
+    byIntent.forEach((list, i) => (this.exampleStart[i + 1] = this.exampleStart[i] + list.length));
 
-  private vectorise(f: Map<string, number>): Vector {
-    const v: Vector = new Map();
-    for (const [k, tf] of f) {
-      const idf = this.idf.get(k);
-      // Unseen features carry no evidence; weight-0 concepts only rule intents out.
-      if (idf !== undefined && tf > 0) v.set(k, (1 + Math.log(tf)) * idf);
+    const ids = new Map([...idf.keys()].map((k, i) => [k, i]));
+    this.featureIds = PREFIXES.map(() => new Map<FeatureKey, number>());
+    for (const [k, i] of ids) {
+      const colon = k.indexOf(':');
+      const kind = PREFIXES.indexOf(k.slice(0, colon) as (typeof PREFIXES)[number]);
+      const key = k.slice(colon + 1);
+      this.featureIds[kind].set(
+        kind === TRIGRAM ? trigram(key.charCodeAt(0), key.charCodeAt(1), key.charCodeAt(2)) : key,
+        i,
+      );
     }
-    return normalize(v);
+    this.idf = Float64Array.from(idf.values());
+    this.postings = postings(
+      [
+        ...byIntent.flat().map((e) => e.vector),
+        ...this.centroidIntents.map((intent) => centroids.get(intent)!),
+      ],
+      ids,
+    );
+
+    const names = [...new Set(CONCEPTS.map(([concept]) => concept))];
+    this.conceptSlot = new Map(names.map((c, i) => [c, i]));
+    // A name no concept has gets the last slot, which is never set: that concept is never present.
+    const slot = (c: string) => this.conceptSlot.get(c) ?? names.length;
+    const slots = (cs: readonly string[]) => Int32Array.from(cs, slot);
+    this.conceptOfFeature = new Int32Array(ids.size).fill(-1);
+    for (const c of names) {
+      const i = this.featureIds[CONCEPT].get(c);
+      if (i !== undefined) this.conceptOfFeature[i] = slot(c);
+    }
+    this.domain = Uint8Array.from(names, (c) =>
+      !DOMAIN_CONCEPTS.has(c) ? 0 : WEAK_DOMAIN_CONCEPTS.has(c) ? 2 : 1,
+    );
+    const intentIndex = (intent: Intent) => this.centroidIntents.indexOf(intent);
+    this.ruledOutBy = Int32Array.from(
+      RULED_OUT_BY.filter(([intent]) => intentIndex(intent) >= 0).flatMap(([intent, concept, unless]) => [
+        intentIndex(intent),
+        slot(concept),
+        unless ? slot(unless) : -1,
+      ]),
+    );
+    this.requires = REQUIRES.filter(([intent]) => intentIndex(intent) >= 0).map(([intent, concepts]) => ({
+      intent: intentIndex(intent),
+      concepts: slots(concepts),
+    }));
+    this.notOnTopicWith = NOT_ON_TOPIC_WITH.map(([concept, unless, concepts]) => ({
+      concept: slot(concept),
+      unless: slot(unless),
+      concepts: slots(concepts),
+    }));
+    this.ownWord = Int32Array.from(this.centroidIntents, (intent) => {
+      const word = CONVERSATIONAL[intent];
+      return word === undefined ? -1 : slot(word);
+    });
+    this.membershipLevel = slot('membershipLevel');
+    this.followUp = slot('followUp');
+    this.itExpires = slot('itExpires');
+    this.domainWithFollowUp = slots(DOMAIN_WITH_FOLLOW_UP);
+
+    this.tf = new Float64Array(ids.size);
+    this.seen = new Uint8Array(ids.size);
+    this.order = new Int32Array(ids.size);
+    this.vectorIds = new Int32Array(ids.size);
+    this.vectorValues = new Float64Array(ids.size);
+    this.present = new Uint8Array(names.length + 1);
+    this.notEvidence = new Uint8Array(names.length + 1);
+    this.scores = new Float64Array(examples.length + this.centroidIntents.length);
+    this.ruledOut = new Uint8Array(this.centroidIntents.length);
   }
 
   classify(text: string, locale?: string): Understood {
@@ -149,10 +293,8 @@ export class IntentClassifier {
     const normalised = normalise(text, locale);
     // Named offers and benefits are looked for in the whole message, in Simplified script and
     // with typos and everyday words mended, as the intent is.
-    const entities: Entities = {
-      ...(incidentId ? { incidentId } : {}),
-      ...recogniseEntities(normalised.text),
-    };
+    const recognised = recogniseEntities(normalised.text);
+    const entities: Entities = incidentId ? { incidentId, ...recognised } : recognised;
     // A long message is read for its question first, and whole only when that says nothing.
     // A benefit type or competency named is a sign of the subject; "gold" alone may be a medal.
     const b = entities.benefit;
@@ -161,89 +303,154 @@ export class IntentClassifier {
     let best = this.score(normalised.question, named);
     if (best.intent === 'none' && normalised.question !== normalised.text)
       best = this.score(normalised.text, named);
-    return { ...best, language, entities };
+    return { intent: best.intent, score: best.score, language, entities };
+  }
+
+  /** One of the message's features (eachFeature), added to the scratch term weights; unseen ones carry no evidence. */
+  private readonly addFeature: FeatureSink = (kind, key, weight) => {
+    if (kind === CONCEPT) this.present[this.conceptSlot.get(key as string)!] = 1;
+    const id = this.featureIds[kind].get(key);
+    if (id === undefined) return;
+    if (this.seen[id] === 0) {
+      this.seen[id] = 1;
+      this.order[this.featureCount++] = id;
+    }
+    this.tf[id] += weight;
+  };
+
+  /**
+   * The message's TF-IDF vector into vectorIds/vectorValues (as `vectorise` makes it for training,
+   * term by term in the same order, so the same figures); returns its length in features.
+   */
+  private vectoriseMessage(text: string): number {
+    for (let i = 0; i < this.featureCount; i++) {
+      this.tf[this.order[i]] = 0;
+      this.seen[this.order[i]] = 0;
+    }
+    this.featureCount = 0;
+    this.present.fill(0);
+    eachFeature(text, this.addFeature);
+    let size = 0;
+    let sum = 0;
+    for (let i = 0; i < this.featureCount; i++) {
+      const id = this.order[i];
+      const tf = this.tf[id];
+      // Weight-0 concepts only rule intents out.
+      if (!(tf > 0)) continue;
+      const x = (1 + Math.log(tf)) * this.idf[id];
+      this.vectorIds[size] = id;
+      this.vectorValues[size++] = x;
+      sum += x * x;
+    }
+    const len = Math.sqrt(sum) || 1;
+    for (let i = 0; i < size; i++) this.vectorValues[i] = this.vectorValues[i] / len;
+    return size;
   }
 
   private score(text: string, named = false): { intent: Intent; score: number } {
-    const f = features(text);
-    const v = this.vectorise(f);
-    if (v.size === 0) return { intent: 'none', score: 0 };
-    const exampleScores = new Float64Array(this.examples.length);
-    const centroidScores = new Float64Array(this.centroidIntents.length);
-    for (const [k, x] of v) {
-      accumulate(this.examplePostings.get(k), x, exampleScores);
-      accumulate(this.centroidPostings.get(k), x, centroidScores);
+    const size = this.vectoriseMessage(text);
+    if (size === 0) return { intent: 'none', score: 0 };
+    const { scores, ruledOut, present, exampleStart } = this;
+    const { start, ids, weights } = this.postings;
+    scores.fill(0);
+    // Feature by feature in the message's order, so each sum adds up in the same order as a dot product would.
+    for (let i = 0; i < size; i++) {
+      const feature = this.vectorIds[i];
+      const x = this.vectorValues[i];
+      const end = start[feature + 1];
+      for (let j = start[feature]; j < end; j++) scores[ids[j]] += x * weights[j];
     }
-    // Each intent's nearest training example.
-    const nearest = new Float64Array(this.centroidIntents.length);
-    for (let i = 0; i < exampleScores.length; i++) {
-      const intent = this.exampleIntent[i];
-      if (exampleScores[i] > nearest[intent]) nearest[intent] = exampleScores[i];
+    ruledOut.fill(0);
+    const rules = this.ruledOutBy;
+    for (let r = 0; r < rules.length; r += 3) {
+      const unless = rules[r + 2];
+      if (present[rules[r + 1]] && !(unless >= 0 && present[unless])) ruledOut[rules[r]] = 1;
     }
-    const has = (concept: string) => f.has(`k:${concept}`);
-    const ruledOut = new Set(
-      RULED_OUT_BY.filter(([, concept, unless]) => has(concept) && !(unless && has(unless))).map(
-        ([intent]) => intent,
-      ),
-    );
-    for (const [intent, concepts] of REQUIRES) if (!concepts.some(has)) ruledOut.add(intent);
-    let best: Intent = 'none';
+    for (const { intent, concepts } of this.requires) if (!this.anyPresent(concepts)) ruledOut[intent] = 1;
+    let best = -1;
     let bestScore = 0;
-    for (const [i, intent] of this.centroidIntents.entries()) {
-      if (ruledOut.has(intent)) continue;
-      const score = 0.65 * nearest[i] + 0.35 * centroidScores[i];
-      if (score > bestScore) [best, bestScore] = [intent, score];
+    const intents = this.centroidIntents.length;
+    const centroid = exampleStart[intents];
+    for (let i = 0; i < intents; i++) {
+      if (ruledOut[i]) continue;
+      // The intent's nearest training example.
+      let nearest = 0;
+      for (let e = exampleStart[i]; e < exampleStart[i + 1]; e++)
+        if (scores[e] > nearest) nearest = scores[e];
+      const score = 0.65 * nearest + 0.35 * scores[centroid + i];
+      if (score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
     }
-    if (bestScore < MIN_SCORE) return { intent: 'none', score: bestScore };
-    const ownWord = CONVERSATIONAL[best];
+    if (best < 0 || bestScore < MIN_SCORE) return { intent: 'none', score: bestScore };
+    const ownWord = this.ownWord[best];
     // "recommend a good book" is not a greeting: small talk needs its own word, not just alike n-grams.
-    if (ownWord && !has(ownWord)) return { intent: 'none', score: bestScore };
-    const conversational = ownWord !== undefined;
-    const notEvidence = new Set(
-      NOT_ON_TOPIC_WITH.filter(([concept, unless]) => has(concept) && !has(unless)).flatMap(([, , c]) => c),
-    );
-    const evidence = [...v.keys()]
-      .filter((k) => k.startsWith('k:'))
-      .map((k) => k.slice(2))
-      .filter((c) => DOMAIN_CONCEPTS.has(c) && !notEvidence.has(c));
-    const weak = evidence.filter((c) => WEAK_DOMAIN_CONCEPTS.has(c)).length;
+    if (ownWord >= 0 && !present[ownWord]) return { intent: 'none', score: bestScore };
+    const conversational = ownWord >= 0;
+    const { notEvidence, domain } = this;
+    notEvidence.fill(0);
+    for (const rule of this.notOnTopicWith)
+      if (present[rule.concept] && !present[rule.unless]) for (const c of rule.concepts) notEvidence[c] = 1;
+    let evidence = 0;
+    let weak = 0;
+    for (let i = 0; i < size; i++) {
+      const c = this.conceptOfFeature[this.vectorIds[i]];
+      if (c < 0 || domain[c] === 0 || notEvidence[c]) continue;
+      evidence++;
+      if (domain[c] === 2) weak++;
+    }
     const onTopic =
-      evidence.length > weak ||
+      evidence > weak ||
       weak >= 2 ||
-      (weak === 1 && (named || has('membershipLevel'))) ||
-      ((has('followUp') || named) && DOMAIN_WITH_FOLLOW_UP.some(has)) ||
-      has('itExpires');
+      (weak === 1 && (named || present[this.membershipLevel] === 1)) ||
+      ((present[this.followUp] === 1 || named) && this.anyPresent(this.domainWithFollowUp)) ||
+      present[this.itExpires] === 1;
     if (!conversational && !onTopic) return { intent: 'none', score: bestScore };
-    return { intent: best, score: Math.min(1, bestScore) };
+    return { intent: this.centroidIntents[best], score: Math.min(1, bestScore) };
+  }
+
+  private anyPresent(concepts: Int32Array): boolean {
+    for (let i = 0; i < concepts.length; i++) if (this.present[concepts[i]]) return true;
+    return false;
   }
 }
 
-/** One feature's entries in an inverted index, as parallel arrays (scoring walks thousands per message). */
+/** Training vectors: TF-IDF, normalised. Unseen features carry no evidence; weight-0 concepts only rule intents out. */
+function vectorise(f: Map<string, number>, idf: ReadonlyMap<string, number>): Vector {
+  const v: Vector = new Map();
+  for (const [k, tf] of f) {
+    const w = idf.get(k);
+    if (w !== undefined && tf > 0) v.set(k, (1 + Math.log(tf)) * w);
+  }
+  return normalize(v);
+}
+
+/**
+ * An inverted index in one piece (scoring walks thousands of entries per message): feature f's
+ * entries are ids/weights[start[f]] up to, not including, start[f + 1].
+ */
 interface Postings {
+  start: Int32Array;
   ids: Int32Array;
   weights: Float64Array;
 }
 
-function postings(vectors: Vector[], index: Map<string, Postings>): void {
-  const lists = new Map<string, [number, number][]>();
+function postings(vectors: readonly Vector[], featureIds: ReadonlyMap<string, number>): Postings {
+  const start = new Int32Array(featureIds.size + 1);
+  for (const vector of vectors) for (const k of vector.keys()) start[featureIds.get(k)! + 1]++;
+  for (let f = 0; f < featureIds.size; f++) start[f + 1] += start[f];
+  const next = start.slice(0, featureIds.size);
+  const ids = new Int32Array(start[featureIds.size]);
+  const weights = new Float64Array(start[featureIds.size]);
   vectors.forEach((vector, i) => {
     for (const [k, w] of vector) {
-      const list = lists.get(k);
-      if (list) list.push([i, w]);
-      else lists.set(k, [[i, w]]);
+      const at = next[featureIds.get(k)!]++;
+      ids[at] = i;
+      weights[at] = w;
     }
   });
-  for (const [k, list] of lists) {
-    index.set(k, {
-      ids: Int32Array.from(list, ([i]) => i),
-      weights: Float64Array.from(list, ([, w]) => w),
-    });
-  }
-}
-
-function accumulate(p: Postings | undefined, x: number, scores: Float64Array): void {
-  if (!p) return;
-  for (let j = 0; j < p.ids.length; j++) scores[p.ids[j]] += x * p.weights[j];
+  return { start, ids, weights };
 }
 
 /** Trains on the corpus's training split (never the held-out part). */

@@ -109,7 +109,8 @@ const SECURITY = /\bsecurity (competenc|benefit|offer)|安全能力|安全的权
 /** Competency names the question contains: known English and Chinese names, and abbreviations. */
 function competenciesIn(norm: string): string[] {
   const found = new Set<string>();
-  for (const m of norm.matchAll(COMPETENCY)) found.add(COMPETENCY_SPELLINGS.get(m[0])!);
+  // match() with a global regex lists what matchAll() would, without cloning the regex per call.
+  for (const m of norm.match(COMPETENCY) ?? []) found.add(COMPETENCY_SPELLINGS.get(m)!);
   if (SECURITY.test(norm)) found.add('Security');
   return [...found];
 }
