@@ -37,6 +37,14 @@ describe('FrozenJson: the JSON of an answer', () => {
       new Map([['a', 1]]),
       { toJSON: (key: string) => ({ key }) },
       [{ toJSON: (key: string) => key }],
+      // Deeper than the walk goes: JSON.stringify's own text there, toJSON and frozen parts included.
+      {
+        a: {
+          b: {
+            c: { d: [{ e: { f: { g: [new Date(0), shared, undefined, { toJSON: (k: string) => k }] } } }] },
+          },
+        },
+      },
       'plain',
       42,
       null,
