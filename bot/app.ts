@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { ActivityTypes, INVOKE_RESPONSE_KEY, PrivateConversationState, type TurnContext } from 'botbuilder';
-import { DialogSet } from 'botbuilder-dialogs';
+import { DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type restify from 'restify';
 import { CardRenderer } from '../cards/render';
 import { TraditionalChinese } from '../cards/traditional';
@@ -97,7 +97,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
 
   const storage = new DatabaseStorage(store, clock);
   const state = new PrivateConversationState(storage);
-  const dialogs = new DialogSet(state.createProperty('dialogState'));
+  const dialogState = state.createProperty<DialogState>('dialogState');
+  const dialogs = new DialogSet(dialogState);
   const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
   const focus = state.createProperty<Focus | undefined>('focus'); // "that one" → the benefit just discussed
   dialogs.add(new ActivationDialog(services, cards, focus));
@@ -108,6 +109,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const messages = new MessageRouter({
     services,
     dialogs,
+    dialogState,
     classifier,
     cardActions,
     logger,

@@ -1,5 +1,5 @@
 import { TurnContext, type StatePropertyAccessor } from 'botbuilder';
-import { DialogContextError, type DialogSet } from 'botbuilder-dialogs';
+import { DialogContextError, type DialogContext, type DialogSet, type DialogState } from 'botbuilder-dialogs';
 import {
   alertSettingsCard,
   answerCard,
@@ -55,6 +55,8 @@ import { strangerRefusal } from './servedSenders';
 export interface MessageRouterDeps {
   services: Services;
   dialogs: DialogSet;
+  /** The dialog stack's state property, the one `dialogs` was made with. */
+  dialogState: StatePropertyAccessor<DialogState>;
   classifier: IntentClassifier;
   cardActions: CardActions;
   logger: Logger;
@@ -95,7 +97,10 @@ export class MessageRouter {
       await context.sendActivity(NO_IDENTITY[lang]);
       return;
     }
-    const dc = await this.deps.dialogs.createContext(context);
+    // botbuilder builds a DialogContext's memory scopes each time it makes one (a few per cent of a
+    // question turn): made only when a dialog is running or is started.
+    let made: DialogContext | undefined;
+    const dialogContext = async () => (made ??= await this.deps.dialogs.createContext(context));
     try {
       // Action.Submit fallback (Teams mobile): the same verbs as Action.Execute, as a message.
       const value = context.activity.value as { verb?: unknown } | undefined;
@@ -118,7 +123,9 @@ export class MessageRouter {
         activityId: context.activity.id,
       });
 
-      if (dc.activeDialog) {
+      const running = ((await this.deps.dialogState.get(context))?.dialogStack?.length ?? 0) > 0;
+      if (running) {
+        const dc = await dialogContext();
         if (isInterruption('cancel', text)) {
           await dc.cancelAllDialogs();
           await context.sendActivity(PROMPTS.cancelled[lang]);
@@ -135,9 +142,15 @@ export class MessageRouter {
         }
         await dc.cancelAllDialogs(); // a new question instead of a button: answered below
       }
-      const answered = await this.answerFromData(context, dc, understood, text, focus);
+      const answered = await this.answerFromData(context, dialogContext, understood, text, focus);
       if (!answered)
-        await this.route(context, dc, understood.intent, understood.entities ?? {}, understood.language);
+        await this.route(
+          context,
+          dialogContext,
+          understood.intent,
+          understood.entities ?? {},
+          understood.language,
+        );
     } catch (thrown) {
       // The connector failed: a "sorry" would fail too; onTurnError logs it once.
       const inner = thrown instanceof DialogContextError ? thrown.error : thrown;
@@ -152,7 +165,7 @@ export class MessageRouter {
    */
   private async answerFromData(
     context: TurnContext,
-    dc: Awaited<ReturnType<DialogSet['createContext']>>,
+    dialogContext: () => Promise<DialogContext>,
     understood: Understood,
     text: string,
     focus: Focus | undefined,
@@ -191,7 +204,7 @@ export class MessageRouter {
       case 'action.incidentsRemaining':
         return this.sendAnswer(context, remainingAnswer(named, lang), lang);
       case 'action.activate':
-        return this.activateNamed(context, dc, view, named, lang);
+        return this.activateNamed(context, dialogContext, view, named, lang);
       default: // a status question, or "that one?" alone
         return this.sendAnswer(context, statusAnswer(named, lang), lang);
     }
@@ -200,7 +213,7 @@ export class MessageRouter {
   /** "Activate our Cloud Platform signature support": the dialog for those benefits only (R2 for others). */
   private async activateNamed(
     context: TurnContext,
-    dc: Awaited<ReturnType<DialogSet['createContext']>>,
+    dialogContext: () => Promise<DialogContext>,
     view: BenefitsView,
     named: NamedBenefit[],
     lang: Language,
@@ -216,7 +229,7 @@ export class MessageRouter {
       return this.sendAnswer(context, { ...standing, title }, lang);
     }
     const options: ActivationDialogOptions = { benefitIds: open.map(({ benefit }) => benefit.id) };
-    await dc.beginDialog(ACTIVATION_DIALOG, options);
+    await (await dialogContext()).beginDialog(ACTIVATION_DIALOG, options);
     return true;
   }
 
@@ -238,7 +251,7 @@ export class MessageRouter {
 
   private async route(
     context: TurnContext,
-    dc: Awaited<ReturnType<DialogSet['createContext']>>,
+    dialogContext: () => Promise<DialogContext>,
     intent: string,
     entities: Entities,
     lang: Language,
@@ -268,7 +281,7 @@ export class MessageRouter {
         return;
       }
       case 'action.activate':
-        await dc.beginDialog(ACTIVATION_DIALOG, {});
+        await (await dialogContext()).beginDialog(ACTIVATION_DIALOG, {});
         return;
       case 'action.openIncident': {
         // The dialog asks before it checks; a stranger's answer would find no dialog (nothing is stored for them).
@@ -278,7 +291,7 @@ export class MessageRouter {
         const options: IncidentDialogOptions = entities.incidentKind
           ? { kind: entities.incidentKind, kindFromMessage: true }
           : {};
-        await dc.beginDialog(INCIDENT_DIALOG, options);
+        await (await dialogContext()).beginDialog(INCIDENT_DIALOG, options);
         return;
       }
       case 'action.myIncidents': {

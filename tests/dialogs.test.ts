@@ -20,7 +20,13 @@ import {
   type Activity,
   type Middleware,
 } from 'botbuilder';
-import { DialogContextError, DialogSet, DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
+import {
+  DialogContextError,
+  DialogSet,
+  DialogTurnStatus,
+  type Dialog,
+  type DialogState,
+} from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { REPLY_LOG } from './helpers/internalTokens';
 import { CardRenderer } from '../cards/render';
@@ -1402,14 +1408,23 @@ describe('dialogs (DialogTestClient, demo organisation on SQLite)', function () 
 function routerRun(services: Services, store: SqliteStore, classifier: IntentClassifier) {
   const cards = new CardRenderer({ cache: true });
   const state = new PrivateConversationState(new DatabaseStorage(store, services.clock));
-  const dialogs = new DialogSet(state.createProperty('dialogState'));
+  const dialogState = state.createProperty<DialogState>('dialogState');
+  const dialogs = new DialogSet(dialogState);
   const drafts = state.createProperty<IncidentDrafts>('incidentDrafts');
   const all: Dialog[] = [new ActivationDialog(services, cards), new IncidentDialog(services, drafts, cards)];
   all.forEach((d) => dialogs.add(d));
   expect(all.map((d) => d.id)).to.deep.equal([ACTIVATION_DIALOG, INCIDENT_DIALOG]);
   const logs = memoryLogger();
   const cardActions = new CardActions({ services, dialogs, drafts, logger: logs, cards });
-  const router = new MessageRouter({ services, dialogs, classifier, cardActions, logger: logs, cards });
+  const router = new MessageRouter({
+    services,
+    dialogs,
+    dialogState,
+    classifier,
+    cardActions,
+    logger: logs,
+    cards,
+  });
   let active: string | undefined;
   const adapter = new TestAdapter(async (context) => {
     await router.handle(context);
