@@ -1,12 +1,7 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
-import type {
-  ConversationScope,
-  Store,
-  StoredConversationReference,
-  StoreTx,
-} from '../services/storage/repositories';
+import type { ConversationScope, Store, StoreTx } from '../services/storage/repositories';
 import { conversationScope } from '../services/storage/scopes';
 import { comparableJson } from '../services/storage/storedText';
 import { tenantIdOf } from '../dialogs/identity';
@@ -66,31 +61,6 @@ function comparableReference(reference: Partial<ConversationReference>, scope: C
   return comparableJson(fields);
 }
 
-/**
- * Whether a stored reference still reaches the conversation, asked on every served message. One
- * per app (held by the ReferenceRecorder): a stored row the read cache keeps (frozen, shared)
- * has its comparable form computed once, kept here as long as the row is.
- */
-export class ReferenceComparison {
-  private readonly storedForms = new WeakMap<StoredConversationReference, string>();
-
-  same(
-    stored: StoredConversationReference,
-    fresh: Partial<ConversationReference>,
-    scope: ConversationScope,
-  ): boolean {
-    return stored.scope === scope && this.storedForm(stored) === comparableReference(fresh, scope);
-  }
-
-  private storedForm(row: StoredConversationReference): string {
-    if (!Object.isFrozen(row) || !Object.isFrozen(row.reference))
-      return comparableReference(row.reference, row.scope);
-    let form = this.storedForms.get(row);
-    if (form === undefined) this.storedForms.set(row, (form = comparableReference(row.reference, row.scope)));
-    return form;
-  }
-}
-
 /** A write that stores a conversation reference, run inside a unit of work. */
 export type ReferenceWrite = (tx: StoreTx) => Promise<void>;
 
@@ -103,7 +73,6 @@ export async function referenceChange(
   store: Store,
   clock: Clock,
   activity: Activity,
-  comparison: ReferenceComparison,
 ): Promise<ReferenceWrite | null> {
   const tenantId = tenantIdOf(activity);
   if (!tenantId || !activity.conversation?.id) return null;
@@ -111,11 +80,15 @@ export async function referenceChange(
   const stored = await store.readCached(
     `conversation\u0000${tenantId}\u0000${conversationId}`,
     [conversationScope(tenantId, conversationId)],
-    (tx) => tx.conversations.get(tenantId, conversationId),
+    async (tx) => {
+      const row = await tx.conversations.get(tenantId, conversationId);
+      // Only what the comparison needs is kept, its form made once: the read cache counts its bytes.
+      return row && { scope: row.scope, form: comparableReference(row.reference, row.scope) };
+    },
   );
   const scope = scopeOf(activity);
   const fresh = TurnContext.getConversationReference(activity);
-  if (stored && comparison.same(stored, fresh, scope)) return null;
+  if (stored && stored.scope === scope && stored.form === comparableReference(fresh, scope)) return null;
   return referenceWrite(clock, activity);
 }
 

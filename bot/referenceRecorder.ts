@@ -1,7 +1,7 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { Clock } from '../services/domain/clock';
 import type { Store } from '../services/storage/repositories';
-import { ReferenceComparison, referenceChange, type ReferenceWrite } from './conversationReferences';
+import { referenceChange, type ReferenceWrite } from './conversationReferences';
 import type { DatabaseFaults } from './databaseFaults';
 import { errorFields, type Logger } from './logger';
 import { isServed } from './servedSenders';
@@ -17,8 +17,6 @@ const PENDING = Symbol('pendingConversationReference');
  * when the turn ends, even a failed one, is saved on its own.
  */
 export class ReferenceRecorder implements Middleware {
-  private readonly comparison = new ReferenceComparison();
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -28,12 +26,10 @@ export class ReferenceRecorder implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     if (context.activity.type === 'message' && isServed(context)) {
-      const write = await referenceChange(this.store, this.clock, context.activity, this.comparison).catch(
-        (err: unknown) => {
-          this.report(context, err);
-          return null;
-        },
-      );
+      const write = await referenceChange(this.store, this.clock, context.activity).catch((err: unknown) => {
+        this.report(context, err);
+        return null;
+      });
       if (write) context.turnState.set(PENDING, write);
     }
     try {

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
-import { ReferenceComparison, referenceChange } from '../bot/conversationReferences';
+import { referenceChange } from '../bot/conversationReferences';
 import { systemClock } from '../services/domain/clock';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import type { Store } from '../services/storage/repositories';
@@ -31,10 +31,9 @@ function message(extra: Record<string, unknown> = {}, conversation: Record<strin
 const inChannel = (extra: Record<string, unknown> = {}, conversation: Record<string, unknown> = {}) =>
   message(extra, { id: `${CHANNEL};messageid=1`, conversationType: 'channel', ...conversation });
 
-/** The cases, on `store`: each compares with a new ReferenceComparison, as a new app would. */
+/** The cases, on `store`. */
 function comparisonCases(store: () => Store): void {
-  const comparison = new ReferenceComparison();
-  const change = (a: Activity) => referenceChange(store(), systemClock, a, comparison);
+  const change = (a: Activity) => referenceChange(store(), systemClock, a);
   /** Writes the message's reference if it needs writing; whether it did. */
   const wrote = async (a: Activity) => {
     const write = await change(a);
