@@ -6,11 +6,15 @@
  * whose insides are all frozen can never change, so its text stays right.
  *
  * The text is made part by part, so that a fresh frozen copy of a shared card (the per-person
- * refresh, cards/benefitsCard.ts) still finds the texts of the parts it shares. Texts of at least
- * MIN_KEPT characters are kept: built by concatenation, a part's text shares its pieces' strings
- * rather than copying them. One per server (bot/server.ts); texts go with their objects (WeakMap).
+ * refresh, cards/benefitsCard.ts) still finds the texts of the parts it shares. A text is kept
+ * only for a part of at least MIN_KEPT characters met a second time (the per-person copies, met
+ * once, keep nothing), as a flat copy made natively, and at most MAX_KEPT_CHARS characters of
+ * texts are kept, the least recently used out first: the kept parts are held (a Map) until then.
+ * One per server (bot/server.ts).
  */
-const MIN_KEPT = 256;
+const MIN_KEPT = 4096;
+/** About 1–2 MB of heap (a character is one byte, or two in a Chinese card): a hundred or so cards' parts. */
+const MAX_KEPT_CHARS = 1024 * 1024;
 /**
  * Below this depth an object that is not frozen goes to JSON.stringify whole (four times faster
  * than a walk here): an answer's cards sit at depth 5 (body, activities, activity, attachments,
@@ -25,7 +29,11 @@ interface Part {
 }
 
 export class FrozenJson {
-  private readonly texts = new WeakMap<object, string>();
+  /** In least recently used order. */
+  private readonly texts = new Map<object, string>();
+  private keptChars = 0;
+  /** Large fixed parts met once: kept the next time they are met. */
+  private readonly metOnce = new WeakSet<object>();
 
   /** Exactly JSON.stringify(value)'s text (undefined where it gives undefined). */
   stringify(value: unknown): string | undefined {
@@ -35,7 +43,11 @@ export class FrozenJson {
   private part(value: unknown, key: string, depth: number): Part {
     if (typeof value !== 'object' || value === null) return { text: JSON.stringify(value), fixed: true };
     const known = this.texts.get(value);
-    if (known !== undefined) return { text: known, fixed: true };
+    if (known !== undefined) {
+      this.texts.delete(value);
+      this.texts.set(value, known);
+      return { text: known, fixed: true };
+    }
     const withJson = value as { toJSON?: (key: string) => unknown };
     // toJSON (a Date) and boxed primitives are JSON.stringify's to turn into text; a Date can change while frozen.
     if (typeof withJson.toJSON === 'function')
@@ -67,7 +79,25 @@ export class FrozenJson {
       }
       text += '}';
     }
-    if (fixed && text.length >= MIN_KEPT) this.texts.set(value, text);
+    if (fixed && text.length >= MIN_KEPT) {
+      if (!this.metOnce.has(value)) this.metOnce.add(value);
+      else {
+        // Made again natively: one flat string, not the pieces the walk joined.
+        text = JSON.stringify(value);
+        this.keep(value, text);
+        this.metOnce.delete(value);
+      }
+    }
     return { text, fixed };
+  }
+
+  private keep(part: object, text: string): void {
+    this.texts.set(part, text);
+    this.keptChars += text.length;
+    for (const [oldest, kept] of this.texts) {
+      if (this.keptChars <= MAX_KEPT_CHARS) break;
+      this.texts.delete(oldest);
+      this.keptChars -= kept.length;
+    }
   }
 }
