@@ -39,6 +39,12 @@ const MAX_KEPT_TEXT = 8 * 1024;
  * its body and actions are the shared card's own, converted once.
  */
 const KEPT_CARD_DEPTH = 2;
+/**
+ * Converted card parts kept, per variant, the least recently used out first. A kept part holds a
+ * whole converted copy of a card's body (15–30 KB of heap): 48 per variant are at most about
+ * 3 MB, beside npm start's 128 MB heap cap; a part not kept costs one walk over remembered texts.
+ */
+const MAX_KEPT_CARD_PARTS = 48;
 
 /**
  * One per app (created in bot/app.ts). The dictionaries take about 40 ms and 5 MB to load, so they
@@ -48,9 +54,10 @@ const KEPT_CARD_DEPTH = 2;
 export class TraditionalChinese {
   private script: SimplifiedToTraditional | undefined;
   private readonly terms = CustomConverter(WORDING_FIXES);
-  private readonly convertedCards: Readonly<Record<ChineseVariant, WeakMap<object, unknown>>> = {
-    tw: new WeakMap(),
-    hk: new WeakMap(),
+  /** By original part, in least recently used order. */
+  private readonly convertedCards: Readonly<Record<ChineseVariant, Map<object, unknown>>> = {
+    tw: new Map(),
+    hk: new Map(),
   };
   /** By variant and text ("tw" or "hk", then the text), in least recently used order. */
   private readonly convertedTexts = new Map<string, string>();
@@ -91,10 +98,16 @@ export class TraditionalChinese {
     if (node === null || typeof node !== 'object') return node;
     if (keepDepth > 0 && !inFacts && Object.isFrozen(node)) {
       const kept = this.convertedCards[variant];
-      if (kept.has(node)) return kept.get(node) as T;
+      const known = kept.get(node);
+      if (known !== undefined) {
+        kept.delete(node);
+        kept.set(node, known);
+        return known as T;
+      }
       // Shared like its original, so frozen like it (and its answer text is then kept: bot/frozenJson.ts).
       const converted = deepFreeze(this.copy(node, variant, inFacts, keepDepth - 1));
       kept.set(node, converted);
+      if (kept.size > MAX_KEPT_CARD_PARTS) kept.delete(kept.keys().next().value as object);
       return converted;
     }
     return this.copy(node, variant, inFacts, keepDepth - 1);
