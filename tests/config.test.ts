@@ -84,7 +84,7 @@ describe('configuration', () => {
   });
 
   it('the read cache is bounded in MB (READ_CACHE_MB); the old count READ_CACHE_ENTRIES is refused by name', () => {
-    expect(loadConfig({}).readCacheBytes).to.equal(16 * 1024 * 1024);
+    expect(loadConfig({}).readCacheBytes).to.equal(12 * 1024 * 1024);
     expect(loadConfig({ READ_CACHE_MB: '8' }).readCacheBytes).to.equal(8 * 1024 * 1024);
     expect(problemsOf({ READ_CACHE_MB: '0' })).to.deep.equal(['READ_CACHE_MB']);
     expect(problemsOf({ READ_CACHE_MB: '12.5' })).to.deep.equal(['READ_CACHE_MB']);

@@ -53,10 +53,11 @@ interface InFlight {
  * heapBytes when a read is kept. A person's turn keeps four small entries (sender check,
  * conversation reference, dialog state, the person's part of the benefits view): about 3 KB
  * together, the reference most; an organisation's part of the benefits view (offers and
- * benefits, shared by its people) is a few KB. 16 MB hold about 5,000 active people's reads and
- * fit in npm start's 128 MB heap beside the SDK's ~60 MB (bench:memory, BENCHMARKS.md).
+ * benefits, shared by its people) is a few KB. 12 MB hold about 4,000 active people's reads and
+ * fit in npm start's 128 MB heap beside the SDK's ~60 MB and the other caches (bench:memory,
+ * BENCHMARKS.md: with 16 MB the heap came within a few MB of the cap and ran out there).
  */
-export const DEFAULT_READ_CACHE_MB = 16;
+export const DEFAULT_READ_CACHE_MB = 12;
 
 /** A kept entry's own cost besides its value: the Map slots, the entry object, its scope sets. */
 const ENTRY_BYTES = 120;
