@@ -55,7 +55,13 @@ export class FrozenJson {
     if (value instanceof Number || value instanceof String || value instanceof Boolean)
       return { text: JSON.stringify(value), fixed: false };
     const frozen = Object.isFrozen(value);
-    if (!frozen && depth >= WALKED_DEPTH) return { text: JSON.stringify(value), fixed: false };
+    if (depth >= WALKED_DEPTH) {
+      // Deep enough: JSON.stringify's text, whole. A large part that cannot change is kept the
+      // second time it is met (its `fixed` is not told upwards: a walk above is never kept).
+      const text = JSON.stringify(value);
+      if (frozen && text.length >= MIN_KEPT) this.meet(value, text, () => deeplyFrozen(value));
+      return { text, fixed: false };
+    }
     let fixed = frozen && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype);
     let text: string;
     if (Array.isArray(value)) {
@@ -79,16 +85,19 @@ export class FrozenJson {
       }
       text += '}';
     }
-    if (fixed && text.length >= MIN_KEPT) {
-      if (!this.metOnce.has(value)) this.metOnce.add(value);
-      else {
-        // Made again natively: one flat string, not the pieces the walk joined.
-        text = JSON.stringify(value);
-        this.keep(value, text);
-        this.metOnce.delete(value);
-      }
-    }
+    // Kept as made again natively: one flat string, not the pieces the walk joined.
+    if (fixed && text.length >= MIN_KEPT) this.meet(value, text, () => true, true);
     return { text, fixed };
+  }
+
+  /** A large frozen part met: kept the second time, if `unchanging` says nothing inside can change. */
+  private meet(part: object, text: string, unchanging: () => boolean, remake = false): void {
+    if (!this.metOnce.has(part)) {
+      this.metOnce.add(part);
+      return;
+    }
+    this.metOnce.delete(part);
+    if (unchanging()) this.keep(part, remake ? JSON.stringify(part) : text);
   }
 
   private keep(part: object, text: string): void {
@@ -100,4 +109,12 @@ export class FrozenJson {
       this.keptChars -= kept.length;
     }
   }
+}
+
+/** Whether nothing inside can change: frozen plain objects and arrays all the way down. */
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (!Object.isFrozen(value)) return false;
+  if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every(deeplyFrozen);
 }
