@@ -1,3 +1,5 @@
+import { LeastRecentlyUsed } from '../services/domain/leastRecentlyUsed';
+
 /**
  * JSON.stringify, with the text of deeply frozen parts remembered. An answer's card is most of
  * its bytes (a benefits card is 7–8 KB of JSON, about 25 µs to stringify), and cards built from
@@ -9,7 +11,7 @@
  * refresh, cards/benefitsCard.ts) still finds the texts of the parts it shares. A text is kept
  * only for a part of at least MIN_KEPT characters met a second time (the per-person copies, met
  * once, keep nothing), as a flat copy made natively, and at most MAX_KEPT_CHARS characters of
- * texts are kept, the least recently used out first: the kept parts are held (a Map) until then.
+ * texts are kept, the least recently used out first (LeastRecentlyUsed: it holds the parts too).
  * One per server (bot/server.ts).
  */
 const MIN_KEPT = 4096;
@@ -29,9 +31,8 @@ interface Part {
 }
 
 export class FrozenJson {
-  /** In least recently used order. */
-  private readonly texts = new Map<object, string>();
-  private keptChars = 0;
+  /** Costed in characters. */
+  private readonly texts = new LeastRecentlyUsed<object, string>(MAX_KEPT_CHARS);
   /** Large fixed parts met once: kept the next time they are met. */
   private readonly metOnce = new WeakSet<object>();
 
@@ -43,11 +44,7 @@ export class FrozenJson {
   private part(value: unknown, key: string, depth: number): Part {
     if (typeof value !== 'object' || value === null) return { text: JSON.stringify(value), fixed: true };
     const known = this.texts.get(value);
-    if (known !== undefined) {
-      this.texts.delete(value);
-      this.texts.set(value, known);
-      return { text: known, fixed: true };
-    }
+    if (known !== undefined) return { text: known, fixed: true };
     const withJson = value as { toJSON?: (key: string) => unknown };
     // toJSON (a Date) and boxed primitives are JSON.stringify's to turn into text; a Date can change while frozen.
     if (typeof withJson.toJSON === 'function')
@@ -59,7 +56,8 @@ export class FrozenJson {
       // Deep enough: JSON.stringify's text, whole. A large part that cannot change is kept the
       // second time it is met (its `fixed` is not told upwards: a walk above is never kept).
       const text = JSON.stringify(value);
-      if (frozen && text.length >= MIN_KEPT) this.meet(value, text, () => deeplyFrozen(value));
+      if (frozen && text.length >= MIN_KEPT && this.metBefore(value) && deeplyFrozen(value))
+        this.texts.set(value, text, text.length);
       return { text, fixed: false };
     }
     let fixed = frozen && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype);
@@ -86,28 +84,18 @@ export class FrozenJson {
       text += '}';
     }
     // Kept as made again natively: one flat string, not the pieces the walk joined.
-    if (fixed && text.length >= MIN_KEPT) this.meet(value, text, () => true, true);
+    if (fixed && text.length >= MIN_KEPT && this.metBefore(value)) {
+      text = JSON.stringify(value);
+      this.texts.set(value, text, text.length);
+    }
     return { text, fixed };
   }
 
-  /** A large frozen part met: kept the second time, if `unchanging` says nothing inside can change. */
-  private meet(part: object, text: string, unchanging: () => boolean, remake = false): void {
-    if (!this.metOnce.has(part)) {
-      this.metOnce.add(part);
-      return;
-    }
-    this.metOnce.delete(part);
-    if (unchanging()) this.keep(part, remake ? JSON.stringify(part) : text);
-  }
-
-  private keep(part: object, text: string): void {
-    this.texts.set(part, text);
-    this.keptChars += text.length;
-    for (const [oldest, kept] of this.texts) {
-      if (this.keptChars <= MAX_KEPT_CHARS) break;
-      this.texts.delete(oldest);
-      this.keptChars -= kept.length;
-    }
+  /** Whether a large frozen part was met before: true the second time (then forgotten), false the first. */
+  private metBefore(part: object): boolean {
+    if (this.metOnce.delete(part)) return true;
+    this.metOnce.add(part);
+    return false;
   }
 }
 

@@ -1,5 +1,6 @@
 import * as ACData from 'adaptivecards-templating';
 import { deepFreeze } from '../services/domain/freeze';
+import { LeastRecentlyUsed } from '../services/domain/leastRecentlyUsed';
 import type { AdaptiveCard } from './types';
 
 const MAX_EXPANDED = 500;
@@ -31,7 +32,7 @@ export class CardRenderer {
    * changes them. A remembered card is shared by every caller, so it is deeply frozen: code that
    * wants a variant copies the parts it changes (changing a frozen card throws).
    */
-  private readonly expanded = new Map<string, AdaptiveCard>();
+  private readonly expanded = new LeastRecentlyUsed<string, AdaptiveCard>(MAX_EXPANDED);
   private readonly sizes = new WeakMap<object, number>();
   /**
    * Cards made from a shared (cached, frozen) view, by the view's number and a key the card
@@ -39,8 +40,7 @@ export class CardRenderer {
    * and key (benefits card). Bounded by bytes (MAX_VIEW_CARD_BYTES), not tied to the view's life:
    * a view the read cache dropped leaves its cards here until they are the least recently used.
    */
-  private readonly byView = new Map<string, AdaptiveCard>();
-  private byViewBytes = 0;
+  private readonly byView = new LeastRecentlyUsed<string, AdaptiveCard>(MAX_VIEW_CARD_BYTES);
   /** A number per shared view, held weakly: the memo keys name views without keeping them. */
   private readonly viewNumbers = new WeakMap<object, number>();
   private viewsNumbered = 0;
@@ -59,15 +59,9 @@ export class CardRenderer {
     if (!this.cacheEnabled) return t.template.expand({ $root: data }) as AdaptiveCard;
     const key = `${t.id}\u0000${JSON.stringify(data)}`;
     const hit = this.expanded.get(key);
-    if (hit !== undefined) {
-      // Least recently used goes first: re-insert on every hit.
-      this.expanded.delete(key);
-      this.expanded.set(key, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     const card = deepFreeze(t.template.expand({ $root: data }) as AdaptiveCard);
     this.expanded.set(key, card);
-    if (this.expanded.size > MAX_EXPANDED) this.expanded.delete(this.expanded.keys().next().value as string);
     return card;
   }
 
@@ -81,19 +75,9 @@ export class CardRenderer {
     if (n === undefined) this.viewNumbers.set(view, (n = this.viewsNumbered++));
     const memoKey = `${n}\u0000${key}`;
     const hit = this.byView.get(memoKey);
-    if (hit !== undefined) {
-      this.byView.delete(memoKey);
-      this.byView.set(memoKey, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     const card = deepFreeze(build());
-    this.byView.set(memoKey, card);
-    this.byViewBytes += this.cardBytes(card);
-    while (this.byViewBytes > MAX_VIEW_CARD_BYTES) {
-      const [oldest, dropped] = this.byView.entries().next().value as [string, AdaptiveCard];
-      this.byView.delete(oldest);
-      this.byViewBytes -= this.cardBytes(dropped);
-    }
+    this.byView.set(memoKey, card, this.cardBytes(card));
     return card;
   }
 

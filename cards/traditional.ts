@@ -6,6 +6,7 @@
  */
 import { CustomConverter } from 'opencc-js';
 import { deepFreeze } from '../services/domain/freeze';
+import { LeastRecentlyUsed } from '../services/domain/leastRecentlyUsed';
 import { SimplifiedToTraditional } from './chineseScript';
 import type { ChineseVariant } from '../dialogs/language';
 
@@ -54,33 +55,22 @@ const MAX_KEPT_CARD_PARTS = 48;
 export class TraditionalChinese {
   private script: SimplifiedToTraditional | undefined;
   private readonly terms = CustomConverter(WORDING_FIXES);
-  /** By original part, in least recently used order. */
-  private readonly convertedCards: Readonly<Record<ChineseVariant, Map<object, unknown>>> = {
-    tw: new Map(),
-    hk: new Map(),
+  /** By original part. */
+  private readonly convertedCards: Readonly<Record<ChineseVariant, LeastRecentlyUsed<object, unknown>>> = {
+    tw: new LeastRecentlyUsed(MAX_KEPT_CARD_PARTS),
+    hk: new LeastRecentlyUsed(MAX_KEPT_CARD_PARTS),
   };
-  /** By variant and text ("tw" or "hk", then the text), in least recently used order. */
-  private readonly convertedTexts = new Map<string, string>();
-  private keptUnits = 0;
+  /** By variant and text ("tw" or "hk", then the text), costed in UTF-16 units. */
+  private readonly convertedTexts = new LeastRecentlyUsed<string, string>(MAX_KEPT_UNITS);
 
   text(text: string, variant: ChineseVariant): string {
     if (!CJK.test(text)) return text;
     if (text.length > MAX_KEPT_TEXT) return this.convert(text, variant);
     const key = variant + text;
     const kept = this.convertedTexts.get(key);
-    if (kept !== undefined) {
-      this.convertedTexts.delete(key);
-      this.convertedTexts.set(key, kept);
-      return kept;
-    }
+    if (kept !== undefined) return kept;
     const converted = this.convert(text, variant);
-    this.convertedTexts.set(key, converted);
-    this.keptUnits += key.length + converted.length + ENTRY_UNITS;
-    for (const [oldest, value] of this.convertedTexts) {
-      if (this.keptUnits <= MAX_KEPT_UNITS) break;
-      this.convertedTexts.delete(oldest);
-      this.keptUnits -= oldest.length + value.length + ENTRY_UNITS;
-    }
+    this.convertedTexts.set(key, converted, key.length + converted.length + ENTRY_UNITS);
     return converted;
   }
 
@@ -99,15 +89,10 @@ export class TraditionalChinese {
     if (keepDepth > 0 && !inFacts && Object.isFrozen(node)) {
       const kept = this.convertedCards[variant];
       const known = kept.get(node);
-      if (known !== undefined) {
-        kept.delete(node);
-        kept.set(node, known);
-        return known as T;
-      }
+      if (known !== undefined) return known as T;
       // Shared like its original, so frozen like it (and its answer text is then kept: bot/frozenJson.ts).
       const converted = deepFreeze(this.copy(node, variant, inFacts, keepDepth - 1));
       kept.set(node, converted);
-      if (kept.size > MAX_KEPT_CARD_PARTS) kept.delete(kept.keys().next().value as object);
       return converted;
     }
     return this.copy(node, variant, inFacts, keepDepth - 1);
