@@ -145,7 +145,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     store,
     clock,
     state,
-    storage,
     references,
     messages,
     cardActions,

@@ -18,14 +18,11 @@ import type { MessageRouter } from './messageRouter';
 import type { ReferenceRecorder } from './referenceRecorder';
 import { cardMessage } from './replies';
 import { isServed } from './servedSenders';
-import type { DatabaseStorage } from './stateStorage';
 
 export interface BotDeps {
   store: Store;
   clock: Clock;
   state: PrivateConversationState;
-  /** The state's storage: a new conversation reference is committed with the state (one fsync). */
-  storage: DatabaseStorage;
   references: ReferenceRecorder;
   messages: MessageRouter;
   cardActions: CardActions;
@@ -78,17 +75,18 @@ export class PartnerSupportBot extends TeamsActivityHandler {
   }
 
   /**
-   * Dialog state is saved once per turn, after every handler ran, in one commit with the turn's
-   * new conversation reference if any; never for people the bot does not serve.
+   * Dialog state is saved once per turn, after every handler ran, in the same COMMIT as the turn's
+   * new conversation reference if any (ReferenceRecorder.alongside); never for people the bot does
+   * not serve.
    */
   override async run(context: TurnContext): Promise<void> {
-    const { state, storage, references } = this.deps;
+    const { state, references } = this.deps;
     const commitsBefore = this.deps.store.commits;
     await super.run(context);
     // A turn that could not reach the database leaves the conversation as it was (databaseFaults.ts).
     if (isServed(context) && !turnHitDatabaseFault(context) && !onlyEmptyDefaults(state.get(context)))
-      await references.alongside(context, storage, () => state.saveChanges(context, false));
-    // Before the alerts are woken: a reference the state save did not take is saved on its own.
+      await references.alongside(context, () => state.saveChanges(context, false));
+    // Before the alerts are woken: a reference of a turn that saved no state is saved on its own.
     await references.flush(context);
     // Only a turn that wrote can have queued an alert (another turn's write only wakes it early).
     if (this.deps.store.commits !== commitsBefore) this.deps.alerts?.notify();

@@ -5,16 +5,16 @@ import { referenceChange, type ReferenceWrite } from './conversationReferences';
 import type { DatabaseFaults } from './databaseFaults';
 import { errorFields, type Logger } from './logger';
 import { isServed } from './servedSenders';
-import type { DatabaseStorage } from './stateStorage';
 
 /** The turn's reference write not yet committed (turnState key). */
 const PENDING = Symbol('pendingConversationReference');
 
 /**
  * Every message of a served person re-saves a missing or changed conversation reference (for
- * proactive alerts). The write waits for the end of the turn, so that a turn which also saves its
- * dialog state commits both at once (PartnerSupportBot.run: one fsync); whatever is still pending
- * when the turn ends, even a failed one, is saved on its own.
+ * proactive alerts). The write waits for the end of the turn and starts beside the turn's state
+ * save, so that the two share one COMMIT (group commit on SQLite: one fsync); whatever is still
+ * pending when the turn ends is saved then. A reference that cannot be saved is logged and never
+ * fails the turn or its state: the person's dialog goes on, and the next message tries again.
  */
 export class ReferenceRecorder implements Middleware {
   constructor(
@@ -40,18 +40,17 @@ export class ReferenceRecorder implements Middleware {
   }
 
   /**
-   * Runs `save` (the turn's state save) with the pending reference write in the same
-   * transaction; without one, just `save`. A save that wrote nothing or failed leaves it pending.
+   * Runs `save` (the turn's state save) with the pending reference write started beside it, as a
+   * unit of work of its own: begun together, they share one COMMIT on SQLite, and a reference
+   * that fails is rolled back alone (transactions.ts), leaving the state's save to commit.
    */
-  async alongside(context: TurnContext, storage: DatabaseStorage, save: () => Promise<void>): Promise<void> {
-    const write = context.turnState.get<ReferenceWrite | undefined>(PENDING);
-    if (!write) return save();
-    let ran = false;
-    await storage.writeAlongside(async (tx) => {
-      await write(tx);
-      ran = true;
-    }, save);
-    if (ran) context.turnState.delete(PENDING);
+  async alongside(context: TurnContext, save: () => Promise<void>): Promise<void> {
+    const reference = this.flush(context);
+    try {
+      await save();
+    } finally {
+      await reference;
+    }
   }
 
   /** Saves a still pending reference on its own (a turn that saved no state). */

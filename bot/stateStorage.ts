@@ -1,8 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Clock } from '../services/domain/clock';
 import { isoTimestamp } from '../services/domain/clock';
-import type { Store, StoreTx } from '../services/storage/repositories';
+import type { Store } from '../services/storage/repositories';
 import { stateScope } from '../services/storage/scopes';
 
 /**
@@ -11,9 +10,6 @@ import { stateScope } from '../services/storage/scopes';
  * anything else must match the stored one.
  */
 export class DatabaseStorage implements Storage {
-  /** Work a turn asked to commit together with its state (writeAlongside), seen only by that turn's writes. */
-  private readonly alongside = new AsyncLocalStorage<(tx: StoreTx) => Promise<void>>();
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -45,19 +41,9 @@ export class DatabaseStorage implements Storage {
         const { eTag, ...data } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
         written.push(await tx.state.write(key, data, eTag ?? null, at));
       }
-      await this.alongside.getStore()?.(tx);
       return written;
     });
     entries.forEach(([, item], n) => (item.eTag = etags[n]));
-  }
-
-  /**
-   * Runs `save` (a turn's BotState.saveChanges) so that a state write it makes also runs `work`, in
-   * the same transaction: one commit (one fsync) instead of two. Whether `work` ran is for the
-   * caller to note (in `work` itself): a turn whose state did not change writes nothing.
-   */
-  writeAlongside(work: (tx: StoreTx) => Promise<void>, save: () => Promise<void>): Promise<void> {
-    return this.alongside.run(work, save);
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * Commits per turn of the incident dialog and its confirmation, counted over real HTTP with the
- * store's commit counter. Every commit is an fsync (synchronous = FULL) and takes the database's
- * write lock: a dialog step commits its state once (the conversation reference, when new, in the
- * same transaction), and a confirmation commits once: the incident, its quota and audit rows.
+ * store's counter of units of work and in the WAL file (SQLite's own COMMITs). Every commit is an
+ * fsync (synchronous = FULL) and takes the database's write lock: a dialog step commits its state
+ * once (the conversation reference, when new, is a unit of its own in the same COMMIT), and a
+ * confirmation commits once: the incident, its quota and audit rows.
  * Exactly once stays the incidents table's (idempotency key, R11): a second press replays it.
  */
 import { expect } from 'chai';
@@ -20,6 +21,7 @@ import {
   visibleText,
   type TestBot,
 } from './helpers/botHttp';
+import { commitsInWal } from './helpers/walCommits';
 
 const STEPS = [
   'SQL Server 2022',
@@ -35,36 +37,50 @@ describe('writes per dialog turn', function () {
   this.timeout(30_000);
   let bot: TestBot;
   // No alert dispatcher: its polls and leases are commits that are not the turns'.
-  before(async () => (bot = await startTestBot({ ALERTS_ENABLED: 'false', TURN_LIMITS: 'off' })));
+  before(async () => {
+    bot = await startTestBot({ ALERTS_ENABLED: 'false', TURN_LIMITS: 'off' });
+    // No checkpoint may reset the WAL while its commits are counted.
+    sqliteDbOf(bot.app).pragma('wal_autocheckpoint = 0');
+  });
   after(() => bot.close());
 
   const commits = () => bot.app.store.commits;
+  const walCommits = () => commitsInWal(sqliteDbOf(bot.app).name);
   const incidentsWithKey = async (key: string) =>
     (await bot.app.store.read((tx) => tx.incidents.list(DEMO_TENANT))).filter(
       (i) => i.idempotencyKey === key,
     );
 
-  /** Walks the dialog in a conversation; returns the commits of each turn and the review's key. */
-  async function walk(conversationId: string): Promise<{ perTurn: number[]; key: string }> {
+  /**
+   * Walks the dialog in a conversation; returns the units of work and the COMMITs of each turn,
+   * and the review's key.
+   */
+  async function walk(
+    conversationId: string,
+  ): Promise<{ perTurn: number[]; walPerTurn: number[]; key: string }> {
     const perTurn: number[] = [];
-    let before = commits();
-    await bot.invoke('member', VERBS.startIncident, { kind: 'onPremises' }, { conversationId });
-    perTurn.push(commits() - before);
+    const walPerTurn: number[] = [];
+    const turn = async <T>(run: () => Promise<T>): Promise<T> => {
+      const [units, wal] = [commits(), walCommits()];
+      const result = await run();
+      perTurn.push(commits() - units);
+      walPerTurn.push(walCommits() - wal);
+      return result;
+    };
+    await turn(() => bot.invoke('member', VERBS.startIncident, { kind: 'onPremises' }, { conversationId }));
     let last: Awaited<ReturnType<TestBot['say']>> = [];
-    for (const text of STEPS) {
-      before = commits();
-      last = await bot.say('member', text, { conversationId });
-      perTurn.push(commits() - before);
-    }
+    for (const text of STEPS) last = await turn(() => bot.say('member', text, { conversationId }));
     const key = KEY.exec(JSON.stringify(last))?.[1];
     expect(key, visibleText(last)).to.be.a('string');
-    return { perTurn, key: key! };
+    return { perTurn, walPerTurn, key: key! };
   }
 
   it('each step of the incident dialog commits once, the first message of a conversation too', async () => {
-    const { perTurn } = await walk('a:dialog-writes-1');
-    expect(perTurn).to.deep.equal(STEPS.map(() => 1).concat(1));
-    // The first message's reference went into its state's commit: it is stored all the same.
+    const { perTurn, walPerTurn } = await walk('a:dialog-writes-1');
+    expect(walPerTurn, 'COMMITs in the WAL').to.deep.equal([1, ...STEPS.map(() => 1)]);
+    // The card's invoke stores no reference; the first message stores its state and its reference.
+    expect(perTurn, 'units of work').to.deep.equal([1, 2, ...STEPS.slice(1).map(() => 1)]);
+    // The first message's reference went into its state's COMMIT: it is stored all the same.
     const refs = sqliteDbOf(bot.app)
       .prepare('SELECT scope FROM conversation_references WHERE conversation_id = ?')
       .all('a:dialog-writes-1');
@@ -172,5 +188,42 @@ describe('writes per dialog turn', function () {
     expect(await press(VERBS.showRecordIdsForm, { benefitId })).to.equal(0);
     const pending = await bot.app.store.read((tx) => tx.benefits.list(DEMO_TENANT));
     expect(pending.find((b) => b.id === benefitId)?.activation.state).to.equal('pending');
+  });
+
+  it('a conversation reference that cannot be saved is logged, and the dialog goes on: its state is saved', async () => {
+    const db = sqliteDbOf(bot.app);
+    const conversationId = 'a:reference-fails';
+    // As a full disk would refuse it: every write of a reference fails, and only that.
+    db.exec(`CREATE TRIGGER reference_refused BEFORE INSERT ON conversation_references
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    try {
+      await bot.invoke('member', VERBS.startIncident, { kind: 'onPremises' }, { conversationId });
+      const first = await bot.say('member', STEPS[0], { conversationId }); // first message: a new reference
+      const second = await bot.say('member', STEPS[1], { conversationId });
+      for (const replies of [first, second]) {
+        expect(visibleText(replies)).not.to.match(/went wrong|could not|try again/i);
+        expect(cardsIn(replies).length + visibleText(replies).length).to.be.above(0);
+      }
+      expect(visibleText(second), 'the step after the title: the dialog went on').not.to.equal(
+        visibleText(first),
+      );
+      const warned = bot.logs.lines.filter((l) => l.msg === 'could not save conversation reference');
+      expect(warned.length, 'logged for each message that tried').to.equal(2);
+      expect(String(warned[0].fields.error)).to.match(/disk is full/);
+      const state = db
+        .prepare('SELECT count(*) FROM bot_state WHERE key LIKE ?')
+        .pluck()
+        .get(`%${conversationId}%`);
+      expect(state, "the dialog's state row").to.equal(1);
+    } finally {
+      db.exec('DROP TRIGGER reference_refused');
+    }
+    // Once writes work again, the next message stores it.
+    await bot.say('member', STEPS[2], { conversationId });
+    const refs = db
+      .prepare('SELECT count(*) FROM conversation_references WHERE conversation_id = ?')
+      .pluck()
+      .get(conversationId);
+    expect(refs).to.equal(1);
   });
 });

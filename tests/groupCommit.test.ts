@@ -6,28 +6,11 @@
  */
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { tempDbPath } from './helpers/fixtures';
+import { commitsInWal } from './helpers/walCommits';
 
 const AT = '2026-06-15T10:00:00.000Z';
-
-/**
- * Transactions in the WAL since it was last reset: frames of the current generation (their salt is
- * the header's) whose header names a database size, which only a transaction's last frame does.
- */
-function commitsInWal(file: string): number {
-  const wal = fs.readFileSync(`${file}-wal`);
-  if (wal.length < 32) return 0;
-  const pageSize = wal.readUInt32BE(8);
-  const salt = wal.subarray(16, 24);
-  let commits = 0;
-  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
-    if (!wal.subarray(at + 8, at + 16).equals(salt)) break;
-    if (wal.readUInt32BE(at + 4) !== 0) commits++;
-  }
-  return commits;
-}
 
 describe('group commit (SQLite)', () => {
   let file: string;
