@@ -56,8 +56,6 @@ export function createServer(deps: ServerDeps): restify.Server {
   );
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    // Its cached reads must see whatever was committed before it came (Store.requestArrived).
-    store.requestArrived();
     let context: Record<string, unknown> = {};
     try {
       const authenticated: AuthenticatedRequest = await adapter.authenticate(req.headers.authorization ?? '');

@@ -111,7 +111,6 @@ forEachEngine('organisation import into the database', (engine) => {
     const failing: Store = {
       read: (work) => real.read(work),
       readCached: (key, scopes, work) => real.readCached(key, scopes, work),
-      requestArrived: () => real.requestArrived(),
       get commits() {
         return real.commits;
       },

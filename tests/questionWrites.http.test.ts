@@ -105,36 +105,4 @@ describe('a question turn writes nothing', function () {
     // Compared without its per-message fields, the old row is the same reference.
     expect(commits() - before).to.equal(0);
   });
-
-  it('each request is marked as arrived before its turn reads anything cached, so no cached read is older than it', async () => {
-    // The SQLite store shares one look at the database among the lookups of one callback; the mark
-    // ends that share, so a request's reads never rest on a look made before it came (readCache.ts).
-    const store = bot.app.store;
-    const calls: string[] = [];
-    const arrived = store.requestArrived.bind(store);
-    const readCached = store.readCached.bind(store);
-    store.requestArrived = () => {
-      calls.push('arrived');
-      arrived();
-    };
-    store.readCached = (key, scopes, work) => {
-      calls.push('read');
-      return readCached(key, scopes, work);
-    };
-    try {
-      answered(await bot.say('member', QUESTION));
-      answered(await bot.say('globalAdmin', QUESTION));
-    } finally {
-      store.requestArrived = arrived;
-      store.readCached = readCached;
-    }
-    const turns = calls
-      .join(' ')
-      .split('arrived')
-      .slice(1)
-      .map((t) => t.trim().split(' '));
-    expect(calls[0]).to.equal('arrived');
-    expect(turns, 'two requests, each marked once').to.have.length(2);
-    for (const reads of turns) expect(reads.length, 'cached reads after the mark').to.be.above(2);
-  });
 });

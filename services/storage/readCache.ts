@@ -4,17 +4,15 @@
  * since it was last asked (ChangeFeed). One organisation's incident, one conversation's dialog
  * step or the alert dispatcher's bookkeeping drop only the reads of that scope.
  *
- * Guarantee: a cached answer is never older than the database was when the request it serves
- * arrived. Take any commit C that a kept read R did not see (C came after R's snapshot). The feed
- * reports C at the first look after C (by this process or any other); a look is made at a lookup
- * after every commit of this store and every arrival of a request (Store.requestArrived), so
- * before any lookup of a request that came after C. If R is still in flight then, R is spoiled
- * and not kept; if R was kept, its entry goes before that lookup answers. So scopes need no
- * version numbers: the reads in flight are the only ones that can straddle a commit, and there
- * are few of them.
+ * Guarantee: a cached answer is never older than the database. Take any commit C that a kept
+ * read R did not see (C came after R's snapshot). The feed reports C at the first lookup after
+ * C (by this process or any other). If R is still in flight then, R is spoiled and not kept;
+ * if R was kept, its entry goes before that lookup answers. A lookup before C's report cannot
+ * miss C, since C had not committed yet. So scopes need no version numbers: the reads in flight
+ * are the only ones that can straddle a commit, and there are few of them.
  *
  * An engine whose feed must ask a server (PostgreSQL) answers with a promise: every lookup waits
- * for an answer about a moment after it began, which is more than "the first look after C" needs.
+ * for an answer about a moment after it began, which is what "the first lookup after C" needs.
  * While the engine cannot tell at all (its watching connection is lost), the cache is emptied and
  * reads are not kept until it can tell again.
  */
@@ -32,10 +30,8 @@ export type Changes = readonly string[] | 'everything' | 'unknown';
 export interface ChangeFeed {
   /**
    * What changed since the previous answer, by this process or any other, up to a moment after
-   * the last commit of this store and the last request's arrival (SQLite shares one look among
-   * the lookups of one callback) or after this call (PostgreSQL). Asked before every lookup: it
-   * must be cheap when nothing was committed. Callers waiting together may be handed one promise:
-   * its answer is applied once.
+   * this call. Asked before every lookup: it must be cheap when nothing was committed. Callers
+   * waiting together may be handed one promise: its answer is applied once.
    */
   changes(): Changes | Promise<Changes>;
 }

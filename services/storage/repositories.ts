@@ -263,11 +263,6 @@ export interface Store {
    * reads. The result is shared and deeply frozen: it must be plain data.
    */
   readCached<T>(key: string, scopes: readonly string[], work: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /**
-   * A request from outside has arrived: the cached reads made for it must see every commit made
-   * before it, so none may rely on a look at the database made earlier (ChangeFeed.lookAgain).
-   */
-  requestArrived(): void;
   /** How many write units of work this store has run: tells a caller whether its work wrote anything. */
   readonly commits: number;
   close(): Promise<void>;

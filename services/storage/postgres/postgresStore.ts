@@ -128,9 +128,6 @@ export class PostgresStore implements Store {
     return this.cache ? this.cache.get(key, scopes, () => this.read(work)) : this.read(work).then(deepFreeze);
   }
 
-  /** Nothing to do: every lookup here waits for a look at the server begun after it (changeFeed.ts). */
-  requestArrived(): void {}
-
   get commits(): number {
     return this.writes;
   }

@@ -25,13 +25,6 @@ export class SqliteChangeFeed implements ChangeFeed {
   private readonly walIndex: number | null;
   private readonly header = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
   private readonly lastHeader = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
-  /** The last look still answers for the lookups that follow it (see `changes`). */
-  private looked = false;
-  private forgetScheduled = false;
-  private readonly forgetLook = (): void => {
-    this.forgetScheduled = false;
-    this.looked = false;
-  };
 
   constructor(file: string, busyTimeoutMs: number) {
     this.watcher = new Database(file, { fileMustExist: true, timeout: busyTimeoutMs });
@@ -54,35 +47,12 @@ export class SqliteChangeFeed implements ChangeFeed {
   }
 
   /**
-   * One look serves the lookups that follow it until the event loop comes round (setImmediate),
-   * this store commits, or a request arrives (lookAgain): a turn's five or six lookups cost one
-   * look. No lookup is answered from before its request arrived, and a request can only learn of
-   * another process's commit through I/O, which a callback of its own delivers: so sharing a look
-   * inside one callback's work answers nothing a request could know to be old. (Two stores of one
-   * file in one process are two processes here: one sees the other's commits from its next look.)
-   *
-   * A look is the WAL index header, then data_version: both change with every commit to the
-   * file, this store's included. Only then the log, in one snapshot with the pruning mark; in
-   * this order a commit landing between the two is either in the rows read or changes
-   * data_version again for the next look.
+   * data_version first (2–5 µs, asked on every lookup): it changes with every commit to the file
+   * by any other connection, this store's included. Only then the log, in one snapshot with the
+   * pruning mark; in this order a commit landing between the two is either in the rows read or
+   * changes data_version again for the next call.
    */
   changes(): readonly string[] | 'everything' {
-    if (this.looked) return NOTHING;
-    const changes = this.look();
-    this.looked = true;
-    if (!this.forgetScheduled) {
-      this.forgetScheduled = true;
-      setImmediate(this.forgetLook);
-    }
-    return changes;
-  }
-
-  /** The next lookup looks at the database again (this store committed, or a request arrived). */
-  lookAgain(): void {
-    this.looked = false;
-  }
-
-  private look(): readonly string[] | 'everything' {
     if (this.walIndex !== null) {
       // The cheaper look first (one pread, about 1 µs against 4–5 for the pragma under load): a
       // commit by anyone rewrites the WAL index header, so the same bytes as last time mean no
@@ -140,7 +110,7 @@ export interface ChangeLogPruning {
  * that has not looked at the log since before the pruned rows drops its whole cache once
  * (SqliteChangeFeed), so `keep` only decides how long an idle process may stay away and keep
  * its cache. 10,000 rows are some minutes of a busy bot's writes (a turn that writes changes
- * one to four rows); a process serving turns looks at least once a turn.
+ * one to four rows); a process serving turns looks at every lookup.
  */
 export class ChangeLogPruner {
   private readonly keep: number;

@@ -59,17 +59,15 @@ export class SqliteStore implements Store {
         ? db
         : new Database(file, { fileMustExist: true, readonly: true, timeout: busyTimeoutMs });
     const reader = readerDb === db ? writer : new SqliteExecutor(readerDb, writer.q);
-    // An in-memory database has no second connection to watch it with: it is read uncached.
-    const feed =
-      (options.readCache ?? true) && file !== ':memory:' ? new SqliteChangeFeed(file, busyTimeoutMs) : null;
     const units = new TransactionQueue(
       db,
       storeRepositories(writer),
       { db: readerDb, tx: storeRepositories(reader) },
       (n) => pruner.maybePrune(n),
-      // Its callers go on to read what they wrote: the look made before it no longer answers.
-      () => feed?.lookAgain(),
     );
+    // An in-memory database has no second connection to watch it with: it is read uncached.
+    const feed =
+      (options.readCache ?? true) && file !== ':memory:' ? new SqliteChangeFeed(file, busyTimeoutMs) : null;
     const cache = feed ? new ReadCache(feed, options.readCacheBytes) : null;
     return new SqliteStore(db, readerDb, units, cache, feed);
   }
@@ -84,10 +82,6 @@ export class SqliteStore implements Store {
 
   readCached<T>(key: string, scopes: readonly string[], work: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.cache ? this.cache.get(key, scopes, () => this.read(work)) : this.read(work);
-  }
-
-  requestArrived(): void {
-    this.feed?.lookAgain();
   }
 
   get commits(): number {

@@ -77,8 +77,6 @@ export class TransactionQueue {
     private readonly reads: { db: Database.Database; tx: StoreTx },
     /** Runs inside each write unit, after its work and before its savepoint is released, with the unit's number. */
     private readonly beforeCommit: (writeNumber: number) => void = () => undefined,
-    /** Runs after each COMMIT that returned, before any unit of the group hears of it. */
-    private readonly afterCommit: () => void = () => undefined,
   ) {
     this.writer = new Control(db, 'BEGIN IMMEDIATE');
     this.savepoint = db.prepare('SAVEPOINT unit');
@@ -176,7 +174,6 @@ export class TransactionQueue {
     this.group = null;
     try {
       this.writer.commit.run();
-      this.afterCommit();
       group.done();
     } catch (err) {
       if (this.writer.db.inTransaction) this.writer.rollback.run();
