@@ -53,7 +53,7 @@ export class ReferenceRecorder implements Middleware {
     }
   }
 
-  /** Saves a still pending reference on its own (a turn that saved no state). */
+  /** Saves the turn's pending reference, if any, as a unit of work of its own; a failure is logged, not thrown. */
   async flush(context: TurnContext): Promise<void> {
     const write = context.turnState.get<ReferenceWrite | undefined>(PENDING);
     if (!write) return;
