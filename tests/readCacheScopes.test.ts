@@ -26,7 +26,7 @@ import { conversationScope, organisationScope } from '../services/storage/scopes
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { install, queueAlerts } from './helpers/alertFixtures';
 import { engineWorld, forEachEngine, type EngineWorld } from './helpers/engines';
-import { plainSql } from './helpers/plainSql';
+import { plainRows, plainSql } from './helpers/plainSql';
 import { localAdapter, startFakeConnector, type FakeConnector } from './helpers/fakeConnector';
 import {
   activeBenefit,
@@ -250,13 +250,72 @@ forEachEngine('cached reads survive other people’s writes (scopes)', function 
     expect((await viewA()).offers[0].benefits).to.deep.equal([]);
   });
 
-  it("a support lead's personal chat opening drops the organisation's views: admins see the lead reachable", async () => {
+  it("a person's first message (their personal chat) keeps the organisation's cached views; admins see who can be reached", async () => {
     const admin = () => w.services.benefits.view(who('globalAdmin'));
+    const lead = () => w.services.benefits.view(who('supportLead'));
+    const warm = async () => (await viewA(), await lead(), await admin(), await viewB());
     expect((await admin()).unreachableSupportLeads).to.deep.equal(['supportLead']);
-    await viewB();
+    await warm();
+    expect(await readsOf(warm), 'all cached').to.equal(0);
+    const cachedA = await viewA();
+
+    // The member's first message, as the bot stores it (bot/conversationReferences.ts).
+    const message = {
+      type: 'message',
+      id: 'm1',
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9/',
+      from: { id: '29:member', aadObjectId: USERS.member },
+      recipient: { id: '28:partner-support' },
+      conversation: { id: 'a:member-personal', conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      locale: 'en-US',
+    } as unknown as Activity;
+    const first = await referenceChange(w.store, systemClock, message);
+    if (!first) expect.fail("a new person's chat: its reference is written");
+    const logged = async () =>
+      (await plainRows<{ seq: number | string }>(w.address, 'SELECT max(seq) AS seq FROM change_log'))[0].seq;
+    const before = String(await logged());
+    await w.store.transaction(first);
+    const scopes = await plainRows<{ scope: string }>(
+      w.address,
+      'SELECT scope FROM change_log WHERE seq > ? ORDER BY seq',
+      before,
+    );
+    expect(scopes.map((r) => r.scope).sort(), 'what the change log names').to.deep.equal([
+      `conversation:${TENANT}:a:member-personal`,
+      `reach:${TENANT}`,
+    ]);
+
+    expect(await readsOf(viewA), "the member's view stays cached").to.equal(0);
+    expect(await readsOf(lead), "the support lead's view stays cached").to.equal(0);
+    expect((await viewA()).offers, 'the organisation part, the same object (and so its cards)').to.equal(
+      cachedA.offers,
+    );
+    expect(await readsOf(admin), 'an admin: who alerts can reach, read again, and nothing else').to.equal(1);
+    expect((await admin()).unreachableSupportLeads, 'the member is no support lead').to.deep.equal([
+      'supportLead',
+    ]);
+
+    // The support lead installs the bot: admins see them reachable on their next look.
     await install(w.store, 'http://127.0.0.1:9/', 'a:lead', { aadObjectId: USERS.supportLead });
     expect((await admin()).unreachableSupportLeads).to.deep.equal([]);
-    expect(await readsOf(viewB), 'B stays cached').to.equal(0);
+    expect(
+      await readsOf(async () => (await viewA(), await lead(), await viewB())),
+      'the others stay cached',
+    ).to.equal(0);
+  });
+
+  it("a support lead's changed roles are seen by admins as who alerts cannot reach", async () => {
+    const admin = () => w.services.benefits.view(who('globalAdmin'));
+    await install(w.store, 'http://127.0.0.1:9/', 'a:lead', { aadObjectId: USERS.supportLead });
+    expect((await admin()).unreachableSupportLeads).to.deep.equal([]);
+    // The member becomes a support lead (an import, or the directory): they have no personal chat.
+    await plainSql(
+      w.address,
+      `UPDATE users SET roles = ${engine.name === 'PostgreSQL' ? "ARRAY['supportLead']" : "'supportLead'"} WHERE aad_object_id = '${USERS.member}'`,
+    );
+    expect((await admin()).unreachableSupportLeads).to.deep.equal(['member']);
   });
 
   describe('the alert dispatcher', () => {

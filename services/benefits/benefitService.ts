@@ -5,11 +5,11 @@ import type { Benefit, MembershipOffer } from '../domain/types';
 import type { BenefitView, BenefitsView, OfferView } from '../domain/views';
 import { canActivate, requireMpnAccount, resolveCaller } from '../access';
 import type { Store, StoreTx } from '../storage/repositories';
-import { organisationScope } from '../storage/scopes';
+import { organisationScope, reachScope } from '../storage/scopes';
 import { benefitStatus, isOfferActive, remaining } from './entitlements';
 
 /** The organisation's part of a benefits view: the same for all its people on a day. */
-type OrganisationBenefits = Omit<BenefitsView, 'user'>;
+type OrganisationBenefits = Omit<BenefitsView, 'user' | 'unreachableSupportLeads'>;
 
 const NOBODY: readonly string[] = Object.freeze([]);
 
@@ -61,14 +61,16 @@ export class BenefitService {
 
   /**
    * Everyone in an organisation asks for this often and it changes rarely, so it is put together
-   * from two cached reads (readCached: kept until a commit changes the organisation, shared and
-   * frozen): the organisation's part (offers, benefits, who alerts cannot reach), read once for
-   * all its people, and the person's (name, roles, may activate), a few hundred bytes each. The
-   * cards rendered from a view hang on its organisation's part (cards/benefitsCard.ts), so 20
-   * people of an organisation share one part and its cards instead of holding 20 copies.
-   * Everything both read (people, offers, benefits, personal conversation references) is the
-   * organisation's. The two parts may come from two snapshots: each is as new as the database
-   * when it was looked up; nothing here writes, and an activation re-checks the role (R2).
+   * from cached reads (readCached: kept until a commit changes what they read, shared and
+   * frozen): the organisation's part (offers and benefits), read once for all its people; the
+   * person's (name, roles, may activate), a few hundred bytes each; and, for admins only, who
+   * quota alerts cannot reach. The cards rendered from a view hang on its organisation's part
+   * (cards/benefitsCard.ts), so 20 people of an organisation share one part and its cards instead
+   * of holding 20 copies. Who can be reached changes whenever someone opens a personal chat with
+   * the bot (every new person's first message), so it is a read of its own (reachScope): it does
+   * not drop the organisation's part, its people's parts or its cards. The parts may come from
+   * different snapshots: each is as new as the database when it was looked up; nothing here
+   * writes, and an activation re-checks the role (R2).
    */
   async view(who: UserRef): Promise<BenefitsView> {
     const user = await this.person(who); // R4 and unknown people first, as one read did before
@@ -79,7 +81,7 @@ export class BenefitService {
       offers: shared.offers,
       asOf: shared.asOf,
       // Admins only: the others may not act on it.
-      unreachableSupportLeads: user.canActivate ? shared.unreachableSupportLeads : NOBODY,
+      unreachableSupportLeads: user.canActivate ? await this.unreachable(who.tenantId) : NOBODY,
     });
   }
 
@@ -109,9 +111,17 @@ export class BenefitService {
         organisation: { tenantId: organisation.tenantId, mpnId: organisation.mpnId, name: organisation.name },
         offers,
         asOf: today,
-        unreachableSupportLeads: await unreachableSupportLeads(tx, tenantId),
       };
     });
+  }
+
+  /** The organisation's support leads without a personal chat: their roles and their chats. */
+  private unreachable(tenantId: string): Promise<readonly string[]> {
+    return this.store.readCached(
+      `benefits-unreachable\u0000${tenantId}`,
+      [organisationScope(tenantId), reachScope(tenantId)],
+      (tx) => unreachableSupportLeads(tx, tenantId),
+    );
   }
 
   /** The operator's view of an organisation (admin CLI), with no user checks. */

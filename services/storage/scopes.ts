@@ -11,9 +11,18 @@
 
 /**
  * An organisation's data: its record, people, offers, benefits, incidents, audit log, alert
- * settings and mutes, and its people's personal-chat references (who alerts can reach).
+ * settings and mutes.
  */
 export const organisationScope = (tenantId: string) => `org:${tenantId}`;
+
+/**
+ * Which of an organisation's people have a personal chat with the bot (their personal-chat
+ * references): the support leads without one are those quota alerts cannot reach. Apart from
+ * the organisation's scope because every new person's first message opens a personal chat, and
+ * only the admins' notice of who cannot be reached reads it: the organisation's benefits, its
+ * people and its cards stay cached.
+ */
+export const reachScope = (tenantId: string) => `reach:${tenantId}`;
 
 /** One conversation's stored reference (where alerts reach it). */
 export const conversationScope = (tenantId: string, conversationId: string) =>

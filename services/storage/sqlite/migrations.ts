@@ -306,22 +306,36 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     foreignKeysOff: true,
   },
+  {
+    version: 7,
+    name: "personal-chat references change who alerts can reach, not the organisation's views",
+    // Every new person's first message opens a personal chat; under the organisation's scope it
+    // dropped every cached view of the organisation (services/storage/scopes.ts: reachScope).
+    sql: `
+      DROP TRIGGER change_log_conversation_references_insert;
+      DROP TRIGGER change_log_conversation_references_update;
+      DROP TRIGGER change_log_conversation_references_delete;
+      ${changeLogTriggers({ conversation_references: ['personalReach', 'conversation'] })}
+    `,
+  },
 ];
 
 /**
- * Migration 5's triggers (and 6's, for the tables it rebuilt): after every insert, update and
+ * Migration 5's triggers (and 6's, for the tables it rebuilt, and 7's): after every insert, update and
  * delete, the scopes of the row as it was and as it is. The expressions build the strings of
  * services/storage/scopes.ts. Frozen with the migrations: a later change to scopes is a new
  * migration that replaces these triggers.
  */
 function changeLogTriggers(
-  tables: Record<string, ('org' | 'personalOrg' | 'conversation' | 'state' | 'alerts')[]>,
+  tables: Record<string, ('org' | 'personalOrg' | 'personalReach' | 'conversation' | 'state' | 'alerts')[]>,
 ): string {
   const expression = {
     org: (r: string) => `'org:' || ${r}.tenant_id`,
-    // Who can be reached in a personal chat is the organisation's (benefits views list the support
-    // leads who cannot); a channel's or group chat's reference is only its conversation's.
+    // Migration 5: who can be reached in a personal chat was the organisation's (benefits views
+    // list the support leads who cannot); a channel's or group chat's reference is only its conversation's.
     personalOrg: (r: string) => `'org:' || ${r}.tenant_id WHERE ${r}.scope = 'personal'`,
+    // Migration 7: it is a scope of its own.
+    personalReach: (r: string) => `'reach:' || ${r}.tenant_id WHERE ${r}.scope = 'personal'`,
     conversation: (r: string) => `'conversation:' || ${r}.tenant_id || ':' || ${r}.conversation_id`,
     state: (r: string) => `'state:' || ${r}.key`,
     alerts: (r: string) => `'alerts:' || ${r}.tenant_id`,
