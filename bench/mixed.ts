@@ -29,10 +29,10 @@ interface IncidentRow {
   id: string;
 }
 
-type Kind = 'question' | 'step' | 'confirm' | 'action';
+export type Kind = 'question' | 'step' | 'confirm' | 'action';
 
 /** 20 slots: 14 questions (70 %), 3 dialog steps (15 %), 2 confirmations (10 %), 1 card action (5 %). */
-const MIX: readonly Kind[] = [
+export const MIX: readonly Kind[] = [
   'question',
   'step',
   'question',
@@ -215,9 +215,17 @@ export class MixedTraffic {
     return this.drafts.length;
   }
 
-  /** autocannon options for this traffic (10 connections, one request in flight each). */
-  options(ports: number | readonly number[], mode: 'mixed' | 'dialogs'): autocannon.Options {
-    this.pattern = mode === 'mixed' ? MIX : ONLY_STEPS;
+  /**
+   * autocannon options for this traffic (10 connections, one request in flight each): the mix,
+   * dialog steps only (stocking confirmation cards, not counted), or one kind of turn or a
+   * pattern of kinds (counted; bench:turncost measures what each costs).
+   */
+  options(
+    ports: number | readonly number[],
+    mode: 'mixed' | 'dialogs' | Kind | readonly Kind[],
+  ): autocannon.Options {
+    this.pattern =
+      mode === 'mixed' ? MIX : mode === 'dialogs' ? ONLY_STEPS : typeof mode === 'string' ? [mode] : mode;
     return {
       url: messageUrls(ports),
       connections: 10,
@@ -351,7 +359,7 @@ export class MixedTraffic {
     const body = String(raw);
     const s = job.state;
     s.busy = false;
-    if (this.pattern === MIX) this.counts[job.kind]++;
+    if (this.pattern !== ONLY_STEPS) this.counts[job.kind]++;
     else this.prepared++;
     if (status !== 200) this.counts.non2xx++;
     const ok =
