@@ -3,7 +3,7 @@ import { tenantIdOf } from '../dialogs/identity';
 import type { Directory } from '../services/directory/directory';
 import { UnknownOrganisationError, UnknownUserError } from '../services/domain/errors';
 import type { Store } from '../services/storage/repositories';
-import { organisationScope } from '../services/storage/scopes';
+import { peopleScope } from '../services/storage/scopes';
 import { scopeOf } from './conversationReferences';
 import type { Logger } from './logger';
 import { teamsProfile } from './teamsProfile';
@@ -48,7 +48,7 @@ export class ServedSenders implements Middleware {
     if (!tenantOnly && !aadObjectId) return 'unknownPerson';
     const organisation = await this.store.readCached(
       `served\u0000${tenantId}`,
-      [organisationScope(tenantId)],
+      [peopleScope(tenantId)],
       async (tx) => Boolean(await tx.organisations.get(tenantId)),
     );
     if (!organisation) return 'unknownTenant';

@@ -9,7 +9,7 @@ import { fixedClock, systemClock } from '../services/domain/clock';
 import { createServices } from '../services/index';
 import { PostgresStore } from '../services/storage/postgres/postgresStore';
 import type { Store } from '../services/storage/repositories';
-import { organisationScope, stateScope } from '../services/storage/scopes';
+import { organisationScope, peopleScope, stateScope } from '../services/storage/scopes';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { engineWorld, forEachEngine, type EngineWorld } from './helpers/engines';
 import { incidentInput, offer, TENANT, USERS, who } from './helpers/fixtures';
@@ -42,13 +42,18 @@ forEachEngine('cached reads (READ_CACHE)', function (engine) {
     await w.close();
   });
 
-  const countingRead = (store: Store, key = 'users') => {
+  /** A cached read of the organisation's people, or (benefits) of its benefits, which its incidents change. */
+  const countingRead = (store: Store, key = 'users', what: 'users' | 'benefits' = 'users') => {
     let reads = 0;
     const read = () =>
-      store.readCached(key, [organisationScope(TENANT)], async (tx) => {
-        reads++;
-        return tx.users.list(TENANT);
-      });
+      store.readCached(
+        key,
+        [what === 'users' ? peopleScope(TENANT) : organisationScope(TENANT)],
+        async (tx) => {
+          reads++;
+          return what === 'users' ? tx.users.list(TENANT) : tx.benefits.list(TENANT);
+        },
+      );
     return { read, reads: () => reads };
   };
 
@@ -106,7 +111,7 @@ forEachEngine('cached reads (READ_CACHE)', function (engine) {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const read = (wait: boolean) =>
-      w.store.readCached('member-name', [organisationScope(TENANT)], async (tx) => {
+      w.store.readCached('member-name', [peopleScope(TENANT)], async (tx) => {
         reads++;
         const user = await tx.users.get(TENANT, USERS.member);
         if (wait) await gate; // the other store commits while this snapshot is open
@@ -130,7 +135,7 @@ forEachEngine('cached reads (READ_CACHE)', function (engine) {
     const name = () =>
       w.store.readCached(
         'member-name',
-        [organisationScope(TENANT)],
+        [peopleScope(TENANT)],
         async (tx) => (await tx.users.get(TENANT, USERS.member))?.name,
       );
     expect(await name()).to.equal('member');
@@ -141,19 +146,19 @@ forEachEngine('cached reads (READ_CACHE)', function (engine) {
   it('two stores on different databases share nothing: one’s commits neither count nor drop the other’s cache', async () => {
     const second = await engineWorld(engine, [offer('gold-y', 'gold', 'Security')]);
     try {
-      const users = countingRead(w.store);
-      await users.read();
+      const benefits = countingRead(w.store, 'benefits', 'benefits');
+      await benefits.read();
       const commitsBefore = w.store.commits;
       const secondBefore = second.store.commits;
       await second.services.incidents.open(who('member'), incidentInput('onPremises'));
       expect(second.store.commits).to.be.above(secondBefore);
       expect(w.store.commits, 'this store’s own commits only').to.equal(commitsBefore);
-      await users.read();
-      expect(users.reads(), 'still cached').to.equal(1);
+      await benefits.read();
+      expect(benefits.reads(), 'still cached').to.equal(1);
       await w.services.incidents.open(who('member'), incidentInput('onPremises'));
       expect(w.store.commits).to.be.above(commitsBefore);
-      await users.read();
-      expect(users.reads(), 'its own commit drops it').to.equal(2);
+      await benefits.read();
+      expect(benefits.reads(), 'its own commit drops it').to.equal(2);
     } finally {
       await second.close();
     }

@@ -22,7 +22,8 @@ import { systemClock } from '../services/domain/clock';
 import { heapBytes } from '../services/domain/heapSize';
 import { createServices } from '../services/index';
 import { importOrganisation } from '../services/organisations/importOrganisation';
-import { conversationScope, organisationScope } from '../services/storage/scopes';
+import { conversationScope, organisationScope, peopleScope } from '../services/storage/scopes';
+import { FileDirectory } from '../services/directory/fileDirectory';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { install, queueAlerts } from './helpers/alertFixtures';
 import { engineWorld, forEachEngine, type EngineWorld } from './helpers/engines';
@@ -82,19 +83,46 @@ forEachEngine('cached reads survive other people’s writes (scopes)', function 
     return reads() - before;
   };
 
-  it("organisation A's incident drops A's cached view and keeps B's", async () => {
+  it("organisation A's incident drops A's organisation part (and so its cards) only: its people's parts and B's view stay", async () => {
     const a = await viewA();
     const b = await viewB();
-    expect(await readsOf(async () => (await viewA(), await viewB())), 'both cached').to.equal(0);
+    const directory = new FileDirectory(w.store);
+    const served = () => directory.recognise({ tenantId: TENANT, aadObjectId: USERS.member });
+    expect(await served()).to.equal(true);
+    expect(await readsOf(async () => (await viewA(), await viewB(), await served())), 'all cached').to.equal(
+      0,
+    );
 
     await w.services.incidents.open(who('member'), incidentInput('onPremises'));
 
     expect(await readsOf(viewB), "B's view stays cached").to.equal(0);
     expect((await viewB()).offers, "B's organisation part, the same object").to.equal(b.offers);
-    expect(await readsOf(viewA), "A's view is read again: the person's part and the organisation's").to.equal(
-      2,
+    expect(await readsOf(served), 'who is served in A: the people did not change').to.equal(0);
+    expect(
+      await readsOf(viewA),
+      "A's view is read again: the organisation's part, not the person's",
+    ).to.equal(1);
+    const after = await viewA();
+    expect(after.user, "the member's part, the same object").to.equal(a.user);
+    expect(after.offers, 'a new organisation part').not.to.equal(a.offers);
+    expect(used(after)).to.equal(used(a) + 1);
+  });
+
+  it("a change to A's people drops its people's parts and its organisation part; B stays", async () => {
+    const a = await viewA();
+    await viewB();
+    await plainSql(
+      w.address,
+      'UPDATE users SET name = ? WHERE tenant_id = ? AND aad_object_id = ?',
+      'Renamed',
+      TENANT,
+      USERS.member,
     );
-    expect(used(await viewA())).to.equal(used(a) + 1);
+    expect(await readsOf(viewB), "B's view stays cached").to.equal(0);
+    expect(await readsOf(viewA), "A's view: the person's part and the organisation's").to.equal(2);
+    const after = await viewA();
+    expect(after.user.name).to.equal('Renamed');
+    expect(after.offers).not.to.equal(a.offers);
   });
 
   it("an organisation's people share one cached organisation part; each has their own person part", async () => {
@@ -358,7 +386,7 @@ forEachEngine('cached reads survive other people’s writes (scopes)', function 
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const name = (wait: boolean) =>
-      w.store.readCached('member-name', [organisationScope(TENANT)], async (tx) => {
+      w.store.readCached('member-name', [peopleScope(TENANT)], async (tx) => {
         const user = await tx.users.get(TENANT, USERS.member);
         if (wait) await gate; // the commit lands while this snapshot is open
         return user?.name;

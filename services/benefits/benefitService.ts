@@ -5,7 +5,7 @@ import type { Benefit, MembershipOffer } from '../domain/types';
 import type { BenefitView, BenefitsView, OfferView } from '../domain/views';
 import { canActivate, requireMpnAccount, resolveCaller } from '../access';
 import type { Store, StoreTx } from '../storage/repositories';
-import { organisationScope, reachScope } from '../storage/scopes';
+import { organisationScope, peopleScope, reachScope } from '../storage/scopes';
 import { benefitStatus, isOfferActive, remaining } from './entitlements';
 
 /** The organisation's part of a benefits view: the same for all its people on a day. */
@@ -66,9 +66,10 @@ export class BenefitService {
    * person's (name, roles, may activate), a few hundred bytes each; and, for admins only, who
    * quota alerts cannot reach. The cards rendered from a view hang on its organisation's part
    * (cards/benefitsCard.ts), so 20 people of an organisation share one part and its cards instead
-   * of holding 20 copies. Who can be reached changes whenever someone opens a personal chat with
-   * the bot (every new person's first message), so it is a read of its own (reachScope): it does
-   * not drop the organisation's part, its people's parts or its cards. The parts may come from
+   * of holding 20 copies. Each part names only what it reads: an incident or an activation drops
+   * the organisation's part and its cards, not its people's parts (peopleScope); who can be
+   * reached changes whenever someone opens a personal chat with the bot (every new person's first
+   * message), so it is a read of its own (reachScope) and drops nothing else. The parts may come from
    * different snapshots: each is as new as the database when it was looked up; nothing here
    * writes, and an activation re-checks the role (R2).
    */
@@ -87,7 +88,7 @@ export class BenefitService {
 
   private person(who: UserRef): Promise<BenefitsView['user']> {
     const key = `benefits-person\u0000${who.tenantId}\u0000${who.aadObjectId}`;
-    return this.store.readCached(key, [organisationScope(who.tenantId)], async (tx) => {
+    return this.store.readCached(key, [peopleScope(who.tenantId)], async (tx) => {
       const { user } = await resolveCaller(tx, who.tenantId, who.aadObjectId);
       requireMpnAccount(user); // R4
       return {
@@ -102,7 +103,7 @@ export class BenefitService {
   private organisationPart(tenantId: string): Promise<OrganisationBenefits> {
     const today = isoToday(this.clock);
     const key = `benefits-organisation\u0000${tenantId}\u0000${today}`;
-    return this.store.readCached(key, [organisationScope(tenantId)], async (tx) => {
+    return this.store.readCached(key, [organisationScope(tenantId), peopleScope(tenantId)], async (tx) => {
       const organisation = await tx.organisations.get(tenantId);
       if (!organisation) throw new UnknownOrganisationError(tenantId);
       const offers = await this.loadOffers(tx, tenantId, today);
@@ -119,7 +120,7 @@ export class BenefitService {
   private unreachable(tenantId: string): Promise<readonly string[]> {
     return this.store.readCached(
       `benefits-unreachable\u0000${tenantId}`,
-      [organisationScope(tenantId), reachScope(tenantId)],
+      [peopleScope(tenantId), reachScope(tenantId)],
       (tx) => unreachableSupportLeads(tx, tenantId),
     );
   }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ConsentRequiredError, RoleCheckUnavailableError } from '../domain/errors';
 import type { User } from '../domain/types';
-import { organisationScope } from '../storage/scopes';
+import { peopleScope } from '../storage/scopes';
 import type { Store } from '../storage/repositories';
 import type { Directory, DirectoryLog, PersonProfile, PersonRef } from './directory';
 import type { EntraRoles, PersonAccess } from './entraRoles';
@@ -35,10 +35,8 @@ export class EntraDirectory implements Directory {
   async recognise(who: PersonRef, profile: () => Promise<PersonProfile | null>): Promise<boolean> {
     if (!GUID.test(who.tenantId) || !GUID.test(who.aadObjectId)) return false;
     const key = `${who.tenantId}\u0000${who.aadObjectId}`;
-    const stored = await this.o.store.readCached(
-      `person\u0000${key}`,
-      [organisationScope(who.tenantId)],
-      (tx) => tx.users.get(who.tenantId, who.aadObjectId),
+    const stored = await this.o.store.readCached(`person\u0000${key}`, [peopleScope(who.tenantId)], (tx) =>
+      tx.users.get(who.tenantId, who.aadObjectId),
     );
     const at = this.checked.get(key);
     if (stored && at !== undefined && this.now() - at < this.o.cacheMs) return true;

@@ -1,5 +1,5 @@
 import type { Store } from '../storage/repositories';
-import { organisationScope } from '../storage/scopes';
+import { peopleScope } from '../storage/scopes';
 import type { Directory, PersonRef } from './directory';
 
 /** People and roles as the organisation file lists them (the default; imports change them). */
@@ -12,7 +12,7 @@ export class FileDirectory implements Directory {
   recognise(who: PersonRef): Promise<boolean> {
     return this.store.readCached(
       `served\u0000${who.tenantId}\u0000${who.aadObjectId}`,
-      [organisationScope(who.tenantId)],
+      [peopleScope(who.tenantId)],
       async (tx) => Boolean(await tx.users.get(who.tenantId, who.aadObjectId)),
     );
   }

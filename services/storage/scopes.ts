@@ -10,10 +10,17 @@
  */
 
 /**
- * An organisation's data: its record, people, offers, benefits, incidents, audit log, alert
- * settings and mutes.
+ * An organisation's benefits and what uses them: its offers, benefits, incidents, audit log,
+ * alert settings and mutes (and its record, which peopleScope names too).
  */
 export const organisationScope = (tenantId: string) => `org:${tenantId}`;
+
+/**
+ * An organisation's record and its people (names, roles, association): who is served and who may
+ * do what. Apart from the organisation's scope because incidents and activations change that
+ * often, and every person's cached reads (the sender check, their roles) would go with each.
+ */
+export const peopleScope = (tenantId: string) => `people:${tenantId}`;
 
 /**
  * Which of an organisation's people have a personal chat with the bot (their personal-chat

@@ -308,14 +308,21 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: "personal-chat references change who alerts can reach, not the organisation's views",
-    // Every new person's first message opens a personal chat; under the organisation's scope it
-    // dropped every cached view of the organisation (services/storage/scopes.ts: reachScope).
+    name: "people and personal-chat references get scopes of their own, apart from the organisation's benefits",
+    // Under the organisation's scope, every incident dropped every person's cached reads of the
+    // organisation, and every new person's first message (it opens a personal chat) dropped every
+    // cached view of it (services/storage/scopes.ts: peopleScope, reachScope).
     sql: `
-      DROP TRIGGER change_log_conversation_references_insert;
-      DROP TRIGGER change_log_conversation_references_update;
-      DROP TRIGGER change_log_conversation_references_delete;
-      ${changeLogTriggers({ conversation_references: ['personalReach', 'conversation'] })}
+      ${['organisations', 'users', 'conversation_references']
+        .flatMap((table) =>
+          ['insert', 'update', 'delete'].map((event) => `DROP TRIGGER change_log_${table}_${event};`),
+        )
+        .join('\n')}
+      ${changeLogTriggers({
+        organisations: ['org', 'people'],
+        users: ['people'],
+        conversation_references: ['personalReach', 'conversation'],
+      })}
     `,
   },
 ];
@@ -327,14 +334,18 @@ export const MIGRATIONS: readonly Migration[] = [
  * migration that replaces these triggers.
  */
 function changeLogTriggers(
-  tables: Record<string, ('org' | 'personalOrg' | 'personalReach' | 'conversation' | 'state' | 'alerts')[]>,
+  tables: Record<
+    string,
+    ('org' | 'people' | 'personalOrg' | 'personalReach' | 'conversation' | 'state' | 'alerts')[]
+  >,
 ): string {
   const expression = {
     org: (r: string) => `'org:' || ${r}.tenant_id`,
+    people: (r: string) => `'people:' || ${r}.tenant_id`,
     // Migration 5: who can be reached in a personal chat was the organisation's (benefits views
     // list the support leads who cannot); a channel's or group chat's reference is only its conversation's.
     personalOrg: (r: string) => `'org:' || ${r}.tenant_id WHERE ${r}.scope = 'personal'`,
-    // Migration 7: it is a scope of its own.
+    // Migration 7: a scope of its own.
     personalReach: (r: string) => `'reach:' || ${r}.tenant_id WHERE ${r}.scope = 'personal'`,
     conversation: (r: string) => `'conversation:' || ${r}.tenant_id || ':' || ${r}.conversation_id`,
     state: (r: string) => `'state:' || ${r}.key`,

@@ -8,14 +8,14 @@ import { Migrator, type Kysely, type Migration, type MigrationResult } from 'kys
 import * as initial from './0001_initial';
 import * as changeLog from './0002_change_log';
 import * as truncateLog from './0003_truncate_log';
-import * as reachScope from './0004_reach_scope';
+import * as peopleAndReach from './0004_people_and_reach';
 
 /** In order; a name is never reused or renamed once released (the Migrator records names). */
 export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_change_log': changeLog,
   '0003_truncate_log': truncateLog,
-  '0004_reach_scope': reachScope,
+  '0004_people_and_reach': peopleAndReach,
 };
 
 export class MigrationError extends Error {
