@@ -207,6 +207,20 @@ forEachEngine('cached reads survive other people’s writes (scopes)', function 
     expect((await ref('a:two'))?.conversationId, 'the new one is read').to.equal('a:two');
   });
 
+  /** The member's message in their personal chat, as Teams sends it. */
+  const personalMessage = (conversationId: string, fromId: string) =>
+    ({
+      type: 'message',
+      id: 'm1',
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9/',
+      from: { id: fromId, aadObjectId: USERS.member },
+      recipient: { id: '28:partner-support' },
+      conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      locale: 'en-US',
+    }) as unknown as Activity;
+
   // PostgreSQL keeps U+0000 as U+FFFD (services/storage/storedText.ts); SQLite keeps it.
   const NUL_CONVERSATION = 'a:nul\u0000id';
   const NUL_KEY = `msteams/conversations/${NUL_CONVERSATION}/users/29:x`;
@@ -248,17 +262,7 @@ forEachEngine('cached reads survive other people’s writes (scopes)', function 
   });
 
   it('a conversation reference for an id holding U+0000 is stored once, not again on every message', async () => {
-    const message = {
-      type: 'message',
-      id: 'm1',
-      channelId: 'msteams',
-      serviceUrl: 'http://127.0.0.1:9/',
-      from: { id: '29:x', aadObjectId: USERS.member },
-      recipient: { id: '28:partner-support' },
-      conversation: { id: NUL_CONVERSATION, conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      locale: 'en-US',
-    } as unknown as Activity;
+    const message = personalMessage(NUL_CONVERSATION, '29:x');
     const first = await referenceChange(w.store, systemClock, message);
     if (!first) expect.fail('a new chat: its reference is written');
     await w.store.transaction(first);
@@ -288,17 +292,7 @@ forEachEngine('cached reads survive other people’s writes (scopes)', function 
     const cachedA = await viewA();
 
     // The member's first message, as the bot stores it (bot/conversationReferences.ts).
-    const message = {
-      type: 'message',
-      id: 'm1',
-      channelId: 'msteams',
-      serviceUrl: 'http://127.0.0.1:9/',
-      from: { id: '29:member', aadObjectId: USERS.member },
-      recipient: { id: '28:partner-support' },
-      conversation: { id: 'a:member-personal', conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      locale: 'en-US',
-    } as unknown as Activity;
+    const message = personalMessage('a:member-personal', '29:member');
     const first = await referenceChange(w.store, systemClock, message);
     if (!first) expect.fail("a new person's chat: its reference is written");
     const logged = async () =>
