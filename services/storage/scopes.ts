@@ -17,8 +17,9 @@ export const organisationScope = (tenantId: string) => `org:${tenantId}`;
 
 /**
  * An organisation's record and its people (names, roles, association): who is served and who may
- * do what. Apart from the organisation's scope because incidents and activations change that
- * often, and every person's cached reads (the sender check, their roles) would go with each.
+ * do what. Apart from the organisation's scope because incidents and activations change the
+ * organisation's benefits many times a day, and every person's cached reads (the sender check,
+ * their roles) would go with each.
  */
 export const peopleScope = (tenantId: string) => `people:${tenantId}`;
 
