@@ -21,14 +21,15 @@ import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../services/storage/sqlite/sqliteStore';
 import { counts as databaseCounts, growDatabase, LARGE } from './largeDatabase';
 import { load as loadAverage, machine } from './machine';
-import { messageUrls, MixedTraffic } from './mixed';
+import { messageUrls, MixedTraffic, STEPS_PER_DRAFT } from './mixed';
+import { startServer } from './benchServers';
 import { activity as populationActivity, importPeople, people, type Population } from './population';
 import { questionTurnPlans } from './queryPlans';
 import { startConnectorSink } from './connectorSink';
@@ -38,26 +39,6 @@ import { entraEnv, startBenchEntra } from './benchEntra';
 const POPULATION: Population = { organisations: 100, peoplePerOrganisation: 20 };
 const ORGANISATIONS = POPULATION.organisations;
 const PEOPLE = people(POPULATION);
-/** Dialog turns a person needs from the card button to the confirmation card (bench/mixed.ts). */
-const STEPS_PER_DRAFT = 7;
-
-function start(
-  script: string,
-  env: Record<string, string> = {},
-  flags: string[] = [],
-): Promise<{ child: ChildProcess; port: number; database?: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, path.join(__dirname, script)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env },
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /ready (\d+)(?: (.+))?/.exec(chunk.toString());
-      if (m) resolve({ child, port: Number(m[1]), database: m[2]?.trim() });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
 
 /**
  * `count` bot processes on a new database of the cluster: the first alone (it migrates and seeds
@@ -81,8 +62,8 @@ async function startInstances(
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const withUrl = { ...env, DATABASE_URL: cluster.url(name) };
-  const first = await start(script, withUrl);
-  const rest = await Promise.all(Array.from({ length: count - 1 }, () => start(script, withUrl)));
+  const first = await startServer(script, withUrl);
+  const rest = await Promise.all(Array.from({ length: count - 1 }, () => startServer(script, withUrl)));
   const all = [first, ...rest];
   return {
     child: first.child,
@@ -338,7 +319,7 @@ async function main(): Promise<void> {
           name: `${p.name} [PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}]`,
         });
       } else {
-        const one = await start(p.script, env, profile);
+        const one = await startServer(p.script, env, profile);
         servers.push({ ...p, ...one, children: [one.child], ports: [one.port] });
       }
     }

@@ -120,6 +120,9 @@ const STEPS: { send: (who: Person) => string; expect: (who: Person) => string }[
   },
 ];
 
+/** Dialog turns a person needs from the card button to the confirmation card. */
+export const STEPS_PER_DRAFT = STEPS.length;
+
 /** An admin's card actions, in the order Teams would send them; after the first pass they are replays. */
 const ADMIN_ACTIONS: { admin: 0 | 1; verb: string; benefitId: string; ids?: boolean }[] = [
   { admin: 0, verb: VERBS.startActivation, benefitId: 'gold-application-development.productSupport' },

@@ -18,17 +18,15 @@
  * Usage: npm run bench:turncost [-- --repeat 2]
  */
 import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { startConnectorSink } from './connectorSink';
 import { load as loadAverage, machine } from './machine';
-import { messageUrls, MIX, MixedTraffic, type Kind } from './mixed';
+import { startServer, stopServer } from './benchServers';
+import { messageUrls, MIX, MixedTraffic, STEPS_PER_DRAFT, type Kind } from './mixed';
 import { activity, importPeople, type Population } from './population';
 
 const POPULATION: Omit<Population, 'serviceUrl'> = { organisations: 100, peoplePerOrganisation: 20 };
-/** Dialog turns from the card button to a confirmation card (bench/mixed.ts STEPS). */
-const STEPS_PER_DRAFT = 7;
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
 interface Cpu {
@@ -44,28 +42,6 @@ function cpuOf(pid: number): Cpu {
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
   };
   return { process: seconds(`/proc/${pid}/stat`), main: seconds(`/proc/${pid}/task/${pid}/stat`) };
-}
-
-function start(script: string): Promise<{ child: ChildProcess; port: number; database?: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, script)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env },
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const m = /ready (\d+)(?: (.+))?/.exec(chunk.toString());
-      if (m) resolve({ child, port: Number(m[1]), database: m[2]?.trim() });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 interface Row {
@@ -101,7 +77,7 @@ async function measure(
 }
 
 async function echoCost(population: Population): Promise<Row> {
-  const echo = await start('echoBot.js');
+  const echo = await startServer('echoBot.js');
   try {
     let n = 0;
     const options: autocannon.Options = {
@@ -118,15 +94,15 @@ async function echoCost(population: Population): Promise<Row> {
     await autocannon({ ...options, amount: 4_000 }); // warm-up
     return await measure(echo.child.pid!, '(a) bare CloudAdapter echo bot', 8_000, options, async () => {});
   } finally {
-    await stop(echo.child);
+    await stopServer(echo.child);
   }
 }
 
 async function botCosts(
   population: Population,
   alerts: () => number,
-): Promise<{ rows: Row[]; counts: MixedTraffic['counts'] }> {
-  const bot = await start('botServer.js');
+): Promise<{ kinds: Row[]; mix: Row; variants: Row[]; counts: MixedTraffic['counts'] }> {
+  const bot = await startServer('botServer.js');
   try {
     await importPeople(population, bot.database!);
     const mixed = new MixedTraffic(population);
@@ -144,21 +120,24 @@ async function botCosts(
       await settle();
     };
     await batch('warm-up', 'question', 4_000);
-    const rows: Row[] = [];
-    rows.push(await batch('questions and benefits cards', 'question', 8_000));
-    rows.push(await batch('incident dialog steps', 'step', 7_000));
+    // In the order of SHARES.
+    const kinds: Row[] = [];
+    kinds.push(await batch('questions and benefits cards', 'question', 8_000));
+    kinds.push(await batch('incident dialog steps', 'step', 7_000));
     await stock(1_000);
-    rows.push(await batch('incident confirmations', 'confirm', 800));
+    kinds.push(await batch('incident confirmations', 'confirm', 800));
     // Fewer than one round of each organisation's admin actions: after it they are replays.
-    rows.push(await batch("admins' card actions", 'action', 500));
+    kinds.push(await batch("admins' card actions", 'action', 500));
     await stock(1_000);
-    rows.push(await batch('(c) the mix', 'mixed', 8_000));
+    const mix = await batch('(c) the mix', 'mixed', 8_000);
     await stock(1_000);
-    rows.push(await batch('the mix, card actions sent as questions', without(['action']), 8_000));
-    rows.push(await batch('the mix, confirmations sent as questions', without(['confirm']), 8_000));
-    return { rows, counts: mixed.counts };
+    const variants = [
+      await batch('the mix, card actions sent as questions', without(['action']), 8_000),
+      await batch('the mix, confirmations sent as questions', without(['confirm']), 8_000),
+    ];
+    return { kinds, mix, variants, counts: mixed.counts };
   } finally {
-    await stop(bot.child);
+    await stopServer(bot.child);
   }
 }
 
@@ -176,14 +155,12 @@ async function main(): Promise<void> {
   try {
     for (let r = 1; r <= repeat; r++) {
       const echo = await echoCost(population);
-      const { rows, counts } = await botCosts(population, sink.received);
-      const mix = rows[4];
-      // The kinds' rows in the order of SHARES.
-      const fromKinds = SHARES.reduce((t, share, k) => t + rows[k].main * share, 0);
+      const { kinds, mix, variants, counts } = await botCosts(population, sink.received);
+      const fromKinds = SHARES.reduce((t, share, k) => t + kinds[k].main * share, 0);
       console.log(`\nrun ${r} of ${repeat} (load average 1/5/15 min: ${loadAverage()})`);
       console.log('| turns | how many | bot CPU per turn, process | main thread | alerts delivered |');
       console.log('| --- | ---: | ---: | ---: | ---: |');
-      for (const row of [echo, ...rows])
+      for (const row of [echo, ...kinds, mix, ...variants])
         console.log(
           `| ${row.label} | ${row.turns} | ${ms(row.process)} ms | ${ms(row.main)} ms | ${row.alerts} |`,
         );
