@@ -32,7 +32,7 @@ import {
   refreshedFocus,
   type Focus,
 } from '../dialogs/focus';
-import { isNewQuestion } from '../dialogs/newQuestion';
+import { isAsideQuestion, isNewQuestion } from '../dialogs/newQuestion';
 import { INCIDENT_DIALOG, type IncidentDialogOptions } from '../dialogs/incidentDialog';
 import { userRefOf } from '../dialogs/identity';
 import { languageOf } from '../dialogs/language';
@@ -136,27 +136,44 @@ export class MessageRouter {
           await dc.repromptDialog();
           return;
         }
+        if (isAsideQuestion(dc, text, understood)) {
+          // "show my benefits" where the product is asked: answered, then the same question again.
+          await this.answer(context, dialogContext, understood, text, focus);
+          await dc.repromptDialog();
+          return;
+        }
         if (!isNewQuestion(dc, text, understood.intent)) {
           await dc.continueDialog();
           return;
         }
         await dc.cancelAllDialogs(); // a new question instead of a button: answered below
       }
-      const answered = await this.answerFromData(context, dialogContext, understood, text, focus);
-      if (!answered)
-        await this.route(
-          context,
-          dialogContext,
-          understood.intent,
-          understood.entities ?? {},
-          understood.language,
-        );
+      await this.answer(context, dialogContext, understood, text, focus);
     } catch (thrown) {
       // The connector failed: a "sorry" would fail too; onTurnError logs it once.
       const inner = thrown instanceof DialogContextError ? thrown.error : thrown;
       if (isReplyFailure(inner)) throw inner;
       await context.sendActivity(replyActivity(await failureReply(this.deps, context, thrown)));
     }
+  }
+
+  /** A question or request outside any dialog (or answered aside from one). */
+  private async answer(
+    context: TurnContext,
+    dialogContext: () => Promise<DialogContext>,
+    understood: Understood,
+    text: string,
+    focus: Focus | undefined,
+  ): Promise<void> {
+    const answered = await this.answerFromData(context, dialogContext, understood, text, focus);
+    if (!answered)
+      await this.route(
+        context,
+        dialogContext,
+        understood.intent,
+        understood.entities ?? {},
+        understood.language,
+      );
   }
 
   /**

@@ -37,6 +37,18 @@ const TEXT = {
   contactPhone: 'incidentContactPhone',
 } as const;
 
+/**
+ * The incident dialog's prompts whose answer is a name or a value, never a sentence: a question
+ * typed there is answered aside (dialogs/newQuestion.ts). The title and description keep
+ * everything typed.
+ */
+export const INCIDENT_VALUE_PROMPTS: readonly string[] = [
+  TEXT.product,
+  TEXT.contactName,
+  TEXT.contactEmail,
+  TEXT.contactPhone,
+];
+
 export interface IncidentDialogOptions {
   kind?: IncidentKind;
   /** The kind was read from what the person typed (not picked on a card): say which was taken. */

@@ -125,6 +125,42 @@ describe('a new partner’s conversations (locale, incident kind, focus, activat
     expect(await zh('不')).to.include(PROMPTS.activationCancelled.zh);
   });
 
+  it('a question typed where the incident dialog asks for a name or value is answered, and the same thing is asked again; a bare name or a title is still taken', async () => {
+    const say = chat('member');
+    expect(await say('open a support incident')).to.include(PROMPTS.incidentKind.en);
+    expect(await say('On-premises product')).to.include(PROMPTS.product.en);
+    // A request and a question at the product prompt: answered, the product asked again.
+    const benefits = await say('show my benefits');
+    expect(benefits).to.include('Microsoft Product Support');
+    expect(benefits).to.include(PROMPTS.product.en);
+    expect(benefits).not.to.include(PROMPTS.title.en);
+    const left = await say('how many incidents do we have left?');
+    expect(left).to.match(/\d+ of \d+/);
+    expect(left).to.include(PROMPTS.product.en);
+    // A bare name that happens to name a programme is the product.
+    expect(await say('Partner Center')).to.include(PROMPTS.title.en);
+    // The title keeps everything typed, a question too.
+    expect(await say('show my benefits')).to.include(PROMPTS.description.en);
+    expect(await say('The cluster node restarts every night since the last update.')).to.include(
+      PROMPTS.severity.en,
+    );
+    expect(await say('B')).to.include('Should Microsoft contact you');
+    expect(await say('no')).to.include(PROMPTS.contactName.en);
+    const fact = await say('what is signature cloud support?');
+    expect(fact).to.include(MESSAGES.signatureForCompetencies.en);
+    expect(fact).to.include(PROMPTS.contactName.en);
+    expect(await say('Jane Doe')).to.include(PROMPTS.contactEmail.en);
+    expect(await say('cancel')).to.include(PROMPTS.cancelled.en);
+
+    const zh = chat('supportLead', 'zh-CN');
+    expect(await zh('开一个支持事件')).to.include(PROMPTS.incidentKind.zh);
+    expect(await zh('本地产品')).to.include(PROMPTS.product.zh);
+    const zhLeft = await zh('我们还剩多少个事件');
+    expect(zhLeft).to.match(/剩余 \d+ 个/);
+    expect(zhLeft).to.include(PROMPTS.product.zh);
+    expect(await zh('SQL Server 2022')).to.include(PROMPTS.title.zh);
+  });
+
   it('"it" after an answer about an offer’s two benefits means both, and only them', async () => {
     const say = chat('supportLead');
     const expiry = await say('when does our gold cloud platform stuff expire');
