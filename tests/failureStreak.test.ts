@@ -65,4 +65,50 @@ describe('repeated failures of a periodic task', () => {
       ['task failed: works again', 151],
     ]);
   });
+
+  it('runs that fail and work by turns get a line now and then with the brief failures counted, not two lines a run', () => {
+    const log = memoryLogger();
+    let now = 0;
+    const streak = new FailureStreak(log, 'task failed', { remindEveryMs: 60_000, now: () => now });
+    // Fails on even seconds, works on odd ones, for 150 s.
+    for (; now < 150_000; now += 1_000) {
+      if ((now / 1_000) % 2 === 0) streak.failed(new Error('connection reset'));
+      else streak.succeeded();
+    }
+    expect(
+      log.lines.map((l) => [l.level, l.msg, l.fields.intermittentFailures, l.fields.intermittentRecoveries]),
+    ).to.deep.equal([
+      ['error', 'task failed', undefined, undefined],
+      ['info', 'task failed: works again', undefined, undefined],
+      // 2 s … 60 s: 30 brief failures, each followed by a working run.
+      ['error', 'task failed', 30, 30],
+      ['info', 'task failed: works again', undefined, undefined],
+      ['error', 'task failed', 30, 30],
+      ['info', 'task failed: works again', undefined, undefined],
+    ]);
+  });
+
+  it('a streak that lasts is told at its third failure in a row, even just after the last line', () => {
+    const log = memoryLogger();
+    let now = 0;
+    const streak = new FailureStreak(log, 'task failed', { remindEveryMs: 600_000, now: () => now });
+    streak.failed(new Error('timeout'));
+    now = 1_000;
+    streak.succeeded();
+    now = 5_000;
+    streak.failed(new Error('timeout'));
+    now = 6_000;
+    streak.succeeded(); // brief: not told
+    for (now = 10_000; now <= 14_000; now += 1_000) streak.failed(new Error('connection refused'));
+    now = 20_000;
+    streak.succeeded();
+    expect(log.lines.map((l) => [l.msg, l.fields.failures, l.fields.intermittentFailures])).to.deep.equal([
+      ['task failed', undefined, undefined],
+      ['task failed: works again', 1, undefined],
+      ['task failed', 3, 1],
+      ['task failed: works again', 5, undefined],
+    ]);
+    expect(log.lines[2].fields.error).to.equal('connection refused');
+    expect(log.lines[2].fields.failingForMs).to.equal(2_000);
+  });
 });
