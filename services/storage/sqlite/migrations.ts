@@ -325,6 +325,20 @@ export const MIGRATIONS: readonly Migration[] = [
       })}
     `,
   },
+  {
+    version: 8,
+    name: 'change log: rows deleted by hand before every reader saw them count as pruned',
+    // An operator's DELETE FROM change_log would take changes no process has read yet with it:
+    // their cached reads would stay. Marked like pruning, such a reader drops everything once.
+    // The pruner marks first and deletes only rows up to the mark, so its deletions do nothing here.
+    sql: `
+      CREATE TRIGGER change_log_forgotten AFTER DELETE ON change_log
+        WHEN OLD.seq > (SELECT through FROM change_log_pruned)
+      BEGIN
+        UPDATE change_log_pruned SET through = OLD.seq;
+      END;
+    `,
+  },
 ];
 
 /**

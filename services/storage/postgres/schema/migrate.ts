@@ -9,6 +9,7 @@ import * as initial from './0001_initial';
 import * as changeLog from './0002_change_log';
 import * as truncateLog from './0003_truncate_log';
 import * as peopleAndReach from './0004_people_and_reach';
+import * as forgottenLog from './0005_forgotten_log';
 
 /** In order; a name is never reused or renamed once released (the Migrator records names). */
 export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_change_log': changeLog,
   '0003_truncate_log': truncateLog,
   '0004_people_and_reach': peopleAndReach,
+  '0005_forgotten_log': forgottenLog,
 };
 
 export class MigrationError extends Error {
