@@ -402,6 +402,9 @@ export class MessageRouter {
           cardMessage(welcomeCard(this.deps.cards, lang, context.activity.from?.name)),
         );
         return;
+      case 'thanks':
+        await context.sendActivity(PROMPTS.youreWelcome[lang]);
+        return;
       case 'cancel':
         await context.sendActivity(PROMPTS.nothingToCancel[lang]);
         return;

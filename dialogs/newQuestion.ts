@@ -30,7 +30,7 @@ const YES_NO = new Set([
   ...'yes y yeah yep sure ok okay please no n nope nah 1 2'.split(' '),
 ]);
 /** Intents that never take someone out of a dialog (cancel and help have their own commands). */
-const STAYS = new Set<Intent>(['none', 'help', 'cancel', 'greeting']);
+const STAYS = new Set<Intent>(['none', 'help', 'cancel', 'greeting', 'thanks']);
 
 const VALUE_PROMPTS: ReadonlySet<string> = new Set(INCIDENT_VALUE_PROMPTS);
 

@@ -161,6 +161,20 @@ describe('a new partner’s conversations (locale, incident kind, focus, activat
     expect(await zh('SQL Server 2022')).to.include(PROMPTS.title.zh);
   });
 
+  it('thanks get a short "you\'re welcome"; a hello or thanks before a request does not hide the request', async () => {
+    const say = chat('member');
+    expect(await say('thanks!')).to.equal(PROMPTS.youreWelcome.en);
+    expect(await say('Thank you so much')).to.equal(PROMPTS.youreWelcome.en);
+    expect(await chat('member', 'zh-CN')('谢谢')).to.equal(PROMPTS.youreWelcome.zh);
+    expect(await say('thanks, now how many incidents do we have left?')).to.match(/\d+ of \d+/);
+    expect(await say('hi, open a support case')).to.include(PROMPTS.incidentKind.en);
+    // Inside the dialog, thanks neither answers the button prompt nor leaves it.
+    expect(await say('thanks')).to.include(PROMPTS.incidentKind.en);
+    expect(await say('On-premises product')).to.include(PROMPTS.product.en);
+    expect(await say('cancel')).to.include(PROMPTS.cancelled.en);
+    expect(await chat('member', 'zh-CN')('你好，我们还剩几个事件')).to.match(/剩余 \d+ 个/);
+  });
+
   it('"it" after an answer about an offer’s two benefits means both, and only them', async () => {
     const say = chat('supportLead');
     const expiry = await say('when does our gold cloud platform stuff expire');

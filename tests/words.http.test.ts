@@ -28,6 +28,7 @@ const QUESTIONS = {
     'list all open incidents of the organisation',
     'alert settings',
     'what is the weather tomorrow',
+    'thanks!',
     'cancel',
   ],
   zh: [
@@ -49,6 +50,7 @@ const QUESTIONS = {
     '列出组织所有未关闭的事件',
     '提醒设置',
     '明天天气怎么样',
+    '谢谢',
     '取消',
   ],
   // Traditional Chinese, Taiwan words (issue 13): the same conversation as zh-TW users type it.
@@ -72,6 +74,7 @@ const QUESTIONS = {
     '幫我開通簽章雲端支援',
     '提醒設定',
     '明天天氣如何',
+    '謝謝',
     '取消',
   ],
 };

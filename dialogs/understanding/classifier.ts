@@ -38,7 +38,17 @@ const INCIDENT_ID = /\binc-[a-z0-9]{4,12}\b/i;
 const CJK = /[\u3400-\u9fff]/;
 const CJK_RUN = /[\u3400-\u9fff]+/g;
 /** Intents that need no domain word, each with the lexicon concept it needs instead. */
-const CONVERSATIONAL: Partial<Record<Intent, string>> = { help: 'help', cancel: 'cancel', greeting: 'greet' };
+const CONVERSATIONAL: Partial<Record<Intent, string>> = {
+  help: 'help',
+  cancel: 'cancel',
+  greeting: 'greet',
+  thanks: 'thanks',
+};
+/** A hello or thanks opening a message, with its punctuation (normalised text: lower case, ASCII commas). */
+const OPENER_WORD =
+  '(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?|thank (?:you|u)|thx|ty|cheers|ok(?:ay)?|great|perfect|你好|您好|嗨|谢谢|多谢|感谢|好的)(?: (?:bot|there|so much|a lot|again|mate))?';
+const SOCIAL_OPENER = new RegExp(`^(?:${OPENER_WORD}\\s*)*${OPENER_WORD}\\s*[,.!;:?，。！；：？]+\\s*`);
+const NOTHING: { intent: Intent; score: number } = { intent: 'none', score: 0 };
 /** Below this similarity nothing was understood. */
 const MIN_SCORE = 0.28;
 
@@ -300,7 +310,11 @@ export class IntentClassifier {
     const b = entities.benefit;
     const named =
       b !== undefined && (b.types.length > 0 || b.competencies.length > 0 || b.levels.includes('actionPack'));
-    let best = this.score(normalised.question, named);
+    // "Thanks, now open a case", "hi, when does it expire?": what follows the hello or thanks is
+    // the message; the greeting or thanks alone only when nothing after it is understood.
+    const request = normalised.question.replace(SOCIAL_OPENER, '');
+    let best = request && request !== normalised.question ? this.score(request, named) : NOTHING;
+    if (best.intent === 'none') best = this.score(normalised.question, named);
     if (best.intent === 'none' && normalised.question !== normalised.text)
       best = this.score(normalised.text, named);
     return { intent: best.intent, score: best.score, language, entities };

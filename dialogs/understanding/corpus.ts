@@ -297,6 +297,7 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       'dashboard url',
       'which site do i use to submit an on-premises request',
       'where can i submit a case to microsoft',
+      'where should we go to ask microsoft for technical support',
     ],
     zh: [
       '在哪里创建支持请求',
@@ -345,6 +346,9 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       'list our membership offers',
       'SHOW BENEFITS card',
       'benefits please',
+      'give me an overview of our partner benefits',
+      'what are we entitled to',
+      'summary of our support entitlements',
     ],
     zh: [
       '查看我的权益',
@@ -354,6 +358,8 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       '列出我们的会员资格',
       '看看权益',
       '我们的权益',
+      '概览一下我们的支持权益',
+      '我们可以享受哪些支持',
     ],
   },
   'action.incidentsRemaining': {
@@ -370,6 +376,9 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       'how many signature cloud support incidents does cloud platform have left',
       'incidents left for product support',
       'how many cases remain on the silver competency',
+      "what's left on our support plan",
+      'are we out of incidents',
+      'do we have any support cases left',
     ],
     zh: [
       '还剩几个事件',
@@ -380,6 +389,8 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       '还可以开多少个事件',
       'Action Pack 还剩几个事件',
       '金牌产品支持还剩多少事件',
+      '我们的事件用完了吗',
+      '还有剩余的支持次数吗',
     ],
   },
   'action.activate': {
@@ -422,6 +433,9 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       'open a case about our azure cloud product',
       'i need help with a cloud product, open a case',
       'raise a ticket for microsoft 365',
+      'production is down and we need microsoft support now',
+      'log a severity a case for us',
+      'we have a critical problem, get microsoft involved',
     ],
     zh: [
       '开一个事件',
@@ -432,6 +446,8 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       '我想提交一个云产品的案例',
       '我要为云产品开一个案例',
       '帮我开个 Azure 的工单',
+      '我们的系统宕机了，需要微软支持',
+      '提交一个严重级别 A 的问题',
     ],
   },
   'action.myIncidents': {
@@ -442,8 +458,18 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       'what incidents have i opened',
       'my open cases',
       'status of my incidents',
+      'cases i raised',
+      'which tickets did i submit',
     ],
-    zh: ['我的事件', '查看我的支持案例', '列出我的工单', '我开了哪些事件', '我的案例状态'],
+    zh: [
+      '我的事件',
+      '查看我的支持案例',
+      '列出我的工单',
+      '我开了哪些事件',
+      '我的案例状态',
+      '我之前提交的案例',
+      '我提交过的支持请求',
+    ],
   },
   'action.closeIncident': {
     en: [
@@ -655,6 +681,19 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
   greeting: {
     en: ['hello', 'hi there', 'good morning', 'hey', 'hi bot', 'hello, anyone there?'],
     zh: ['你好', '嗨', '早上好', '您好', '哈喽'],
+  },
+  thanks: {
+    en: [
+      'thanks',
+      'thank you',
+      'thx',
+      'great, thanks!',
+      'thank you so much',
+      'cheers',
+      'ok thanks',
+      'much appreciated',
+    ],
+    zh: ['谢谢', '多谢', '感谢', '好的，谢谢', '非常感谢', '谢了'],
   },
   none: {
     en: [

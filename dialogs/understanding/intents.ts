@@ -38,6 +38,7 @@ export const ACTION_INTENTS = [
   'help',
   'cancel',
   'greeting',
+  'thanks', // "thanks!": a short you're welcome, not a fallback
 ] as const;
 
 export const INTENTS = [...FACT_INTENTS, ...ACTION_INTENTS, 'none'] as const;

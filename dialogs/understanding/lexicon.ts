@@ -118,6 +118,10 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['route', /\b(send|post|route|deliver|forward|redirect|push)|发送|发到|发在|发至|发这|推送|转发|投递/, 1],
   ['request', /\bplease\b|i want|i need|\blet s\b|帮我|请|我要|我想/, 0.7],
   [
+    'thanks',
+    /\b(thanks?|thank (you|u)|thx|ty|cheers|appreciated?|much obliged)\b|谢谢|多谢|感谢|谢了|谢啦|謝謝|多謝|感謝/,
+  ],
+  [
     'greet',
     /^(hello|hi|hey|good (morning|afternoon|evening))\b|你好|您好|嗨|哈[喽啰罗]|早上好|早安|午安|^安安/,
   ],
