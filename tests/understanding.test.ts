@@ -179,6 +179,30 @@ describe('understanding questions (English and Chinese)', () => {
       expect(classifier.classify(text, locale).intent, text).to.equal(intent);
   });
 
+  it('thanks are thanks; a hello or thanks before a request leaves the request; "how do I use it" is help only about the bot', () => {
+    const cases: [string, string, Intent][] = [
+      ['thanks so much', 'en-US', 'thanks'],
+      ['thank you for the help', 'en-US', 'thanks'],
+      ['no thanks', 'en-US', 'thanks'],
+      ['谢谢你', 'zh-CN', 'thanks'],
+      ['多謝', 'zh-TW', 'thanks'],
+      ['ok thanks. who can activate?', 'en-US', 'facts.whoCanActivate'],
+      ['hi, open a case', 'en-US', 'action.openIncident'],
+      ['Thanks! When does the action pack expire?', 'en-US', 'facts.benefitsDuration'],
+      ['你好！权益什么时候过期', 'zh-CN', 'facts.benefitsDuration'],
+      ['好的谢谢，帮我开个工单', 'zh-CN', 'action.openIncident'],
+      ['thanks, cancel', 'en-US', 'cancel'],
+      ['hi!', 'en-US', 'greeting'],
+      ['这个机器人怎么用', 'zh-CN', 'help'],
+      ['how to use this bot', 'en-US', 'help'],
+    ];
+    for (const [text, locale, intent] of cases)
+      expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+    // About the product, not the bot.
+    expect(classifier.classify('权益怎么用', 'zh-CN').intent).not.to.equal('help');
+    expect(classifier.classify('how to use the partner center', 'en-US').intent).not.to.equal('help');
+  });
+
   it('an incident id is picked out of a close request, and "incidents" is not mistaken for one', () => {
     const r = classifier.classify('please close inc-7k2q9xma', 'en-US');
     expect(r.intent).to.equal('action.closeIncident');

@@ -447,6 +447,7 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       '我要为云产品开一个案例',
       '帮我开个 Azure 的工单',
       '我们的系统宕机了，需要微软支持',
+      '新建一个支持请求',
       '提交一个严重级别 A 的问题',
     ],
   },
