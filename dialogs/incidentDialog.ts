@@ -9,6 +9,7 @@ import {
   ListStyle,
   TextPrompt,
   WaterfallDialog,
+  type FoundChoice,
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
@@ -19,6 +20,7 @@ import type { Services } from '../services/index';
 import type { IncidentEligibility } from '../services/incidents/incidentService';
 import { INCIDENT_FIELD_CHECKS } from '../services/incidents/validation';
 import { userRefOf } from './identity';
+import { incidentKindNamed, kindOfProductNamed } from './understanding/entities';
 import { saveDraft, type IncidentDrafts } from './incidentDrafts';
 import { languageOf } from './language';
 import { PROMPTS, remainingText, sentences, SKIP_WORDS } from './prompts';
@@ -26,6 +28,8 @@ import { PROMPTS, remainingText, sentences, SKIP_WORDS } from './prompts';
 export const INCIDENT_DIALOG = 'incidentDialog';
 const STEPS = 'incidentSteps';
 const KIND = 'incidentKind';
+/** The kind question's prompt (dialogs/newQuestion.ts: what typed there answers it). */
+export const INCIDENT_KIND_PROMPT = KIND;
 const SEVERITY = 'incidentSeverity';
 const USE_CONTACT = 'incidentUseContact';
 const TEXT = {
@@ -73,6 +77,9 @@ interface Gathered {
   contactEmail: string;
 }
 
+/** The kind prompt's answer: a button, or a product typed there (kindOrProduct), kept for the product step. */
+type KindAnswer = FoundChoice & { product?: string };
+
 const SEVERITIES: Severity[] = ['A', 'B', 'C'];
 /** The kinds in INCIDENT_KINDS' order, as the choice buttons and the pre-selected kind are worded. */
 const KIND_LABELS = {
@@ -109,7 +116,9 @@ export class IncidentDialog extends ComponentDialog {
     private readonly cards: CardRenderer,
   ) {
     super(INCIDENT_DIALOG);
-    this.addDialog(new ChoicePrompt(KIND, undefined, 'en-us', choicePromptDefaults()));
+    this.addDialog(
+      new ChoicePrompt(KIND, (prompt) => this.kindOrProduct(prompt), 'en-us', choicePromptDefaults()),
+    );
     this.addDialog(new ChoicePrompt(SEVERITY, undefined, 'en-us', choicePromptDefaults()));
     this.addDialog(new ConfirmPrompt(USE_CONTACT, undefined, 'en-us', confirmChoiceDefaults()));
     for (const [field, id] of Object.entries(TEXT) as [keyof typeof TEXT, string][]) {
@@ -143,6 +152,23 @@ export class IncidentDialog extends ComponentDialog {
     return false;
   }
 
+  /**
+   * Typed where the kind is asked: a product ("Windows Server 2019") answers it, and is kept, so
+   * the product question is not asked; the kind in other words ("on prem", "云") answers it too.
+   * Anything else asks again.
+   */
+  private async kindOrProduct(prompt: PromptValidatorContext<FoundChoice>): Promise<boolean> {
+    if (prompt.recognized.succeeded) return true;
+    const text = (prompt.context.activity.text ?? '').trim();
+    const ofProduct = kindOfProductNamed(text);
+    const kind = ofProduct ?? incidentKindNamed(text);
+    if (!kind) return false;
+    const answer: KindAnswer = { value: kind, index: INCIDENT_KINDS.indexOf(kind), score: 1 };
+    if (ofProduct && INCIDENT_FIELD_CHECKS.product(text) === null) answer.product = text;
+    prompt.recognized.value = answer;
+    return true;
+  }
+
   private who(step: WaterfallStepContext) {
     const who = userRefOf(step.context.activity);
     if (!who) throw new Error('activity without tenant or Entra object id');
@@ -162,10 +188,9 @@ export class IncidentDialog extends ComponentDialog {
 
   private async checkEligibility(step: WaterfallStepContext) {
     const lang = languageOf(step.context.activity.locale);
-    const kind: IncidentKind =
-      typeof step.result === 'string'
-        ? (step.result as IncidentKind)
-        : INCIDENT_KINDS[(step.result as { index: number }).index];
+    const answer = step.result as IncidentKind | KindAnswer;
+    const kind: IncidentKind = typeof answer === 'string' ? answer : INCIDENT_KINDS[answer.index];
+    const typedProduct = typeof answer === 'string' ? undefined : answer.product;
     const eligibility = await this.services.incidents.eligibility(this.who(step), kind); // refusals end the dialog
     const offered: Offered = {
       plan: eligibility.plan,
@@ -175,7 +200,11 @@ export class IncidentDialog extends ComponentDialog {
     Object.assign(step.values, { kind, offered } satisfies Partial<Gathered>);
     // A kind taken from the request is said, so a wrong guess can be cancelled.
     const fromMessage = ((step.options ?? {}) as IncidentDialogOptions).kindFromMessage === true;
-    const taken = fromMessage ? [PROMPTS.kindTaken(KIND_LABELS[kind][lang])[lang]] : [];
+    const taken = typedProduct
+      ? [PROMPTS.productTaken(typedProduct, KIND_LABELS[kind][lang])[lang]]
+      : fromMessage
+        ? [PROMPTS.kindTaken(KIND_LABELS[kind][lang])[lang]]
+        : [];
     const counted =
       eligibility.plan === 'cloudSolutionProvider'
         ? PROMPTS.noIncidentConsumed[lang]
@@ -183,6 +212,7 @@ export class IncidentDialog extends ComponentDialog {
             lang
           ];
     await step.context.sendActivity(sentences(lang, ...taken, counted));
+    if (typedProduct) return step.next(typedProduct); // askTitle takes it as the product
     return step.prompt(TEXT.product, { prompt: PROMPTS.product[lang] });
   }
 

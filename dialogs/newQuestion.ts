@@ -11,7 +11,8 @@
  * Cloud Support" can be the product). Prose prompts (the title, the description) keep everything.
  */
 import { recognizeChoices, type Choice, type DialogContext } from 'botbuilder-dialogs';
-import { INCIDENT_VALUE_PROMPTS } from './incidentDialog';
+import { INCIDENT_KIND_PROMPT, INCIDENT_VALUE_PROMPTS } from './incidentDialog';
+import { incidentKindNamed } from './understanding/entities';
 import { FACT_INTENTS, type Intent } from './understanding/intents';
 import { ZH_NO, ZH_YES } from './confirmChoices';
 
@@ -89,5 +90,7 @@ export function isNewQuestion(dc: DialogContext, text: string, intent: Intent): 
     .toLowerCase()
     .replace(/[.!?。！？]+$/, '');
   if (YES_NO.has(t) || /^\d+$/.test(t)) return false;
+  // "on prem" or "Windows Server 2019" where the kind is asked answers it (IncidentDialog.kindOrProduct).
+  if (prompt.id === INCIDENT_KIND_PROMPT && incidentKindNamed(t) !== undefined) return false;
   return prompt.choices.length === 0 || recognizeChoices(t, prompt.choices).length === 0;
 }

@@ -23,6 +23,9 @@ export const PROMPTS = {
   kindCspAzure: t('Azure, for a CSP customer', 'Azure（CSP 客户）'),
   /** The kind read from the request itself ("our Azure tenant is down, open a case"). */
   kindTaken: (kind: string): Text => t(`${kind}, as you said.`, `按你所说：${kind}。`),
+  /** A product typed where the kind was asked: both taken from it. */
+  productTaken: (product: string, kind: string): Text =>
+    t(`Product: ${product} (${kind}).`, `产品：${product}（${kind}）。`),
   countedAgainst: (benefit: string, remaining: string): Text =>
     t(
       `This incident will be counted against ${benefit} (${remaining}).`,

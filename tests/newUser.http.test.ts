@@ -161,6 +161,42 @@ describe('a new partner’s conversations (locale, incident kind, focus, activat
     expect(await zh('SQL Server 2022')).to.include(PROMPTS.title.zh);
   });
 
+  it('where the kind of incident is asked, a product typed answers it and is kept; the kind in other words answers it; anything else asks again', async () => {
+    const say = chat('member');
+    expect(await say('I need to open a case')).to.include(PROMPTS.incidentKind.en);
+    const product = await say('Windows Server 2019');
+    expect(product).to.include('Product: Windows Server 2019 (On-premises product).');
+    expect(product).to.include(PROMPTS.title.en); // the product question is skipped
+    expect(product).not.to.include(PROMPTS.product.en);
+    expect(await say('cancel')).to.include(PROMPTS.cancelled.en);
+
+    expect(await say('open a case')).to.include(PROMPTS.incidentKind.en);
+    expect(await say('pizza')).to.include(PROMPTS.incidentKind.en);
+    const azure = await say('Azure SQL');
+    expect(azure).to.include('Product: Azure SQL (Cloud product).');
+    expect(azure).to.include('Signature Cloud Support');
+    expect(await say('cancel')).to.include(PROMPTS.cancelled.en);
+
+    // "on prem" is the answer, not a question about Product Support.
+    expect(await say('open a case')).to.include(PROMPTS.incidentKind.en);
+    const onPrem = await say('on prem');
+    expect(onPrem).to.include(PROMPTS.product.en);
+    expect(onPrem).to.include('Microsoft Product Support');
+    expect(await say('cancel')).to.include(PROMPTS.cancelled.en);
+
+    const zh = chat('supportLead', 'zh-CN');
+    expect(await zh('帮我开个工单')).to.include(PROMPTS.incidentKind.zh);
+    expect(await zh('本地')).to.include(PROMPTS.product.zh);
+    expect(await zh('取消')).to.include(PROMPTS.cancelled.zh);
+    expect(await zh('帮我开个工单')).to.include(PROMPTS.incidentKind.zh);
+    expect(await zh('SQL Server 2019')).to.include('产品：SQL Server 2019（本地产品）。');
+
+    // A product named in the request itself picks the kind, as before ("SQL" alone too now).
+    expect(await say('our SQL cluster is down, I need to open a case')).to.include(
+      PROMPTS.kindTaken(PROMPTS.kindOnPremises.en).en,
+    );
+  });
+
   it('thanks get a short "you\'re welcome"; a hello or thanks before a request does not hide the request', async () => {
     const say = chat('member');
     expect(await say('thanks!')).to.equal(PROMPTS.youreWelcome.en);

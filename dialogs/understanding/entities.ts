@@ -64,16 +64,41 @@ const OPEN_ONLY =
  * on-premises products, Signature Cloud Support for cloud ones). CSP Azure only when CSP is said
  * as well as Azure (R3, R16); both cloud and on-premises words, or neither, leave the question open.
  */
+/** Cloud products by name (a name alone is a product the incident can be about). */
 const CLOUD_PRODUCT =
-  /azure|\bcloud\b|office 365|microsoft 365|\b[mo]365\b|(exchange|sharepoint) online|onedrive|microsoft teams|intune|\bentra\b|dynamics 365|power (bi|apps|automate|platform)|\bsaas\b|\bpaas\b|\biaas\b|云(?!解决方案提供商)/;
+  /azure|office 365|microsoft 365|\b[mo]365\b|(exchange|sharepoint) online|onedrive|microsoft teams|intune|\bentra\b|dynamics 365|power (bi|apps|automate|platform)/;
+/** Words for the kind itself, not a product. */
+const CLOUD_WORDS = /\bcloud\b|\bsaas\b|\bpaas\b|\biaas\b|云(?!解决方案提供商)/;
+/** On-premises products by name; "SQL" alone is the server (Azure SQL names Azure too, which leaves the kind open). */
 const ON_PREMISES_PRODUCT =
-  /on ?prem|\b(windows|sql|exchange|sharepoint|biztalk|skype for business|lync|project|dynamics (ax|gp|nav|sl)) server\b|\bserver (19|20)\d\d\b|\bsystem center\b|本地|内部部署|自建|机房/;
+  /\b(windows|sql|exchange|sharepoint|biztalk|skype for business|lync|project|dynamics (ax|gp|nav|sl)) server\b|\bserver (19|20)\d\d\b|\bsystem center\b|(?<!azure )\bsql\b|\bhyper v\b|\bdomain controllers?\b|域控/;
+const ON_PREMISES_WORDS = /on ?prem|本地|内部部署|自建|机房/;
 const CSP = /\bcsp\b|cloud solution provider|云解决方案提供商/;
 
 function incidentKindOf(norm: string, types: readonly BenefitType[]): IncidentKind | undefined {
   if (CSP.test(norm) && /azure/.test(norm)) return 'cspAzure';
-  const cloud = CLOUD_PRODUCT.test(norm) || types.includes('signatureCloudSupport');
-  const onPremises = ON_PREMISES_PRODUCT.test(norm) || types.includes('productSupport');
+  const cloud = CLOUD_PRODUCT.test(norm) || CLOUD_WORDS.test(norm) || types.includes('signatureCloudSupport');
+  const onPremises =
+    ON_PREMISES_PRODUCT.test(norm) || ON_PREMISES_WORDS.test(norm) || types.includes('productSupport');
+  if (cloud === onPremises) return undefined;
+  return cloud ? 'cloud' : 'onPremises';
+}
+
+/** The kind of incident a short answer names, by a kind word ("on prem", "云") or a product; undefined when none or both. */
+export function incidentKindNamed(text: string): IncidentKind | undefined {
+  return incidentKindOf(normalise(text), []);
+}
+
+/**
+ * The kind of incident a product named on its own belongs to ("Windows Server 2019": on-premises,
+ * "Azure Kubernetes Service": cloud), for a product typed where the kind is asked; undefined when
+ * the text names no product or products of both kinds, or names only the kind ("on-prem").
+ */
+export function kindOfProductNamed(text: string): Exclude<IncidentKind, 'cspAzure'> | undefined {
+  const norm = normalise(text);
+  if (CSP.test(norm)) return undefined; // CSP Azure is only ever picked (R3, R16)
+  const cloud = CLOUD_PRODUCT.test(norm);
+  const onPremises = ON_PREMISES_PRODUCT.test(norm);
   if (cloud === onPremises) return undefined;
   return cloud ? 'cloud' : 'onPremises';
 }
