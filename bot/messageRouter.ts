@@ -403,7 +403,7 @@ export class MessageRouter {
         );
         return;
       case 'thanks':
-        await context.sendActivity(PROMPTS.youreWelcome[lang]);
+        await context.sendActivity(PROMPTS.gladToHelp[lang]);
         return;
       case 'cancel':
         await context.sendActivity(PROMPTS.nothingToCancel[lang]);

@@ -84,9 +84,9 @@ export const PROMPTS = {
     'Only admins and support leads see all of the organisation’s incidents; here are yours.',
     '只有管理员和支持主管可以查看组织的全部事件；以下是你自己的事件。',
   ),
-  youreWelcome: t(
-    "You're welcome. Ask me anytime about your benefits or incidents.",
-    '不客气。有关权益或事件的问题，随时问我。',
+  gladToHelp: t(
+    'Glad to help. Ask me anytime about your benefits or incidents.',
+    '很高兴能帮上忙。有关权益或事件的问题，随时问我。',
   ),
   cancelled: t('Cancelled. What else can I help with?', '已取消。还有什么可以帮你？'),
   nothingToCancel: t('There is nothing to cancel.', '当前没有可取消的操作。'),

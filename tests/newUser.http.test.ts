@@ -197,11 +197,12 @@ describe('a new partner’s conversations (locale, incident kind, focus, activat
     );
   });
 
-  it('thanks get a short "you\'re welcome"; a hello or thanks before a request does not hide the request', async () => {
+  it('thanks and "ok" get a short reply; a hello or thanks before a request does not hide the request', async () => {
     const say = chat('member');
-    expect(await say('thanks!')).to.equal(PROMPTS.youreWelcome.en);
-    expect(await say('Thank you so much')).to.equal(PROMPTS.youreWelcome.en);
-    expect(await chat('member', 'zh-CN')('谢谢')).to.equal(PROMPTS.youreWelcome.zh);
+    expect(await say('thanks!')).to.equal(PROMPTS.gladToHelp.en);
+    expect(await say('Thank you so much')).to.equal(PROMPTS.gladToHelp.en);
+    expect(await chat('member', 'zh-CN')('谢谢')).to.equal(PROMPTS.gladToHelp.zh);
+    expect(await say('ok')).to.equal(PROMPTS.gladToHelp.en);
     expect(await say('thanks, now how many incidents do we have left?')).to.match(/\d+ of \d+/);
     expect(await say('hi, open a support case')).to.include(PROMPTS.incidentKind.en);
     // Inside the dialog, thanks neither answers the button prompt nor leaves it.

@@ -179,12 +179,15 @@ describe('understanding questions (English and Chinese)', () => {
       expect(classifier.classify(text, locale).intent, text).to.equal(intent);
   });
 
-  it('thanks are thanks; a hello or thanks before a request leaves the request; "how do I use it" is help only about the bot', () => {
+  it('thanks and "ok" are thanks, when short; a hello or thanks before a request leaves the request; "how do I use it" is help only about the bot', () => {
     const cases: [string, string, Intent][] = [
       ['thanks so much', 'en-US', 'thanks'],
       ['thank you for the help', 'en-US', 'thanks'],
       ['no thanks', 'en-US', 'thanks'],
       ['谢谢你', 'zh-CN', 'thanks'],
+      ['ok', 'en-US', 'thanks'],
+      ['got it, bye', 'en-US', 'thanks'],
+      ['好的', 'zh-CN', 'thanks'],
       ['多謝', 'zh-TW', 'thanks'],
       ['ok thanks. who can activate?', 'en-US', 'facts.whoCanActivate'],
       ['hi, open a case', 'en-US', 'action.openIncident'],
@@ -198,6 +201,10 @@ describe('understanding questions (English and Chinese)', () => {
     ];
     for (const [text, locale, intent] of cases)
       expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+    // A story that says "perfect" and "great" is not a thanks.
+    const story =
+      'Last week the whole team went to the lake, the food was great and the weather perfect, ok? Anyway, which train goes to the airport?';
+    expect(classifier.classify(story, 'en-US').intent).to.equal('none');
     // About the product, not the bot.
     expect(classifier.classify('权益怎么用', 'zh-CN').intent).not.to.equal('help');
     expect(classifier.classify('how to use the partner center', 'en-US').intent).not.to.equal('help');

@@ -49,6 +49,10 @@ const OPENER_WORD =
   '(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?|thank (?:you|u)|thx|ty|cheers|ok(?:ay)?|great|perfect|你好|您好|嗨|谢谢|多谢|感谢|好的)(?: (?:bot|there|so much|a lot|again|mate))?';
 const SOCIAL_OPENER = new RegExp(`^(?:${OPENER_WORD}\\s*)*${OPENER_WORD}\\s*[,.!;:?，。！；：？]+\\s*`);
 const NOTHING: { intent: Intent; score: number } = { intent: 'none', score: 0 };
+/** At most this long, a message can be a thanks or an "ok" (in characters; CJK has no spaces). */
+const SHORT_CHARS = 60;
+const SHORT_WORDS = 10;
+const isShort = (text: string) => text.length <= SHORT_CHARS && text.split(/\s+/).length <= SHORT_WORDS;
 /** Below this similarity nothing was understood. */
 const MIN_SCORE = 0.28;
 
@@ -317,6 +321,8 @@ export class IntentClassifier {
     if (best.intent === 'none') best = this.score(normalised.question, named);
     if (best.intent === 'none' && normalised.question !== normalised.text)
       best = this.score(normalised.text, named);
+    // "Ok", "thanks!", "bye": short. A long story with "perfect" or "great" in it is not thanks.
+    if (best.intent === 'thanks' && !isShort(normalised.text)) best = { intent: 'none', score: best.score };
     return { intent: best.intent, score: best.score, language, entities };
   }
 

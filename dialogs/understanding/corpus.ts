@@ -693,8 +693,13 @@ const PHRASINGS: Record<Intent, { en: string[]; zh: string[] }> = {
       'cheers',
       'ok thanks',
       'much appreciated',
+      'ok',
+      'got it',
+      'perfect',
+      'bye',
+      'thanks for your help',
     ],
-    zh: ['谢谢', '多谢', '感谢', '好的，谢谢', '非常感谢', '谢了'],
+    zh: ['谢谢', '多谢', '感谢', '好的，谢谢', '非常感谢', '谢了', '好的', '明白了', '再见', '谢谢你的帮助'],
   },
   none: {
     en: [

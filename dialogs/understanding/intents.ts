@@ -38,7 +38,7 @@ export const ACTION_INTENTS = [
   'help',
   'cancel',
   'greeting',
-  'thanks', // "thanks!": a short you're welcome, not a fallback
+  'thanks', // "thanks!", "ok", "bye": a short reply, not a fallback
 ] as const;
 
 export const INTENTS = [...FACT_INTENTS, ...ACTION_INTENTS, 'none'] as const;

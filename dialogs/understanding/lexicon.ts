@@ -117,9 +117,10 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ],
   ['route', /\b(send|post|route|deliver|forward|redirect|push)|发送|发到|发在|发至|发这|推送|转发|投递/, 1],
   ['request', /\bplease\b|i want|i need|\blet s\b|帮我|请|我要|我想/, 0.7],
+  // Thanks, and the "ok" or "bye" that ends an exchange: a short reply, not "I didn't get that".
   [
     'thanks',
-    /\b(thanks?|thank (you|u)|thx|ty|cheers|appreciated?|much obliged)\b|谢谢|多谢|感谢|谢了|谢啦|謝謝|多謝|感謝/,
+    /\b(thanks?|thank (you|u)|thx|ty|cheers|appreciated?|much obliged|ok(ay)?|got it|cool|perfect|bye|goodbye|see you)\b|谢谢|多谢|感谢|谢了|谢啦|謝謝|多謝|感謝|好的|明白了|知道了|再见|拜拜/,
   ],
   [
     'greet',

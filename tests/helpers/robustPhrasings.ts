@@ -268,7 +268,7 @@ export const OFF_TOPIC_DEV: readonly (readonly [text: string, locale: string])[]
   ['outlook keeps asking for my password', 'en-US'],
   ['can you write an excel formula to sum a column', 'en-US'],
   ['what is the weather like in seattle today', 'en-US'],
-  ['lol ok', 'en-US'],
+  ['lol that was funny', 'en-US'], // "lol ok" was here: an "ok" now gets a short reply
   ['qwerty uiop zxcv', 'en-US'],
   ['my kids had a great time at the zoo', 'en-US'],
   ['recommend a good book about history', 'en-US'],
@@ -295,7 +295,7 @@ export const OFF_TOPIC_TEST: readonly (readonly [text: string, locale: string])[
   ['onedrive is not syncing my files', 'en-US'],
   ['how do i create a pivot table in excel', 'en-US'],
   ['who is the ceo of microsoft', 'en-US'],
-  ['thanks!', 'en-US'],
+  ['nice weather today', 'en-US'], // "thanks!" was here: thanks now get a short reply
   ['asdfgh jkl', 'en-US'],
   ['where is the nearest train station', 'en-US'],
   ['can you set a reminder for 3pm', 'en-US'],
