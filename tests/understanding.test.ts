@@ -198,6 +198,7 @@ describe('understanding questions (English and Chinese)', () => {
       ['hi!', 'en-US', 'greeting'],
       ['这个机器人怎么用', 'zh-CN', 'help'],
       ['how to use this bot', 'en-US', 'help'],
+      ['what can I do with this bot?', 'en-US', 'help'],
     ];
     for (const [text, locale, intent] of cases)
       expect(classifier.classify(text, locale).intent, text).to.equal(intent);

@@ -91,7 +91,7 @@ export const CONCEPTS: readonly [string, RegExp, number?][] = [
   ['status', /status|\byet\b|gone through|pending|状态|了吗|完成了吗|等待中/],
   [
     'help',
-    /\bhelp\b(?! (me )?(with|on|for) (my|our|the|a|an|this|some) )|what can you|are you able|how do i use|commands|what can i ask|how to use (this|you)\b|帮助|能做什么|可以问|命令|怎么使用|机器人.{0,4}怎么用|怎么用.{0,4}机器人|^怎么用|如何使用(这个)?机器人|使用说明/,
+    /\bhelp\b(?! (me )?(with|on|for) (my|our|the|a|an|this|some) )|what can you|are you able|how do i use|commands|what can i ask|what can i do (with|here)\b|how does (this|the) bot work|how to use (this|you)\b|帮助|能做什么|可以问|命令|怎么使用|机器人.{0,4}怎么用|怎么用.{0,4}机器人|^怎么用|如何使用(这个)?机器人|使用说明/,
   ],
   [
     'cancel',
