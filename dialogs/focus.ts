@@ -54,9 +54,19 @@ export function refreshedFocus(current: Focus | undefined, next: Focus): Focus {
   return isDeepStrictEqual(subject(fresh), subject(next)) ? fresh : next;
 }
 
+/** A question this short ("status?", "and the expiry?", "状态呢") may mean the benefit in focus without a pronoun. */
+const BRIEF_WORDS = 5;
+const BRIEF_CHARS = 30;
+
+function brief(text: string): boolean {
+  const t = text.trim();
+  return t.length <= BRIEF_CHARS && t.split(/\s+/).length <= BRIEF_WORDS;
+}
+
 /**
- * A pronoun ("is it active?", "那个还剩几个") with a benefit in focus: when the words alone say
- * nothing, they are read again with the benefit's name in place of the pronoun.
+ * A pronoun ("is it active?", "那个还剩几个") or a brief question ("what's the status?") with a
+ * benefit in focus: when the words alone say nothing, they are read again with the benefit's name
+ * in place of the pronoun, and taken only as a question about that benefit's own figures.
  */
 export function readWithFocus(
   classifier: IntentClassifier,
@@ -66,9 +76,9 @@ export function readWithFocus(
 ): Understood {
   const understood = classifier.classify(text, locale);
   const e = understood.entities;
-  if (understood.intent !== 'none' || !focus || !e.followUp || e.benefit) return understood;
+  if (understood.intent !== 'none' || !focus || e.benefit || !(e.followUp || brief(text))) return understood;
   const again = classifier.classify(`${text} ${NAMES[focus.type][understood.language]}`, locale);
   // Only a question about the benefit's own figures; "is it active?" read as "what is Product Support?" is not.
   if (again.intent === 'none' || !DATA_INTENTS.has(again.intent)) return understood;
-  return { ...again, entities: e };
+  return { ...again, entities: { ...e, followUp: true } }; // about the benefit in focus
 }

@@ -223,6 +223,26 @@ describe('a new partner’s conversations (locale, incident kind, focus, activat
     expect(left).not.to.include('Action Pack').and.not.to.include('Data Analytics');
   });
 
+  it('a brief question after an answer about one benefit ("status?", "and the expiry?") is about that benefit; brief small talk is not', async () => {
+    const say = chat('supportLead');
+    const left = await say('how many incidents are left on product support for gold cloud platform');
+    expect(left).to.include('Microsoft Product Support (Gold competency: Cloud Platform)');
+    const expiry = await say('and the expiry?');
+    expect(expiry).to.include('Microsoft Product Support (Gold competency: Cloud Platform): expires on');
+    expect(expiry).not.to.include('Action Pack');
+    const status = await say("what's the status?");
+    expect(status).to.include('Microsoft Product Support (Gold competency: Cloud Platform)');
+    expect(status).not.to.include('Data Analytics');
+    expect(await say("what's the weather?")).to.include("I didn't get that");
+    // Nothing in focus: a brief question alone says nothing.
+    expect(await chat('member')('status?')).to.include("I didn't get that");
+    const zh = chat('supportLead', 'zh-CN');
+    expect(await zh('金牌云平台的产品支持还剩几个事件')).to.include('剩余 2 个');
+    expect(await zh('到期时间呢？')).to.match(
+      /Microsoft 产品支持（金牌能力：云平台）：\d{4}-\d{2}-\d{2} 到期/,
+    );
+  });
+
   it('off-topic messages with loose words (expires, article, last week, customers, case) fall back', async () => {
     for (const [text, locale] of [
       ['my passport expires next month, how do i renew it', 'en-US'],
