@@ -188,6 +188,8 @@ describe('understanding questions (English and Chinese)', () => {
       ['ok', 'en-US', 'thanks'],
       ['got it, bye', 'en-US', 'thanks'],
       ['好的', 'zh-CN', 'thanks'],
+      ['👍', 'en-US', 'thanks'],
+      ['🙏🏽 ', 'zh-CN', 'thanks'],
       ['多謝', 'zh-TW', 'thanks'],
       ['ok thanks. who can activate?', 'en-US', 'facts.whoCanActivate'],
       ['hi, open a case', 'en-US', 'action.openIncident'],
@@ -202,6 +204,10 @@ describe('understanding questions (English and Chinese)', () => {
     ];
     for (const [text, locale, intent] of cases)
       expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+    expect(classifier.classify('😡', 'en-US').intent, 'an angry face').to.equal('none');
+    expect(classifier.classify('👍 how many incidents are left', 'en-US').intent).to.equal(
+      'action.incidentsRemaining',
+    );
     // A story that says "perfect" and "great" is not a thanks.
     const story =
       'Last week the whole team went to the lake, the food was great and the weather perfect, ok? Anyway, which train goes to the airport?';

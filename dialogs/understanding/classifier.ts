@@ -49,6 +49,9 @@ const OPENER_WORD =
   '(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?|thank (?:you|u)|thx|ty|cheers|ok(?:ay)?|great|perfect|你好|您好|嗨|谢谢|多谢|感谢|好的)(?: (?:bot|there|so much|a lot|again|mate))?';
 const SOCIAL_OPENER = new RegExp(`^(?:${OPENER_WORD}\\s*)*${OPENER_WORD}\\s*[,.!;:?，。！；：？]+\\s*`);
 const NOTHING: { intent: Intent; score: number } = { intent: 'none', score: 0 };
+/** Only approving emoji (thumbs up, ok hand, thanks, smiles, a tick, a heart), with skin tones and spaces. */
+const APPROVING_EMOJI =
+  /^(?:\s|\u{1F44D}|\u{1F44C}|\u{1F64F}|\u{1F642}|\u{1F60A}|\u{1F600}|\u{1F603}|\u{1F604}|\u{1F601}|\u{1F389}|\u{2705}|\u{2714}|\u{2764}|\u{1F4AF}|\u{1F44F}|\u{1F91D}|[\u{1F3FB}-\u{1F3FF}]|\u{FE0F}|\u{200D})+$/u;
 /** At most this long, a message can be a thanks or an "ok" (in characters; CJK has no spaces). */
 const SHORT_CHARS = 60;
 const SHORT_WORDS = 10;
@@ -303,6 +306,8 @@ export class IntentClassifier {
 
   classify(text: string, locale?: string): Understood {
     const language = answerLanguage(text, locale);
+    // A thumbs up or a smile alone: an "ok", with no words to read.
+    if (APPROVING_EMOJI.test(text)) return { intent: 'thanks', score: 1, language, entities: {} };
     const incidentId = INCIDENT_ID.exec(text)?.[0].toUpperCase();
     const normalised = normalise(text, locale);
     // Named offers and benefits are looked for in the whole message, in Simplified script and
