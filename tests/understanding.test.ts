@@ -19,6 +19,12 @@ function accuracy(items: readonly { intent: string; text: string; language: 'en'
   return right / items.length;
 }
 
+/** Each text, in its locale, is understood as its intent. */
+function expectIntents(cases: readonly [text: string, locale: string, intent: Intent][]): void {
+  for (const [text, locale, intent] of cases)
+    expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+}
+
 describe('understanding questions (English and Chinese)', () => {
   it('the corpus has at least 150 phrasings in both languages, every intent at least 3 per language', () => {
     expect(CORPUS.length).to.be.at.least(150);
@@ -175,8 +181,7 @@ describe('understanding questions (English and Chinese)', () => {
       ['Open an incident', 'en-US', 'action.openIncident'],
       ['Show benefits', 'en-US', 'action.showBenefits'],
     ];
-    for (const [text, locale, intent] of cases)
-      expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+    expectIntents(cases);
   });
 
   it('thanks and "ok" are thanks, when short; a hello or thanks before a request leaves the request; "how do I use it" is help only about the bot', () => {
@@ -202,8 +207,7 @@ describe('understanding questions (English and Chinese)', () => {
       ['how to use this bot', 'en-US', 'help'],
       ['what can I do with this bot?', 'en-US', 'help'],
     ];
-    for (const [text, locale, intent] of cases)
-      expect(classifier.classify(text, locale).intent, text).to.equal(intent);
+    expectIntents(cases);
     expect(classifier.classify('😡', 'en-US').intent, 'an angry face').to.equal('none');
     expect(classifier.classify('👍 how many incidents are left', 'en-US').intent).to.equal(
       'action.incidentsRemaining',
