@@ -165,6 +165,19 @@ export class MessageRouter {
     text: string,
     focus: Focus | undefined,
   ): Promise<void> {
+    const incidentId = understood.entities.incidentId;
+    if (understood.intent === 'none' && incidentId) {
+      // "INC-7K2Q9XMA", "is INC-7K2Q9XMA still open?": that incident's card, for those who may see it.
+      const who = userRefOf(context.activity)!;
+      const incident = await this.deps.services.incidents.show(who, incidentId);
+      const canClose = incident.openedBy === who.aadObjectId;
+      await context.sendActivity(
+        cardMessage(
+          incidentCard(this.deps.cards, { ...incident, replayed: false }, understood.language, { canClose }),
+        ),
+      );
+      return;
+    }
     const answered = await this.answerFromData(context, dialogContext, understood, text, focus);
     if (!answered)
       await this.route(

@@ -337,6 +337,20 @@ forEachEngine('the bot over HTTP', function (engine) {
       const list = visibleText(await bot.say('member', 'my incidents'));
       const id = /INC-[A-Z0-9]{8}/.exec(list)?.[0];
       expect(id).to.be.a('string');
+      // The id alone, or a question about it: that incident's card, to its opener and to those who oversee.
+      const verbsOf = (replies: Awaited<ReturnType<typeof bot.say>>) =>
+        cardsIn(replies)
+          .flatMap(actionsOf)
+          .map((a) => a.verb);
+      const shown = await bot.say('member', `is ${id} still open?`);
+      expect(visibleText(shown)).to.include(id);
+      expect(verbsOf(shown), 'its opener may close it').to.include(VERBS.closeIncident);
+      const overseen = await bot.say('supportLead', `${id}`);
+      expect(visibleText(overseen)).to.include(id);
+      expect(verbsOf(overseen), 'a support lead sees it, and may not close it').not.to.include(
+        VERBS.closeIncident,
+      );
+      expect(visibleText(await bot.say('adminAgent', `${id}`))).to.match(/not found, or is not yours to see/);
       expect(visibleText(await bot.say('member', `close incident ${id}`))).to.match(/Closed/);
       expect(visibleText(await bot.say('supportLead', `close incident ${id}`))).to.match(
         /Only the person who opened an incident/,
