@@ -215,6 +215,9 @@ describe('the database down while the bot runs (PostgreSQL)', function () {
     let answeredWhileDown = 0;
     const sender = async () => {
       for (let d = queue.shift(); d; d = queue.shift()) {
+        // While the server is being stopped, no new confirmation starts: a slow stop must not let
+        // the queue drain before the outage begins (those already sent stay in flight through it).
+        if (stopping && !stoppedAt) await stopping;
         answers.set(d.key, await confirm(bot, d));
         if (answers.size === COUNT / 4) stopping = cluster!.pause().then(() => void (stoppedAt = Date.now()));
         if (stoppedAt && !starting && ++answeredWhileDown >= COUNT / 4) {
