@@ -216,6 +216,10 @@ describe('understanding questions (English and Chinese)', () => {
     const story =
       'Last week the whole team went to the lake, the food was great and the weather perfect, ok? Anyway, which train goes to the airport?';
     expect(classifier.classify(story, 'en-US').intent).to.equal('none');
+    // Not about who may activate: nothing in it says activate or a role.
+    expect(classifier.classify('who opened the most incidents', 'en-US').intent).not.to.equal(
+      'facts.whoCanActivate',
+    );
     // About the product, not the bot.
     expect(classifier.classify('权益怎么用', 'zh-CN').intent).not.to.equal('help');
     expect(classifier.classify('how to use the partner center', 'en-US').intent).not.to.equal('help');

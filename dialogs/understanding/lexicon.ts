@@ -255,6 +255,8 @@ export const REQUIRES: readonly [Intent, readonly string[]][] = [
   ['action.orgIncidents', ['incident']],
   // Each entry must hold: an activation request says so; an ID question names an ID.
   ['action.activate', ['activate']],
+  // "Who opened the most incidents" is not about who may activate.
+  ['facts.whoCanActivate', ['activate', 'role']],
   ['facts.accessContractIds', ['ids']],
   ['facts.cloudCompetencies', ['cloud']],
   // "When does the cafeteria close" is not about an incident.
