@@ -59,11 +59,6 @@ const FOLLOW_UP =
 const OPEN_ONLY =
   /\b(open|unresolved|not closed|unclosed|outstanding|in progress|active|ongoing)\b|未关闭|没关闭|未解决|没解决|进行中|处理中|还开着|打开的|开着的/;
 
-/**
- * What a new incident is about, from the products it names (R13: Product Support is for
- * on-premises products, Signature Cloud Support for cloud ones). CSP Azure only when CSP is said
- * as well as Azure (R3, R16); both cloud and on-premises words, or neither, leave the question open.
- */
 /** Cloud products by name (a name alone is a product the incident can be about). */
 const CLOUD_PRODUCT =
   /azure|office 365|microsoft 365|\b[mo]365\b|(exchange|sharepoint) online|onedrive|microsoft teams|intune|\bentra\b|dynamics 365|power (bi|apps|automate|platform)/;
@@ -75,13 +70,23 @@ const ON_PREMISES_PRODUCT =
 const ON_PREMISES_WORDS = /on ?prem|本地|内部部署|自建|机房/;
 const CSP = /\bcsp\b|cloud solution provider|云解决方案提供商/;
 
-function incidentKindOf(norm: string, types: readonly BenefitType[]): IncidentKind | undefined {
-  if (CSP.test(norm) && /azure/.test(norm)) return 'cspAzure';
-  const cloud = CLOUD_PRODUCT.test(norm) || CLOUD_WORDS.test(norm) || types.includes('signatureCloudSupport');
-  const onPremises =
-    ON_PREMISES_PRODUCT.test(norm) || ON_PREMISES_WORDS.test(norm) || types.includes('productSupport');
+/** One of the two kinds, when exactly one was named. */
+function eitherKind(cloud: boolean, onPremises: boolean): 'cloud' | 'onPremises' | undefined {
   if (cloud === onPremises) return undefined;
   return cloud ? 'cloud' : 'onPremises';
+}
+
+/**
+ * What a new incident is about, from the products it names (R13: Product Support is for
+ * on-premises products, Signature Cloud Support for cloud ones). CSP Azure only when CSP is said
+ * as well as Azure (R3, R16); both cloud and on-premises words, or neither, leave the question open.
+ */
+function incidentKindOf(norm: string, types: readonly BenefitType[]): IncidentKind | undefined {
+  if (CSP.test(norm) && /azure/.test(norm)) return 'cspAzure';
+  return eitherKind(
+    CLOUD_PRODUCT.test(norm) || CLOUD_WORDS.test(norm) || types.includes('signatureCloudSupport'),
+    ON_PREMISES_PRODUCT.test(norm) || ON_PREMISES_WORDS.test(norm) || types.includes('productSupport'),
+  );
 }
 
 /** The kind of incident a short answer names, by a kind word ("on prem", "云") or a product; undefined when none or both. */
@@ -97,10 +102,7 @@ export function incidentKindNamed(text: string): IncidentKind | undefined {
 export function kindOfProductNamed(text: string): Exclude<IncidentKind, 'cspAzure'> | undefined {
   const norm = normalise(text);
   if (CSP.test(norm)) return undefined; // CSP Azure is only ever picked (R3, R16)
-  const cloud = CLOUD_PRODUCT.test(norm);
-  const onPremises = ON_PREMISES_PRODUCT.test(norm);
-  if (cloud === onPremises) return undefined;
-  return cloud ? 'cloud' : 'onPremises';
+  return eitherKind(CLOUD_PRODUCT.test(norm), ON_PREMISES_PRODUCT.test(norm));
 }
 
 function normalise(text: string): string {
