@@ -8,6 +8,7 @@ import { NAMES } from '../services/domain/facts';
 import type { BenefitType } from '../services/domain/types';
 import { DATA_INTENTS } from './benefitAnswers';
 import type { IntentClassifier, Understood } from './understanding/classifier';
+import { isShort } from './understanding/normalise';
 
 export interface Focus {
   benefitId: string;
@@ -58,11 +59,6 @@ export function refreshedFocus(current: Focus | undefined, next: Focus): Focus {
 const BRIEF_WORDS = 5;
 const BRIEF_CHARS = 30;
 
-function brief(text: string): boolean {
-  const t = text.trim();
-  return t.length <= BRIEF_CHARS && t.split(/\s+/).length <= BRIEF_WORDS;
-}
-
 /**
  * A pronoun ("is it active?", "那个还剩几个") or a brief question ("what's the status?") with a
  * benefit in focus: when the words alone say nothing, they are read again with the benefit's name
@@ -76,7 +72,13 @@ export function readWithFocus(
 ): Understood {
   const understood = classifier.classify(text, locale);
   const e = understood.entities;
-  if (understood.intent !== 'none' || !focus || e.benefit || !(e.followUp || brief(text))) return understood;
+  if (
+    understood.intent !== 'none' ||
+    !focus ||
+    e.benefit ||
+    !(e.followUp || isShort(text, BRIEF_CHARS, BRIEF_WORDS))
+  )
+    return understood;
   const again = classifier.classify(`${text} ${NAMES[focus.type][understood.language]}`, locale);
   // Only a question about the benefit's own figures; "is it active?" read as "what is Product Support?" is not.
   if (again.intent === 'none' || !DATA_INTENTS.has(again.intent)) return understood;

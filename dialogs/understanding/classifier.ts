@@ -20,7 +20,7 @@ import {
   STOPWORDS,
   WEAK_DOMAIN_CONCEPTS,
 } from './lexicon';
-import { normalise } from './normalise';
+import { isShort, normalise } from './normalise';
 import { regexRuns } from './regexRuns';
 
 export interface Understood {
@@ -55,7 +55,6 @@ const APPROVING_EMOJI =
 /** At most this long, a message can be a thanks or an "ok" (in characters; CJK has no spaces). */
 const SHORT_CHARS = 60;
 const SHORT_WORDS = 10;
-const isShort = (text: string) => text.length <= SHORT_CHARS && text.split(/\s+/).length <= SHORT_WORDS;
 /** Below this similarity nothing was understood. */
 const MIN_SCORE = 0.28;
 
@@ -327,7 +326,8 @@ export class IntentClassifier {
     if (best.intent === 'none' && normalised.question !== normalised.text)
       best = this.score(normalised.text, named);
     // "Ok", "thanks!", "bye": short. A long story with "perfect" or "great" in it is not thanks.
-    if (best.intent === 'thanks' && !isShort(normalised.text)) best = { intent: 'none', score: best.score };
+    if (best.intent === 'thanks' && !isShort(normalised.text, SHORT_CHARS, SHORT_WORDS))
+      best = { intent: 'none', score: best.score };
     return { intent: best.intent, score: best.score, language, entities };
   }
 

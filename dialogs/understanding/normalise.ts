@@ -99,6 +99,12 @@ function chinese(text: string, variant: ChineseVariant, aboutAlerts: boolean): s
   return aboutAlerts ? REWRITE_ZH_ALERTS(t) : REWRITE_ZH_NOT_ABOUT_ALERTS(t);
 }
 
+/** At most `chars` characters (CJK has no spaces) and `words` words, leading and trailing space aside. */
+export function isShort(text: string, chars: number, words: number): boolean {
+  const t = text.trim();
+  return t.length <= chars && t.split(/\s+/).length <= words;
+}
+
 /** The most edits a misspelling of a word this long may have: one, two from eight letters. */
 export function editLimit(length: number): number {
   return length < 4 ? 0 : length < 8 ? 1 : 2;
